@@ -1,0 +1,51 @@
+# Safe Airports: the two set-up commands are `make demo` and `make test`; both install what
+# they need (a virtualenv, and Debian packages when run as root).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := fonts-noto-core zbar-tools shellcheck chromium xvfb systemd
+export QT_QPA_PLATFORM ?= offscreen
+export QT_QUICK_BACKEND ?= software
+
+.PHONY: setup system-deps demo test lint format bench clean
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  fi; \
+	else \
+	  echo "Not root: not installing Debian packages ($(APT_PACKAGES)); tests that need them skip with a message."; \
+	fi
+
+demo: setup
+	bash deploy/demo.sh
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info demo-screens .demo
