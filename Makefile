@@ -45,7 +45,7 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 bench: setup
-	$(PY) -m benchmarks
+	$(PY) -m tests.benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-screens .demo

@@ -1,0 +1,119 @@
+"""The content model: plain, immutable data parsed from sources or from release parts.
+
+Everything downstream (validator, cache builder, release parts) works on these types, so the
+step from "parsed content" to "cache file" is one function whatever the content came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# The nine topics, in the order the kiosk shows them. Their ids never change.
+TOPIC_IDS: tuple[str, ...] = (
+    "before-you-go",
+    "entry-registration",
+    "working-legally",
+    "rights-at-work",
+    "warning-signs",
+    "get-help",
+    "money",
+    "health",
+    "coming-home",
+)
+
+# Topics whose facts differ per destination: each destination needs its own article.
+DESTINATION_SPECIFIC_TOPICS: frozenset[str] = frozenset(
+    {"entry-registration", "working-legally", "rights-at-work", "get-help"}
+)
+
+CONTACT_KINDS: tuple[str, ...] = ("emergency", "hotline", "embassy", "consulate", "ngo", "police")
+STATUSES: tuple[str, ...] = ("verified", "sample")
+GENERAL_SCOPE = "general"
+
+# Localised text: language id -> text.
+Localized = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Language:
+    id: str
+    name: str
+    script: str
+    fallback: tuple[str, ...] = ()
+    generated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Airport:
+    id: str
+    country: str
+    name: Localized
+    languages: tuple[str, ...]
+    destinations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Destination:
+    id: str
+    kind: str  # "destination" or "home"
+    name: Localized
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    icon: str
+    title: Localized
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    kind: str
+    country: str
+    name: Localized
+    verified_on: date
+    source: str
+    status: str
+    serves: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    short: str | None = None
+    url: str | None = None
+    messengers: dict[str, str] = field(default_factory=dict)
+    hours: Localized = field(default_factory=dict)
+    languages: tuple[str, ...] = ()
+    free: bool | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    scope: str  # a destination id or GENERAL_SCOPE
+    topic: str
+    language: str
+    title: str
+    body: str  # Markdown (the safe subset), without front matter
+    verified_on: date
+    review_by: date
+    source: str
+    status: str
+    contacts: tuple[str, ...] = ()
+    generated: bool = False  # produced by transliteration, not hand-written
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.scope, self.topic, self.language)
+
+
+@dataclass(frozen=True)
+class Content:
+    release: dict[str, object]
+    languages: tuple[Language, ...]
+    airports: tuple[Airport, ...]
+    destinations: tuple[Destination, ...]
+    topics: tuple[Topic, ...]
+    contacts: tuple[Contact, ...]
+    ui: dict[str, dict[str, str]]  # language id -> key -> text
+    articles: tuple[Article, ...]
+    assets: dict[str, bytes] = field(default_factory=dict)  # path under assets/ -> bytes
