@@ -1,0 +1,511 @@
+"""The read API of the kiosk's content cache (the file `content/build.py` writes).
+
+The kiosk opens the cache read-only (`file:...?mode=ro`) and calls this API on every tap, so each
+call is one or two indexed lookups. Fallbacks were resolved when the cache was built (see
+`content/build.py`): a row for language X holds the text the kiosk shows to a reader of X and
+`language` tells which language that text is actually in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from content.build import APOSTROPHES, search_fold
+from content.migrations import SCHEMA_VERSION
+from content.model import GENERAL_SCOPE
+
+REQUIRED_META = ("schema_version", "content_version", "release_title", "is_sample", "source_hash")
+MAX_QUERY_WORDS = 8
+SNIPPET_CHARS = 140
+
+
+class CacheError(Exception):
+    """The cache cannot be used: missing, unreadable, corrupt, or of a schema this code lacks."""
+
+
+class NotFound(CacheError, LookupError):
+    """An id (airport, language, destination, article) the cache does not hold."""
+
+
+@dataclass(frozen=True)
+class LanguageView:
+    id: str
+    name: str
+    script: str
+
+
+@dataclass(frozen=True)
+class DestinationView:
+    id: str
+    name: str
+    flag: str | None
+
+
+@dataclass(frozen=True)
+class AirportView:
+    id: str
+    country: str
+    name: str
+    languages: list[LanguageView]
+    destinations: list[DestinationView]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    id: str
+    title: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # heading | paragraph | bullets | numbers | image
+    level: int
+    text: str  # inline rich text: escaped, with <b>/<i> only (an image: its description)
+    items: list[str] = field(default_factory=list)
+    src: str = ""  # an image: its path in the release (`assets/...`, read it with `asset()`)
+
+
+@dataclass(frozen=True)
+class LinkView:
+    label: str
+    url: str  # https:, tel:, a messenger address, or article:SCOPE/TOPIC
+
+
+@dataclass(frozen=True)
+class SectionView:
+    scope: str  # GENERAL_SCOPE or the destination id
+    title: str
+    language: str  # the language the text is in (after fallback)
+    blocks: list[Block]
+    verified_on: str
+    review_by: str
+    source: str
+    status: str
+    generated: bool = False
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: str
+    kind: str
+    country: str
+    name: str
+    phones: list[str]
+    short: str | None
+    url: str | None
+    messengers: dict[str, str]
+    hours: str | None
+    languages: list[str]
+    free: bool | None
+    verified_on: str
+    source: str
+    status: str
+    name_language: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    topic: str
+    title: str
+    sections: list[SectionView]
+    contacts: list[ContactView]
+    links: list[LinkView]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    scope: str
+    topic: str
+    title: str
+    snippet: str
+
+
+class ContentCache:
+    """A content cache opened read-only. Use `ContentCache.open(path)`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
+        self._conn = conn
+        self.path = path
+        self.meta = meta
+        self.schema_version = int(meta["schema_version"])
+        self.content_version = int(meta["content_version"])
+        self.release_title = meta["release_title"]
+        self.is_sample = meta["is_sample"] == "1"
+        self.built_from = meta["source_hash"]
+        self._languages = {
+            row[0]: (LanguageView(row[0], row[1], row[2]), row[3])
+            for row in conn.execute(
+                "SELECT id, name, script, search_table FROM languages ORDER BY position"
+            )
+        }
+
+    @classmethod
+    def open(cls, path: Path) -> ContentCache:
+        path = Path(path)
+        if not path.exists():
+            raise CacheError(f"content cache {path} not found")
+        if not path.is_file():
+            raise CacheError(f"content cache {path} is not a file")
+        uri = path.resolve().as_uri() + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise CacheError(f"content cache {path} cannot be opened: {exc}") from exc
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise CacheError(
+                    f"cache schema {version} is newer than this kiosk understands "
+                    f"(max {SCHEMA_VERSION}): update the app ({path})"
+                )
+            if version < 1:
+                raise CacheError(f"{path} is not a content cache (schema version {version})")
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            missing = [k for k in REQUIRED_META if k not in meta]
+            if missing:
+                raise CacheError(
+                    f"content cache {path} is damaged: meta lacks {', '.join(missing)}"
+                )
+            if meta["schema_version"] != str(version):
+                raise CacheError(
+                    f"content cache {path} is damaged: meta says schema {meta['schema_version']}, "
+                    f"file says {version}"
+                )
+            int(meta["content_version"])
+            return cls(conn, path, meta)
+        except CacheError:
+            conn.close()
+            raise
+        except (sqlite3.Error, ValueError) as exc:
+            conn.close()
+            raise CacheError(
+                f"content cache {path} is unreadable or corrupt (not a content cache file): {exc}"
+            ) from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ContentCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def integrity_problems(self) -> list[str]:
+        """Full `PRAGMA integrity_check` (reads the whole file); [] when the file is sound."""
+        try:
+            result = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if result == ["ok"] else result
+
+    # --- overview ----------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """The same summary `content build --json` prints."""
+        return json.loads(self.meta["summary"])
+
+    def languages(self) -> list[LanguageView]:
+        return [view for view, _ in self._languages.values()]
+
+    def airports(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM airports ORDER BY position")]
+
+    def airport(self, airport_id: str, lang: str) -> AirportView:
+        self._check_language(lang)
+        row = self._conn.execute(
+            "SELECT country, languages, destinations FROM airports WHERE id = ?", (airport_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"airport {airport_id!r} is not in this content")
+        languages = [self._languages[x][0] for x in json.loads(row[1]) if x in self._languages]
+        destinations = []
+        for dest_id in json.loads(row[2]):
+            flag = self._conn.execute(
+                "SELECT flag FROM destinations WHERE id = ?", (dest_id,)
+            ).fetchone()
+            destinations.append(
+                DestinationView(
+                    dest_id, self._label("destination", dest_id, lang), flag and flag[0]
+                )
+            )
+        return AirportView(
+            id=airport_id,
+            country=row[0],
+            name=self._label("airport", airport_id, lang),
+            languages=languages,
+            destinations=destinations,
+        )
+
+    def topics(self, lang: str) -> list[TopicView]:
+        self._check_language(lang)
+        rows = self._conn.execute(
+            "SELECT t.id, l.text, t.icon FROM topics t LEFT JOIN labels l "
+            "ON l.kind = 'topic' AND l.id = t.id AND l.lang = ? ORDER BY t.position",
+            (lang,),
+        )
+        return [TopicView(r[0], r[1] or r[0], r[2]) for r in rows]
+
+    def destination_name(self, dest_id: str, lang: str) -> str:
+        self._check_language(lang)
+        return self._label("destination", dest_id, lang)
+
+    def ui_strings(self, lang: str) -> dict[str, str]:
+        self._check_language(lang)
+        return dict(
+            self._conn.execute(
+                "SELECT key, text FROM ui_strings WHERE lang = ? ORDER BY key", (lang,)
+            )
+        )
+
+    def asset(self, path: str) -> bytes | None:
+        """An asset's bytes by its path under assets/ (`flags/tr.svg` or `assets/flags/tr.svg`)."""
+        path = path.removeprefix("assets/")
+        row = self._conn.execute("SELECT data FROM assets WHERE path = ?", (path,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    # --- articles ------------------------------------------------------------------------
+
+    def article(self, dest_id: str, topic_id: str, lang: str) -> ArticleView:
+        """The topic for a destination: the general article, then the destination's own."""
+        self._check_language(lang)
+        rows = self._conn.execute(
+            "SELECT scope, title, language_used, blocks, links, contacts, verified_on, "
+            "review_by, source, status, generated FROM articles "
+            "WHERE topic = ? AND lang = ? AND scope IN (?, ?) "
+            "ORDER BY scope = ? DESC",
+            (topic_id, lang, GENERAL_SCOPE, dest_id, GENERAL_SCOPE),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no article on {topic_id!r} for {dest_id!r} in this content")
+        sections = []
+        contact_ids: list[str] = []
+        links: list[LinkView] = []
+        for r in rows:
+            sections.append(
+                SectionView(
+                    scope=r[0],
+                    title=r[1],
+                    language=r[2],
+                    blocks=[
+                        Block(b["kind"], b["level"], b["text"], b["items"], b["src"])
+                        for b in json.loads(r[3])
+                    ],
+                    verified_on=r[6],
+                    review_by=r[7],
+                    source=r[8],
+                    status=r[9],
+                    generated=bool(r[10]),
+                )
+            )
+            for link in json.loads(r[4]):
+                view = LinkView(link["label"], link["url"])
+                if view not in links:
+                    links.append(view)
+            contact_ids.extend(c for c in json.loads(r[5]) if c not in contact_ids)
+        return ArticleView(
+            topic=topic_id,
+            title=self._label("topic", topic_id, lang),
+            sections=sections,
+            contacts=self._contacts_by_id(contact_ids, lang),
+            links=links,
+        )
+
+    # --- contacts ------------------------------------------------------------------------
+
+    _CONTACT_SQL = (
+        "SELECT c.id, c.kind, c.country, n.text, c.phones, c.short, c.url, c.messengers, h.text, "
+        "c.languages, c.free, c.verified_on, c.source, c.status, n.language_used, c.serves "
+        "FROM contacts c "
+        "LEFT JOIN labels n ON n.kind = 'contact.name' AND n.id = c.id AND n.lang = :lang "
+        "LEFT JOIN labels h ON h.kind = 'contact.hours' AND h.id = c.id AND h.lang = :lang "
+    )
+
+    def contacts(self, country_ids: list[str], lang: str) -> list[ContactView]:
+        """Contacts located in any of these countries, emergency numbers first."""
+        self._check_language(lang)
+        wanted = set(country_ids)
+        rows = self._conn.execute(
+            self._CONTACT_SQL + "ORDER BY c.kind_order, c.position", {"lang": lang}
+        )
+        return [self._contact(r) for r in rows if r[2] in wanted]
+
+    def help_contacts(
+        self, dest_id: str, home_country: str, lang: str
+    ) -> tuple[list[ContactView], list[ContactView]]:
+        """(contacts in the destination for people from home_country, contacts at home).
+
+        A contact with a `serves` list is shown only to the people it serves (an embassy of
+        Uzbekistan in Moscow is not shown at Manas airport).
+        """
+        self._check_language(lang)
+        rows = self._conn.execute(
+            self._CONTACT_SQL
+            + "WHERE c.country IN (:dest, :home) ORDER BY c.kind_order, c.position",
+            {"lang": lang, "dest": dest_id, "home": home_country},
+        ).fetchall()
+        there, home = [], []
+        for r in rows:
+            serves = json.loads(r[15])
+            if r[2] == dest_id and (not serves or home_country in serves):
+                there.append(self._contact(r))
+            elif r[2] == home_country and r[2] != dest_id and (not serves or dest_id in serves):
+                home.append(self._contact(r))
+        return there, home
+
+    def _contacts_by_id(self, ids: list[str], lang: str) -> list[ContactView]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        sql = self._CONTACT_SQL.replace(":lang", "?") + f"WHERE c.id IN ({marks})"
+        found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, *ids))}
+        return [found[i] for i in ids if i in found]
+
+    @staticmethod
+    def _contact(r: tuple[Any, ...]) -> ContactView:
+        return ContactView(
+            id=r[0],
+            kind=r[1],
+            country=r[2],
+            name=r[3] or r[0],
+            phones=json.loads(r[4]),
+            short=r[5],
+            url=r[6],
+            messengers=json.loads(r[7]),
+            hours=r[8],
+            languages=json.loads(r[9]),
+            free=None if r[10] is None else bool(r[10]),
+            verified_on=r[11],
+            source=r[12],
+            status=r[13],
+            name_language=r[14] or "",
+        )
+
+    # --- search --------------------------------------------------------------------------
+
+    def search(
+        self, lang: str, query: str, limit: int = 20, *, dest: str | None = None
+    ) -> list[SearchHit]:
+        """Articles of this language matching every word of the query as a prefix.
+
+        Results as you type: "reg" finds "registration". With `dest`, only the general articles
+        and that destination's own are searched.
+        """
+        table = self._check_language(lang)
+        words = _query_words(query)
+        if not words or limit <= 0:
+            return []
+        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        sql = (
+            f"SELECT scope, topic, display, (SELECT title FROM articles a WHERE a.scope = s.scope "
+            f"AND a.topic = s.topic AND a.lang = ?) FROM [{table}] s WHERE [{table}] MATCH ? "
+        )
+        params: list[Any] = [lang, match]
+        if dest is not None:
+            sql += "AND scope IN (?, ?) "
+            params += [GENERAL_SCOPE, dest]
+        sql += f"ORDER BY bm25([{table}], 10.0, 1.0), scope, topic LIMIT ?"
+        params.append(int(limit))
+        try:
+            rows = self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"search for {query!r} failed: {exc}") from exc
+        return [SearchHit(r[0], r[1], r[3], make_snippet(r[2], words)) for r in rows]
+
+    # --- everything shown -----------------------------------------------------------------
+
+    def all_texts(self) -> Iterator[tuple[str, str]]:
+        """(language, text) for every string the kiosk may show, for font coverage tests."""
+        for view, _ in self._languages.values():
+            yield view.id, view.name
+        yield from self._conn.execute(
+            "SELECT language_used, text FROM labels ORDER BY kind, id, lang"
+        )
+        yield from self._conn.execute(
+            "SELECT language_used, text FROM ui_strings ORDER BY lang, key"
+        )
+        rows = self._conn.execute(
+            "SELECT language_used, title, blocks, links, source FROM articles "
+            "WHERE lang = language_used ORDER BY scope, topic, lang"
+        )
+        for lang, title, blocks, links, source in rows:
+            yield lang, title
+            yield lang, source
+            for b in json.loads(blocks):
+                if b["text"]:
+                    yield lang, b["text"]
+                for item in b["items"]:
+                    yield lang, item
+            for link in json.loads(links):
+                yield lang, link["label"]
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _check_language(self, lang: str) -> str:
+        try:
+            return self._languages[lang][1]
+        except KeyError:
+            raise NotFound(f"language {lang!r} is not in this content") from None
+
+    def _label(self, kind: str, item_id: str, lang: str) -> str:
+        row = self._conn.execute(
+            "SELECT text FROM labels WHERE kind = ? AND id = ? AND lang = ?", (kind, item_id, lang)
+        ).fetchone()
+        return item_id if row is None else row[0]
+
+
+def _query_words(query: str) -> list[str]:
+    words = re.findall(r"\w+", search_fold(query))
+    return words[:MAX_QUERY_WORDS]
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Case- and diacritic-folded text, with the index in `text` of every folded character."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in APOSTROPHES:
+            continue
+        if ch in "ёЁ":
+            ch = "е"
+        # like the FTS5 tokenizer: diacritics are removed from Latin letters only
+        folded = unicodedata.normalize("NFD", ch) if ord(ch) < 0x250 else ch
+        for f in folded.lower():
+            if not unicodedata.combining(f):
+                out.append(f)
+                index.append(i)
+    return "".join(out), index
+
+
+def make_snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A piece of `text` around the first word that starts with one of `words`."""
+    text = " ".join(text.split())
+    folded, index = _fold(text)
+    start = 0
+    best = None
+    for word in words:
+        fw, _ = _fold(word)
+        m = re.search(r"(?<!\w)" + re.escape(fw), folded)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    if best is not None:
+        start = max(0, index[best] - width // 3)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < index[best] else start
+    piece = text[start : start + width]
+    end = start + len(piece)
+    if end < len(text):
+        cut = piece.rfind(" ")
+        if cut > width // 2:
+            piece = piece[:cut]
+        piece += "…"
+    return ("…" if start else "") + piece

@@ -1,0 +1,224 @@
+"""The installed-content store: where a kiosk keeps its content caches, switched atomically.
+
+Layout under `root` (e.g. /var/lib/safe-airports/content):
+
+    cache-v41.db               the previous version (kept, to go back to by hand)
+    cache-v42.db               the current version
+    current                    pointer: one line, the file name of the current cache
+    installed-version.json     {"version": 42, "file": "cache-v42.db"}: the highest version
+                               ever installed; older or equal versions are refused
+    staging/                   where the agent builds a new cache (cache-v43.db.partial)
+
+Crash safety by construction (a kill -9 or power cut at any instant leaves the old or the new
+content, never a mix): the live file is never modified; a new cache is verified (integrity
+check, schema, meta version), fsynced, renamed into `root`, and the directory fsynced before
+the pointer flips; the pointer is written to a temporary file, fsynced, renamed over `current`
+with os.replace (atomic) and the directory fsynced again. Only then is the version recorded
+(same write-fsync-rename-fsync dance), so after a crash between the two the record may lag
+the pointer by one install, which only means the same version would be accepted again.
+
+Qt-free: the sync agent installs, the kiosk only reads `current_path()` at each session reset.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from content.cache import CacheError, ContentCache
+
+POINTER = "current"
+VERSION_RECORD = "installed-version.json"
+STAGING = "staging"
+LOCK = ".install.lock"
+_CACHE_NAME = re.compile(r"^cache-v(\d+)\.db$")
+
+
+class StoreError(Exception):
+    """An install that was refused or failed; the current content is left as it was."""
+
+
+def cache_file_name(version: int) -> str:
+    return f"cache-v{int(version)}.db"
+
+
+class InstalledStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def current_path(self) -> Path | None:
+        """The current cache file, or None if nothing is installed (or the pointer is bad)."""
+        try:
+            name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+            return None
+        if not _CACHE_NAME.match(name):
+            return None
+        path = self.root / name
+        return path if path.is_file() else None
+
+    def installed_version(self) -> int | None:
+        try:
+            record = json.loads((self.root / VERSION_RECORD).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{self.root / VERSION_RECORD} is damaged: {exc}") from exc
+        version = record.get("version") if isinstance(record, dict) else None
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise StoreError(f"{self.root / VERSION_RECORD} has no integer 'version'")
+        return version
+
+    def versions(self) -> list[int]:
+        """Versions of the cache files present in root, oldest first."""
+        if not self.root.is_dir():
+            return []
+        found = (_CACHE_NAME.match(p.name) for p in self.root.iterdir())
+        return sorted(int(m.group(1)) for m in found if m)
+
+    def staging_path(self, version: int) -> Path:
+        staging = self.root / STAGING
+        staging.mkdir(parents=True, exist_ok=True)
+        return staging / f"{cache_file_name(version)}.partial"
+
+    # --- installing ---------------------------------------------------------------------
+
+    def install(self, staged: Path, version: int) -> Path:
+        """Verify the staged cache and make it the current one; return its installed path.
+
+        Raises StoreError (leaving the current content untouched) if the version is not newer
+        than the installed one or the file fails verification.
+        """
+        staged = Path(staged)
+        version = int(version)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            installed = self.installed_version()
+            if installed is not None and version <= installed:
+                raise StoreError(
+                    f"content version {version} refused: version {installed} is already "
+                    "installed (only newer content is installed)"
+                )
+            verify_cache(staged, version)
+            previous = self.current_path()
+            target = self.root / cache_file_name(version)
+            _fsync_file(staged)
+            _move_into(staged, target)
+            _write_atomically(self.root / POINTER, target.name + "\n")
+            _write_atomically(
+                self.root / VERSION_RECORD,
+                json.dumps({"version": version, "file": target.name}, sort_keys=True) + "\n",
+            )
+            self._remove_old(keep={target.name, previous.name if previous else ""})
+            return target
+
+    def install_file(self, cache_file: Path) -> Path:
+        """Copy a built cache into staging and install it under the version its meta names."""
+        version = read_content_version(Path(cache_file))
+        staged = self.staging_path(version)
+        shutil.copyfile(cache_file, staged)
+        try:
+            return self.install(staged, version)
+        finally:
+            staged.unlink(missing_ok=True)
+
+    def _remove_old(self, keep: set[str]) -> None:
+        for path in self.root.iterdir():
+            if _CACHE_NAME.match(path.name) and path.name not in keep:
+                path.unlink(missing_ok=True)
+        staging = self.root / STAGING
+        if staging.is_dir():
+            for path in staging.iterdir():
+                if path.name.endswith(".partial"):
+                    path.unlink(missing_ok=True)
+        _fsync_dir(self.root)
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        with open(self.root / LOCK, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def read_content_version(path: Path) -> int:
+    """The content version a cache file declares (opens it read-only)."""
+    try:
+        with ContentCache.open(path) as cache:
+            return cache.content_version
+    except CacheError as exc:
+        raise StoreError(f"cannot install {path}: {exc}") from exc
+
+
+def verify_cache(path: Path, version: int) -> None:
+    """Full check before install: readable, integrity_check ok, known schema, meta version."""
+    try:
+        cache = ContentCache.open(path)
+    except CacheError as exc:
+        raise StoreError(f"cannot install {path}: {exc}") from exc
+    try:
+        if cache.content_version != version:
+            raise StoreError(
+                f"cannot install {path}: it holds content version {cache.content_version}, "
+                f"expected {version}"
+            )
+        problems = cache.integrity_problems()
+        if problems:
+            raise StoreError(f"cannot install {path}: integrity check failed: {problems[:3]}")
+    finally:
+        cache.close()
+
+
+def _move_into(staged: Path, target: Path) -> None:
+    """Rename staged to target (copying first when it lies on another file system)."""
+    if staged.resolve() == target.resolve():
+        return
+    try:
+        os.replace(staged, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(staged, tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+        staged.unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+    _fsync_dir(staged.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
