@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI
 
+from admin_sync.server.auth import require_kiosk
 from admin_sync.server.db import Database
-from admin_sync.server.registry import add_kiosk, kiosk_for_token, revoke_kiosk
+from admin_sync.server.registry import add_kiosk, revoke_kiosk
 from admin_sync.server.stats_api import StatsSettings, make_stats_router
 from admin_sync.server.stats_db import StatsDB, StatsFilter
 from tests.admin_sync.asgi_client import TestClient
@@ -26,19 +27,12 @@ def env(tmp_path):
     kiosk, token = add_kiosk(db, airport="TAS", name="Tashkent hall 1")
     other, other_token = add_kiosk(db, airport="FRU", name="Manas gate")
 
-    def kiosk_auth(authorization: str | None = Header(default=None)):
-        if not authorization or not authorization.startswith("Bearer "):
-            raise HTTPException(401, "kiosk token required")
-        found = kiosk_for_token(db, authorization.removeprefix("Bearer "))
-        if found is None or found.revoked:
-            raise HTTPException(401, "kiosk token not valid")
-        return found
-
     app = FastAPI()
+    app.state.db = db
     app.include_router(
         make_stats_router(
             stats_db=lambda: stats,
-            kiosk_auth=kiosk_auth,
+            kiosk_auth=require_kiosk,
             settings=StatsSettings(),
             clock=lambda: NOW,
         )
@@ -118,7 +112,7 @@ def test_token_required_and_revocation(env) -> None:
     anonymous = env["client"].put(f"/api/v1/stats/{uuid.uuid4()}", json=body(env["kiosk"].id))
     assert anonymous.status_code == 401
     revoke_kiosk(env["db"], env["kiosk"].id)
-    assert put(env, body(env["kiosk"].id)).status_code == 401
+    assert put(env, body(env["kiosk"].id)).status_code == 403
 
 
 @pytest.mark.parametrize(
