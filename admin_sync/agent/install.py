@@ -1,0 +1,36 @@
+"""Installing a release's parts as the kiosk's content, through the shared installed-content store.
+
+The same builder as `content build` turns the joined parts into a cache file in the store's
+staging folder; the store verifies it and flips the pointer (see content/installed.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from content.build import build_cache
+from content.installed import InstalledStore
+from content.parts import join_parts
+
+
+class Installer(Protocol):
+    def installed_version(self) -> int | None: ...
+    def install(self, parts: Mapping[str, bytes], version: int) -> Path: ...
+
+
+class ContentInstaller:
+    def __init__(self, content_dir: Path) -> None:
+        self.store = InstalledStore(content_dir)
+
+    def installed_version(self) -> int | None:
+        return self.store.installed_version()
+
+    def install(self, parts: Mapping[str, bytes], version: int) -> Path:
+        content = join_parts(parts)
+        staged = self.store.staging_path(version)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.unlink(missing_ok=True)
+        build_cache(content, staged, content_version=version)
+        return self.store.install(staged, version)

@@ -1,0 +1,86 @@
+"""The server's data folder: the TUF repository, the online keys, the release history, the DB.
+
+```
+DIR/repo/            TUF repository (see repo_store.DirectoryStore)
+DIR/keys/            online keys: targets.pem, snapshot.pem, timestamp.pem (owner-only)
+DIR/releases/N.json  manifest of every content version ever published (for rollback)
+DIR/server.db        SQLite: kiosks, heartbeats, administrators, releases
+DIR/repo.lock        taken while anything changes the repository
+```
+The root key is never here: `admin init-keys` writes it where the administrator says.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from securesystemslib.signer import CryptoSigner
+
+from admin_sync.fsutil import write_atomic
+from admin_sync.keys import ONLINE_ROLES, load_key
+from admin_sync.protocol import ReleaseManifest
+from admin_sync.repo_store import DirectoryStore
+from admin_sync.server.db import Database
+from admin_sync.tuf_repo import Clock, Expiries, TufRepository, utc_now
+
+
+class DataDir:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.repo_dir = path / "repo"
+        self.keys_dir = path / "keys"
+        self.releases_dir = path / "releases"
+        self.db_path = path / "server.db"
+        self.lock_path = path / "repo.lock"
+
+    def key_path(self, role: str) -> Path:
+        return self.keys_dir / f"{role}.pem"
+
+    def database(self) -> Database:
+        db = Database(self.db_path)
+        db.migrate()
+        return db
+
+    def store(self) -> DirectoryStore:
+        return DirectoryStore(self.repo_dir)
+
+    def repository(self, *, clock: Clock = utc_now, expiries: Expiries | None = None):
+        return TufRepository(self.store(), clock=clock, expiries=expiries)
+
+    def online_signers(self) -> dict[str, CryptoSigner]:
+        return {role: load_key(self.key_path(role)) for role in ONLINE_ROLES}
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock for changes to the repository (CLI and server may both write)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    # ---- release history ---------------------------------------------------------------------
+    def release_versions(self) -> list[int]:
+        if not self.releases_dir.is_dir():
+            return []
+        return sorted(int(p.stem) for p in self.releases_dir.glob("*.json") if p.stem.isdigit())
+
+    def latest_content_version(self) -> int | None:
+        versions = self.release_versions()
+        return versions[-1] if versions else None
+
+    def save_release(self, manifest: ReleaseManifest) -> None:
+        write_atomic(self.releases_dir / f"{manifest.content_version}.json", manifest.to_bytes())
+
+    def load_release(self, version: int) -> ReleaseManifest | None:
+        path = self.releases_dir / f"{version}.json"
+        if not path.is_file():
+            return None
+        return ReleaseManifest.from_bytes(path.read_bytes())

@@ -1,0 +1,199 @@
+"""The wire protocol between the server and the kiosk's agent: paths, the release manifest and
+the heartbeat. Stdlib only: both the agent and the server import it.
+
+A release is a set of TUF targets:
+
+- `release.json`, the manifest: content version, title, and every part's length and sha256;
+- `parts/<name>` for each part of `content.parts.split_parts` (shared data, one part per
+  destination and language, content-addressed assets).
+
+A small edit changes one part and the manifest, so a kiosk downloads two small files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+TUF_METADATA_PATH = "/tuf/metadata/"
+TUF_TARGETS_PATH = "/tuf/targets/"
+HEARTBEAT_PATH = "/api/v1/heartbeat"
+HEALTH_PATH = "/healthz"
+ADMIN_PUBLISH_PATH = "/api/v1/admin/publish"
+ADMIN_ROLLBACK_PATH = "/api/v1/admin/rollback"
+
+MANIFEST_TARGET = "release.json"
+PART_TARGET_PREFIX = "parts/"
+MANIFEST_FORMAT = 1
+PROVISIONING_FORMAT = 1
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PART_NAME = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$")
+
+
+class ProtocolError(ValueError):
+    """A manifest, heartbeat or provisioning file is malformed; the message says what and where."""
+
+
+def check_part_name(name: str) -> str:
+    if not _PART_NAME.match(name) or any(seg in {".", ".."} for seg in name.split("/")):
+        raise ProtocolError(f"part name {name!r} is not a safe relative path")
+    return name
+
+
+def part_target(name: str) -> str:
+    return PART_TARGET_PREFIX + check_part_name(name)
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    length: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReleaseManifest:
+    content_version: int
+    title: str
+    published_at: str  # ISO 8601 UTC
+    parts: dict[str, PartInfo] = field(default_factory=dict)
+    rollback_of: int | None = None  # set when this release republishes an older one's content
+
+    def total_bytes(self) -> int:
+        return sum(p.length for p in self.parts.values())
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "format": MANIFEST_FORMAT,
+            "content_version": self.content_version,
+            "title": self.title,
+            "published_at": self.published_at,
+            "parts": {
+                name: {"length": p.length, "sha256": p.sha256}
+                for name, p in sorted(self.parts.items())
+            },
+        }
+        if self.rollback_of is not None:
+            out["rollback_of"] = self.rollback_of
+        return out
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_dict(), sort_keys=True, indent=1, ensure_ascii=False)).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ReleaseManifest:
+        try:
+            raw = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ProtocolError(f"release manifest: not JSON ({exc})") from exc
+        if not isinstance(raw, dict):
+            raise ProtocolError("release manifest: expected a JSON object")
+        if raw.get("format") != MANIFEST_FORMAT:
+            raise ProtocolError(
+                f"release manifest: format {raw.get('format')!r} not understood "
+                f"(this agent reads format {MANIFEST_FORMAT})"
+            )
+        version = raw.get("content_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ProtocolError("release manifest: content_version must be a positive integer")
+        parts_raw = raw.get("parts")
+        if not isinstance(parts_raw, dict) or not parts_raw:
+            raise ProtocolError("release manifest: parts must be a non-empty object")
+        parts: dict[str, PartInfo] = {}
+        for name, info in parts_raw.items():
+            check_part_name(name)
+            if not isinstance(info, dict):
+                raise ProtocolError(f"release manifest: part {name}: expected an object")
+            length, sha = info.get("length"), info.get("sha256")
+            if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+                raise ProtocolError(f"release manifest: part {name}: bad length {length!r}")
+            if not isinstance(sha, str) or not _SHA256.match(sha):
+                raise ProtocolError(f"release manifest: part {name}: bad sha256 {sha!r}")
+            parts[name] = PartInfo(length, sha)
+        rollback_of = raw.get("rollback_of")
+        if rollback_of is not None and not isinstance(rollback_of, int):
+            raise ProtocolError("release manifest: rollback_of must be an integer")
+        return cls(
+            content_version=version,
+            title=str(raw.get("title", "")),
+            published_at=str(raw.get("published_at", "")),
+            parts=parts,
+            rollback_of=rollback_of,
+        )
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    kiosk_id: str
+    app_version: str
+    content_version: int | None
+    uptime_seconds: int
+    free_disk_bytes: int | None
+    last_error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "kiosk_id": self.kiosk_id,
+            "app_version": self.app_version,
+            "content_version": self.content_version,
+            "uptime_seconds": self.uptime_seconds,
+            "free_disk_bytes": self.free_disk_bytes,
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    """What a kiosk needs to trust and reach the server; written by `admin add-kiosk`."""
+
+    server_url: str
+    kiosk_id: str
+    airport: str
+    name: str
+    token: str
+    trusted_root: dict
+
+    def root_bytes(self) -> bytes:
+        return json.dumps(self.trusted_root, sort_keys=True).encode()
+
+    def to_bytes(self) -> bytes:
+        return (
+            json.dumps(
+                {
+                    "format": PROVISIONING_FORMAT,
+                    "server_url": self.server_url,
+                    "kiosk_id": self.kiosk_id,
+                    "airport": self.airport,
+                    "name": self.name,
+                    "token": self.token,
+                    "trusted_root": self.trusted_root,
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
+        ).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, where: str = "provisioning file") -> Provisioning:
+        try:
+            raw = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ProtocolError(f"{where}: not JSON ({exc})") from exc
+        if not isinstance(raw, dict) or raw.get("format") != PROVISIONING_FORMAT:
+            raise ProtocolError(f"{where}: not a provisioning file of format {PROVISIONING_FORMAT}")
+        for key in ("server_url", "kiosk_id", "airport", "name", "token"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise ProtocolError(f"{where}: {key} is missing or empty")
+        root = raw.get("trusted_root")
+        if not isinstance(root, dict) or root.get("signed", {}).get("_type") != "root":
+            raise ProtocolError(f"{where}: trusted_root must be TUF root metadata")
+        return cls(
+            server_url=raw["server_url"].rstrip("/"),
+            kiosk_id=raw["kiosk_id"],
+            airport=raw["airport"],
+            name=raw["name"],
+            token=raw["token"],
+            trusted_root=root,
+        )

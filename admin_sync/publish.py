@@ -1,0 +1,189 @@
+"""Publishing a release: validate, split into parts, sign with TUF, make it live atomically.
+
+Plan, then apply: `plan_release` computes the manifest and the target files as plain data; one
+small function (`apply_release`) writes and signs them under the repository lock. Content
+versions only grow: "roll back to 41" republishes 41's parts as a new, higher version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from admin_sync.datadir import DataDir
+from admin_sync.protocol import (
+    MANIFEST_TARGET,
+    PartInfo,
+    ReleaseManifest,
+    check_part_name,
+    part_target,
+)
+from admin_sync.tuf_repo import Clock, Expiries, hashed_target_name, utc_now
+
+log = logging.getLogger("safe_airports.publish")
+
+
+class PublishError(Exception):
+    """Nothing was published; `lines` says why (for validation: `file:line: error: message`)."""
+
+    def __init__(self, message: str, lines: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.lines = lines or []
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    manifest: ReleaseManifest
+    targets: dict[str, bytes]  # TUF target path -> bytes
+
+
+def plan_release(
+    parts: Mapping[str, bytes],
+    *,
+    content_version: int,
+    title: str,
+    published_at: str,
+    rollback_of: int | None = None,
+) -> ReleasePlan:
+    if not parts:
+        raise PublishError("a release needs at least one part")
+    infos = {
+        check_part_name(name): PartInfo(len(data), hashlib.sha256(data).hexdigest())
+        for name, data in parts.items()
+    }
+    manifest = ReleaseManifest(
+        content_version=content_version,
+        title=title,
+        published_at=published_at,
+        parts=infos,
+        rollback_of=rollback_of,
+    )
+    targets = {MANIFEST_TARGET: manifest.to_bytes()}
+    targets.update({part_target(name): data for name, data in parts.items()})
+    return ReleasePlan(manifest, targets)
+
+
+def publish_parts(
+    data: DataDir,
+    parts: Mapping[str, bytes],
+    *,
+    title: str,
+    published_by: str,
+    clock: Clock = utc_now,
+    expiries: Expiries | None = None,
+    rollback_of: int | None = None,
+) -> ReleaseManifest:
+    """Sign and publish `parts` as the next content version; returns its manifest."""
+    with data.lock():
+        repo = data.repository(clock=clock, expiries=expiries)
+        if not repo.is_initialized():
+            raise PublishError(
+                f"{data.path}: no TUF repository here; run `safe-airports admin init-keys` first"
+            )
+        version = (data.latest_content_version() or 0) + 1
+        plan = plan_release(
+            parts,
+            content_version=version,
+            title=title,
+            published_at=clock().replace(microsecond=0).isoformat(),
+            rollback_of=rollback_of,
+        )
+        # Recorded before it goes live: a crash in between leaves a gap, never a reused number.
+        data.save_release(plan.manifest)
+        targets_version = repo.publish(plan.targets, data.online_signers())
+        with data.database().transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
+                "published_by, targets_version, rollback_of, total_bytes, parts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version,
+                    title,
+                    plan.manifest.published_at,
+                    published_by,
+                    targets_version,
+                    rollback_of,
+                    plan.manifest.total_bytes(),
+                    len(plan.manifest.parts),
+                ),
+            )
+    log.info(
+        "published content version %s (%d parts, %d bytes)%s",
+        version,
+        len(plan.manifest.parts),
+        plan.manifest.total_bytes(),
+        f", republishing version {rollback_of}" if rollback_of else "",
+    )
+    return plan.manifest
+
+
+def publish_source(
+    data: DataDir,
+    source_dir: Path,
+    *,
+    production: bool,
+    published_by: str,
+    clock: Clock = utc_now,
+    expiries: Expiries | None = None,
+) -> ReleaseManifest:
+    """Validate the content sources and publish them; invalid sources publish nothing."""
+    from content.build import release_title
+    from content.parts import split_parts
+    from content.source import load_source
+    from content.validate import validate_source
+
+    if not source_dir.is_dir():
+        raise PublishError(f"{source_dir}: not a folder of content sources")
+    report = validate_source(source_dir, production=production)
+    if not report.ok:
+        raise PublishError(
+            f"{len(report.errors)} error(s) in the content sources: nothing was published",
+            report.format(),
+        )
+    content, load_report = load_source(source_dir)
+    if not load_report.ok:
+        raise PublishError("the content sources could not be read", load_report.format())
+    return publish_parts(
+        data,
+        split_parts(content),
+        title=release_title(content.release),
+        published_by=published_by,
+        clock=clock,
+        expiries=expiries,
+    )
+
+
+def rollback_to(
+    data: DataDir,
+    version: int,
+    *,
+    published_by: str,
+    clock: Clock = utc_now,
+    expiries: Expiries | None = None,
+) -> ReleaseManifest:
+    """Republish the content of `version` as a new, higher content version."""
+    old = data.load_release(version)
+    if old is None:
+        known = ", ".join(map(str, data.release_versions())) or "none"
+        raise PublishError(f"no content version {version} was ever published (known: {known})")
+    store = data.store()
+    parts: dict[str, bytes] = {}
+    for name, info in old.parts.items():
+        blob = store.read_target(hashed_target_name(part_target(name), info.sha256))
+        if blob is None or hashlib.sha256(blob).hexdigest() != info.sha256:
+            raise PublishError(
+                f"content version {version}: part {name} is missing or damaged in {store.root}"
+            )
+        parts[name] = blob
+    return publish_parts(
+        data,
+        parts,
+        title=old.title,
+        published_by=published_by,
+        clock=clock,
+        expiries=expiries,
+        rollback_of=version,
+    )

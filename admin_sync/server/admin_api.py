@@ -1,0 +1,153 @@
+"""Administrator API: publish a release over HTTP, roll back, see the repository's state.
+
+Publishing takes the content source folder as a gzip'd tar archive in the request body
+(`safe-airports admin publish SOURCE --server URL --token-file F` builds and sends it).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tarfile
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, ReleaseManifest
+from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.server.auth import AdminDep
+
+router = APIRouter(tags=["admin"])
+log = logging.getLogger("safe_airports.server.admin")
+
+MAX_ARCHIVE_MEMBERS = 20_000
+
+
+class PublishOut(BaseModel):
+    content_version: int
+    title: str
+    parts: int
+    total_bytes: int
+    rollback_of: int | None = None
+
+    @classmethod
+    def of(cls, manifest: ReleaseManifest) -> PublishOut:
+        return cls(
+            content_version=manifest.content_version,
+            title=manifest.title,
+            parts=len(manifest.parts),
+            total_bytes=manifest.total_bytes(),
+            rollback_of=manifest.rollback_of,
+        )
+
+
+class RollbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to_version: int = Field(ge=1, description="content version whose content to republish")
+
+
+def _problem(message: str, lines: list[str] | None = None, status: int = 422) -> HTTPException:
+    return HTTPException(status, detail={"message": message, "problems": lines or []})
+
+
+def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
+    """Unpack a tar.gz of content sources safely (no links, no paths outside `dest`)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:*") as tar:
+            members = tar.getmembers()
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                raise _problem(f"archive has {len(members)} entries (limit {MAX_ARCHIVE_MEMBERS})")
+            total = sum(m.size for m in members)
+            if total > max_bytes:
+                raise _problem(f"archive unpacks to {total} bytes (limit {max_bytes})", status=413)
+            for m in members:
+                if not (m.isfile() or m.isdir()):
+                    raise _problem(f"archive entry {m.name!r}: only files and folders are allowed")
+            tar.extractall(dest, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _problem(f"body is not a readable tar.gz archive of a content folder: {exc}") from exc
+    entries = list(dest.iterdir())
+    # accept both "release.yaml at the top" and "one folder containing release.yaml"
+    if not (dest / "release.yaml").exists() and len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return dest
+
+
+@router.post(
+    ADMIN_PUBLISH_PATH,
+    response_model=PublishOut,
+    summary="Validate and publish a content source folder (tar.gz body)",
+    responses={
+        413: {"description": "archive too large"},
+        422: {"description": "invalid archive or content: the problems, file:line"},
+    },
+)
+async def publish(request: Request, admin: AdminDep, production: bool = False) -> PublishOut:
+    settings = request.app.state.settings
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > settings.max_upload_bytes:
+            raise _problem(f"upload larger than {settings.max_upload_bytes} bytes", status=413)
+    if not body:
+        raise _problem("empty body: send the content folder as a tar.gz archive")
+    data = request.app.state.data
+    clock = request.app.state.clock
+
+    def work() -> ReleaseManifest:
+        with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+            source = extract_sources(bytes(body), Path(tmp), max_bytes=settings.max_upload_bytes)
+            return publish_source(
+                data,
+                source,
+                production=production,
+                published_by=admin,
+                clock=clock,
+                expiries=settings.expiries(),
+            )
+
+    try:
+        manifest = await run_in_threadpool(work)
+    except PublishError as exc:
+        log.warning("publish by %s refused: %s", admin, exc)
+        raise _problem(str(exc), exc.lines) from exc
+    log.info("content version %s published by %s", manifest.content_version, admin)
+    return PublishOut.of(manifest)
+
+
+@router.post(
+    ADMIN_ROLLBACK_PATH,
+    response_model=PublishOut,
+    summary="Republish an older content version's content as a new version",
+    responses={422: {"description": "unknown version"}},
+)
+def rollback(body: RollbackIn, request: Request, admin: AdminDep) -> PublishOut:
+    try:
+        manifest = rollback_to(
+            request.app.state.data,
+            body.to_version,
+            published_by=admin,
+            clock=request.app.state.clock,
+            expiries=request.app.state.settings.expiries(),
+        )
+    except PublishError as exc:
+        raise _problem(str(exc), exc.lines) from exc
+    log.info(
+        "content version %s published by %s (content of %s)",
+        manifest.content_version,
+        admin,
+        body.to_version,
+    )
+    return PublishOut.of(manifest)
+
+
+@router.get("/api/v1/admin/status", summary="Repository versions, expiry dates, latest release")
+def repo_status(request: Request, admin: AdminDep) -> dict:
+    data = request.app.state.data
+    return {
+        "latest_content_version": data.latest_content_version(),
+        "roles": data.repository().describe(),
+    }

@@ -1,0 +1,125 @@
+"""The central server: `create_app(settings)` assembles the routers and the background tasks.
+
+Add a feature by writing a router module and including it in `ROUTERS` (or in `create_app`);
+shared pieces are on `app.state`: `settings`, `data` (DataDir), `db` (Database), `clock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from admin_sync.datadir import DataDir
+from admin_sync.protocol import HEALTH_PATH
+from admin_sync.server import admin_api, kiosk_api, tuf_routes
+from admin_sync.server.settings import ServerSettings
+from admin_sync.tuf_repo import Clock, utc_now
+
+log = logging.getLogger("safe_airports.server")
+access_log = logging.getLogger("safe_airports.server.access")
+
+ROUTERS = (tuf_routes.router, kiosk_api.router, admin_api.router)
+
+
+def refresh_metadata(data: DataDir, settings: ServerSettings, clock: Clock) -> list[str]:
+    """Re-sign the timestamp (and snapshot/targets near expiry) when due; returns roles signed."""
+    with data.lock():
+        repo = data.repository(clock=clock, expiries=settings.expiries())
+        if not repo.is_initialized():
+            return []
+        return repo.refresh(data.online_signers())
+
+
+async def _timestamp_task(app: FastAPI) -> None:
+    settings: ServerSettings = app.state.settings
+    while True:
+        try:
+            roles = await run_in_threadpool(
+                refresh_metadata, app.state.data, settings, app.state.clock
+            )
+            if roles:
+                log.info("re-signed %s metadata", ", ".join(roles))
+        except Exception:  # keep the schedule alive; the next run retries
+            log.exception("could not re-sign the timestamp; will retry")
+        await asyncio.sleep(settings.timestamp_check_seconds)
+
+
+def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
+    data = DataDir(settings.data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = data.database()
+        task = asyncio.create_task(_timestamp_task(app))
+        log.info("server ready; data folder %s", settings.data_dir)
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="Safe Airports central server",
+        version="1",
+        description="Signed content releases (TUF) for the kiosks, their heartbeats, and "
+        "the administrators' API.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.data = data
+    app.state.clock = clock
+    app.state.db = data.database()
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")
+    def healthz() -> dict:
+        repo = data.repository(clock=clock)
+        ok = repo.is_initialized()
+        return {
+            "ok": True,
+            "repository": "initialised" if ok else "not initialised",
+            "latest_content_version": data.latest_content_version(),
+        }
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
+            for err in exc.errors()
+        ]
+        return JSONResponse(
+            status_code=422,
+            content={"detail": {"message": "invalid request", "problems": problems}},
+        )
+
+    @app.middleware("http")
+    async def log_requests(request: Request, call_next):  # noqa: ANN001, ANN202
+        started = time.perf_counter()
+        response = await call_next(request)
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "client": request.client.host if request.client else "",
+            },
+        )
+        return response
+
+    return app

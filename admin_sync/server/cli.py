@@ -1,0 +1,59 @@
+"""`safe-airports server --data DIR [--host 127.0.0.1] [--port N]`: run the central server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from admin_sync.settings_base import SettingsError, help_lines
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "server",
+        help="run the central server",
+        description="Run the central server: TUF repository, kiosk API, administrators' API. "
+        "Every setting can also be given as SAFE_AIRPORTS_<NAME> in the environment.",
+    )
+    parser.add_argument("--data", dest="data_dir", help="data folder (see `admin init-keys`)")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8470)")
+    parser.add_argument("--help-settings", action="store_true", help="list every setting")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from admin_sync.server.settings import ServerSettings
+
+    if args.help_settings:
+        print("\n".join(help_lines(ServerSettings)))
+        return 0
+    try:
+        settings = ServerSettings.from_environ(
+            os.environ, {"data_dir": args.data_dir, "host": args.host, "port": args.port}
+        )
+    except SettingsError as exc:
+        print(f"safe-airports server: {exc}")
+        return 2
+    import uvicorn
+
+    from admin_sync.server.app import create_app
+    from admin_sync.server.logs import configure_json_logging
+
+    configure_json_logging(settings.log_level)
+    if not (settings.data_dir / "repo" / "metadata").exists():
+        print(
+            f"safe-airports server: {settings.data_dir} has no TUF repository yet; "
+            "run `safe-airports admin init-keys --data DIR --root-key FILE` first"
+        )
+        return 2
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        log_level=settings.log_level,
+    )
+    return 0

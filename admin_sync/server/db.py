@@ -1,0 +1,109 @@
+"""The server's SQLite database (in the data folder): kiosks, heartbeats, administrators, releases.
+
+Schema changes are numbered migrations applied in order; `PRAGMA user_version` records how many
+have run. To change the schema, append a migration: never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    # 1: kiosks, their heartbeats, administrators, the release history
+    """
+    CREATE TABLE kiosks (
+        id TEXT PRIMARY KEY,
+        airport TEXT NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE heartbeats (
+        kiosk_id TEXT PRIMARY KEY REFERENCES kiosks(id),
+        received_at TEXT NOT NULL,
+        app_version TEXT NOT NULL,
+        content_version INTEGER,
+        uptime_seconds INTEGER NOT NULL,
+        free_disk_bytes INTEGER,
+        last_error TEXT,
+        remote_addr TEXT
+    );
+    CREATE TABLE admin_users (
+        name TEXT PRIMARY KEY,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+    );
+    CREATE TABLE releases (
+        content_version INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        published_by TEXT NOT NULL,
+        targets_version INTEGER,
+        rollback_of INTEGER,
+        total_bytes INTEGER NOT NULL,
+        parts INTEGER NOT NULL
+    );
+    """,
+]
+
+
+class Database:
+    """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        with self.connect() as conn:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        """Apply the migrations not yet applied; returns the schema version."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current > len(MIGRATIONS):
+                    raise RuntimeError(
+                        f"{self.path}: database schema {current} is newer than this program "
+                        f"knows ({len(MIGRATIONS)}); upgrade the server"
+                    )
+                for number in range(current + 1, len(MIGRATIONS) + 1):
+                    for statement in MIGRATIONS[number - 1].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(MIGRATIONS)

@@ -1,0 +1,62 @@
+"""The kiosk API under `/api/v1/`: heartbeats (the statistics upload lives in its own module)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from admin_sync.protocol import HEARTBEAT_PATH
+from admin_sync.server.auth import DbDep, KioskDep
+
+router = APIRouter(tags=["kiosk"])
+
+
+class HeartbeatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kiosk_id: str = Field(min_length=1, max_length=64)
+    app_version: str = Field(min_length=1, max_length=64)
+    content_version: int | None = Field(default=None, ge=1)
+    uptime_seconds: int = Field(ge=0)
+    free_disk_bytes: int | None = Field(default=None, ge=0)
+    last_error: str | None = Field(default=None, max_length=2000)
+
+
+class HeartbeatOut(BaseModel):
+    ok: bool
+    server_time: str
+    latest_content_version: int | None
+
+
+@router.post(HEARTBEAT_PATH, response_model=HeartbeatOut, summary="A kiosk reports it is alive")
+def heartbeat(
+    body: HeartbeatIn,
+    request: Request,
+    kiosk: KioskDep,
+    db: DbDep,
+) -> HeartbeatOut:
+    if body.kiosk_id != kiosk.id:
+        raise HTTPException(
+            403, detail=f"this token belongs to kiosk {kiosk.id}, not {body.kiosk_id}"
+        )
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
+            "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (
+                kiosk.id,
+                now,
+                body.app_version,
+                body.content_version,
+                body.uptime_seconds,
+                body.free_disk_bytes,
+                body.last_error,
+                request.client.host if request.client else None,
+            ),
+        )
+    latest = request.app.state.data.latest_content_version()
+    return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)

@@ -1,0 +1,88 @@
+"""A repository simulator for fast security tests: the real signing code, served from memory.
+
+Modelled on the pattern of python-tuf's own tests: the repository lives in memory, a fetcher
+answers the Updater from it, and a test attacks the kiosk by swapping what the fetcher returns
+(tampered bytes, old versions, endless data) without any network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+
+from tuf.api import exceptions
+from tuf.ngclient import FetcherInterface
+
+from admin_sync.keys import ONLINE_ROLES, generate_key
+from admin_sync.protocol import TUF_METADATA_PATH, TUF_TARGETS_PATH, ReleaseManifest
+from admin_sync.publish import plan_release
+from admin_sync.repo_store import MemoryStore
+from admin_sync.tuf_repo import TufRepository, hashed_target_name
+
+BASE_URL = "http://repository.invalid"
+
+
+class SimulatedServer:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+        self.store = MemoryStore()
+        self.repo = TufRepository(self.store, clock=lambda: self.now)
+        self.root_key = generate_key()
+        self.online = {role: generate_key() for role in ONLINE_ROLES}
+        self.repo.initialize(self.root_key, self.online)
+        self.content_version = 0
+        # attack hooks: URL path -> replacement bytes, or a callable producing chunks
+        self.replace: dict[str, bytes] = {}
+        self.streams: dict[str, Callable[[], Iterator[bytes]]] = {}
+        self.requests: list[str] = []
+
+    def trusted_root(self) -> bytes:
+        return self.repo.root_bytes()
+
+    def publish(self, parts: Mapping[str, bytes], *, version: int | None = None) -> ReleaseManifest:
+        self.content_version = version if version is not None else self.content_version + 1
+        plan = plan_release(
+            parts, content_version=self.content_version, title="test", published_at="2026-01-01"
+        )
+        self.repo.publish(plan.targets, self.online)
+        return plan.manifest
+
+    def metadata_path(self, name: str) -> str:
+        return TUF_METADATA_PATH + name
+
+    def target_path(self, target: str, data: bytes) -> str:
+        return TUF_TARGETS_PATH + hashed_target_name(target, hashlib.sha256(data).hexdigest())
+
+    def snapshot_of_metadata(self) -> dict[str, bytes]:
+        return dict(self.store.metadata)
+
+    def fetcher(self) -> SimulatorFetcher:
+        return SimulatorFetcher(self)
+
+
+class SimulatorFetcher(FetcherInterface):
+    def __init__(self, server: SimulatedServer) -> None:
+        self.server = server
+        self.bytes_received = 0
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        assert url.startswith(BASE_URL), url
+        path = url[len(BASE_URL) :]
+        self.server.requests.append(path)
+        if path in self.server.streams:
+            return self._count(self.server.streams[path]())
+        data = self.server.replace.get(path)
+        if data is None:
+            if path.startswith(TUF_METADATA_PATH):
+                data = self.server.store.read_metadata(path[len(TUF_METADATA_PATH) :])
+            elif path.startswith(TUF_TARGETS_PATH):
+                data = self.server.store.read_target(path[len(TUF_TARGETS_PATH) :])
+        if data is None:
+            raise exceptions.DownloadHTTPError(f"{url}: not found", 404)
+        return self._count(iter([data]))
+
+    def _count(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self.bytes_received += len(chunk)
+            yield chunk
