@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePosixPath
@@ -26,6 +27,7 @@ from typing import Any
 from content.model import Airport, Article, Contact, Content, Destination, Language, Topic
 
 SHARED_PART = "shared.json"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PARTS_FORMAT = 1
 
 
@@ -108,6 +110,9 @@ def join_parts(parts: Mapping[str, bytes]) -> Content:
             f"{SHARED_PART}: parts format {shared.get('format')!r} is not {PARTS_FORMAT}"
         )
     try:
+        for key in shared["article_index"]:
+            if len(key) != 3 or not all(isinstance(k, str) and _SAFE_ID.match(k) for k in key):
+                raise PartsError(f"{SHARED_PART}: unsafe or malformed article key {key!r}")
         articles_by_key: dict[tuple[str, str, str], Article] = {}
         for scope, language in sorted({(k[0], k[2]) for k in shared["article_index"]}):
             name = article_part_name(scope, language)
