@@ -19,8 +19,12 @@ Determinism: rows are inserted in sorted order, no timestamps are stored, the pa
 fixed, the journal is off and the file is VACUUMed at the end, so the same content gives a
 byte-identical file (with the same SQLite library).
 
-Search: one FTS5 table per language (`search_<language>`, e.g. `search_uz_cyrl`), holding every
-article row of that language (after fallback: what the reader would see). Tokenizer `unicode61
+Articles are stored once (`article_texts`, rendered to blocks at build time); `articles` maps
+scope x topic x language to the text shown.
+
+Search: one contentless FTS5 table per language (`search_<language>`, e.g. `search_uz_cyrl`),
+indexing, under the rowid of the article text, every article a reader of that language sees
+(after fallback). Tokenizer `unicode61
 remove_diacritics 2`: case is folded for Latin and Cyrillic alike, and Latin diacritics are
 removed, so `turkiye` finds "Türkiye" and Turkmen `yasayys` finds "ýaşaýyş" (a kiosk keyboard
 may lack those letters). SQLite removes no Cyrillic diacritics, which is right: й ў ғ қ ҳ ң ө ү
@@ -244,10 +248,37 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
                 )
     tables["ui_strings"] = ui_rows
 
+    # every article once (article_texts), then per language a pointer to the one shown
+    text_rows = []
+    text_ids: dict[tuple[str, str, str], int] = {}
+    plain: dict[int, str] = {}
+    for number, article in enumerate(sorted(content.articles, key=lambda a: a.key), start=1):
+        blocks, links = render_markdown(article.body)
+        text_ids[article.key] = number
+        plain[number] = "\n".join(_block_plain_lines(blocks))
+        text_rows.append(
+            {
+                "id": number,
+                "scope": article.scope,
+                "topic": article.topic,
+                "language": article.language,
+                "title": article.title,
+                "blocks": _json(blocks),
+                "links": _json(links),
+                "contacts": _json(list(article.contacts)),
+                "verified_on": article.verified_on.isoformat(),
+                "review_by": article.review_by.isoformat(),
+                "source": article.source,
+                "status": article.status,
+                "generated": int(article.generated),
+                "plain": plain[number],
+            }
+        )
+    tables["article_texts"] = text_rows
+
     by_key: dict[tuple[str, str], dict[str, Article]] = {}
     for article in content.articles:
         by_key.setdefault((article.scope, article.topic), {})[article.language] = article
-    rendered: dict[tuple[str, str, str], tuple[list[dict[str, Any]], list[dict[str, str]]]] = {}
     article_rows = []
     search: dict[str, list[dict[str, Any]]] = {search_table_name(x.id): [] for x in languages}
     for scope, topic in sorted(by_key):
@@ -256,34 +287,21 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
             article = next((versions[c] for c in chains[lang.id] if c in versions), None)
             if article is None:
                 continue
-            if article.key not in rendered:
-                rendered[article.key] = render_markdown(article.body)
-            blocks, links = rendered[article.key]
+            text_id = text_ids[article.key]
             article_rows.append(
                 {
                     "scope": scope,
                     "topic": topic,
                     "lang": lang.id,
                     "language_used": article.language,
-                    "title": article.title,
-                    "blocks": _json(blocks),
-                    "links": _json(links),
-                    "contacts": _json(list(article.contacts)),
-                    "verified_on": article.verified_on.isoformat(),
-                    "review_by": article.review_by.isoformat(),
-                    "source": article.source,
-                    "status": article.status,
-                    "generated": int(article.generated),
+                    "text_id": text_id,
                 }
             )
-            display = "\n".join(_block_plain_lines(blocks))
             search[search_table_name(lang.id)].append(
                 {
+                    "rowid": text_id,
                     "title": search_fold(article.title),
-                    "body": search_fold(display),
-                    "scope": scope,
-                    "topic": topic,
-                    "display": display,
+                    "body": search_fold(plain[text_id]),
                 }
             )
     tables["articles"] = article_rows
@@ -323,6 +341,7 @@ def _row_sort_key(table: str):  # noqa: ANN202 - small local helper
         "labels": ("kind", "id", "lang"),
         "ui_strings": ("lang", "key"),
         "articles": ("scope", "topic", "lang"),
+        "article_texts": ("id",),
         "assets": ("path",),
     }.get(table, ("id",))
     return lambda row: tuple(row[k] for k in keys)
@@ -441,12 +460,13 @@ def _write(plan: CachePlan, path: Path) -> None:
                     db[name].insert_all(rows, batch_size=500)
             for name in sorted(plan.search):
                 db.execute(
-                    f"CREATE VIRTUAL TABLE [{name}] USING fts5("
-                    "title, body, scope UNINDEXED, topic UNINDEXED, display UNINDEXED, "
+                    f"CREATE VIRTUAL TABLE [{name}] USING fts5(title, body, content = '', "
                     "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
                 )
-                if plan.search[name]:
-                    db[name].insert_all(plan.search[name], batch_size=500)
+                db.conn.executemany(
+                    f"INSERT INTO [{name}](rowid, title, body) VALUES (:rowid, :title, :body)",
+                    sorted(plan.search[name], key=lambda row: row["rowid"]),
+                )
                 db.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('optimize')")
         db.execute("VACUUM")
     finally:

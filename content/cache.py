@@ -278,10 +278,11 @@ class ContentCache:
         """The topic for a destination: the general article, then the destination's own."""
         self._check_language(lang)
         rows = self._conn.execute(
-            "SELECT scope, title, language_used, blocks, links, contacts, verified_on, "
-            "review_by, source, status, generated FROM articles "
-            "WHERE topic = ? AND lang = ? AND scope IN (?, ?) "
-            "ORDER BY scope = ? DESC",
+            "SELECT t.scope, t.title, t.language, t.blocks, t.links, t.contacts, t.verified_on, "
+            "t.review_by, t.source, t.status, t.generated FROM articles a "
+            "JOIN article_texts t ON t.id = a.text_id "
+            "WHERE a.topic = ? AND a.lang = ? AND a.scope IN (?, ?) "
+            "ORDER BY a.scope = ? DESC",
             (topic_id, lang, GENERAL_SCOPE, dest_id, GENERAL_SCOPE),
         ).fetchall()
         if not rows:
@@ -405,14 +406,14 @@ class ContentCache:
             return []
         match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         sql = (
-            f"SELECT scope, topic, display, (SELECT title FROM articles a WHERE a.scope = s.scope "
-            f"AND a.topic = s.topic AND a.lang = ?) FROM [{table}] s WHERE [{table}] MATCH ? "
+            f"SELECT t.scope, t.topic, t.plain, t.title FROM [{table}] "
+            f"JOIN article_texts t ON t.id = [{table}].rowid WHERE [{table}] MATCH ? "
         )
-        params: list[Any] = [lang, match]
+        params: list[Any] = [match]
         if dest is not None:
-            sql += "AND scope IN (?, ?) "
+            sql += "AND t.scope IN (?, ?) "
             params += [GENERAL_SCOPE, dest]
-        sql += f"ORDER BY bm25([{table}], 10.0, 1.0), scope, topic LIMIT ?"
+        sql += f"ORDER BY bm25([{table}], 10.0, 1.0), t.scope, t.topic LIMIT ?"
         params.append(int(limit))
         try:
             rows = self._conn.execute(sql, params).fetchall()
@@ -433,8 +434,7 @@ class ContentCache:
             "SELECT language_used, text FROM ui_strings ORDER BY lang, key"
         )
         rows = self._conn.execute(
-            "SELECT language_used, title, blocks, links, source FROM articles "
-            "WHERE lang = language_used ORDER BY scope, topic, lang"
+            "SELECT language, title, blocks, links, source FROM article_texts ORDER BY id"
         )
         for lang, title, blocks, links, source in rows:
             yield lang, title

@@ -17,10 +17,13 @@ Schema 1 (tables, all built by `content/build.py`):
 - `labels(kind, id, lang, text, language_used)`: names and titles resolved per language
   (kinds: airport, destination, topic, contact.name, contact.hours).
 - `ui_strings(lang, key, text, language_used)`: UI strings resolved per language.
-- `articles(scope, topic, lang, language_used, ...)`: one row per article scope x topic x
-  language of the release, with the fallback already applied; `blocks` and `links` are JSON.
+- `article_texts(id, scope, topic, language, title, blocks, links, ...)`: every article once,
+  its body rendered to blocks (JSON).
+- `articles(scope, topic, lang, language_used, text_id)`: for each article scope x topic and
+  each language of the release, the text shown (fallback already applied).
 - `assets(path, sha256, data)`: icons and images referenced by the content.
-- one FTS5 table per language, named in `languages.search_table` (see `build.py`).
+- one contentless FTS5 table per language, named in `languages.search_table`, rowid =
+  article_texts.id (see `build.py`).
 """
 
 from __future__ import annotations
@@ -90,24 +93,32 @@ def _schema_1(db: sqlite_utils.Database) -> None:
         pk=("lang", "key"),
         not_null={"text", "language_used"},
     )
-    db["articles"].create(
+    db["article_texts"].create(
         {
+            "id": int,
             "scope": str,
             "topic": str,
-            "lang": str,
-            "language_used": str,
+            "language": str,
             "title": str,
-            "blocks": str,
-            "links": str,
-            "contacts": str,
+            "blocks": str,  # JSON: [{kind, level, text, items, src}]
+            "links": str,  # JSON: [{label, url}]
+            "contacts": str,  # JSON: [contact id]
             "verified_on": str,
             "review_by": str,
             "source": str,
             "status": str,
             "generated": int,
+            "plain": str,  # plain text of the body, for search snippets
         },
+        pk="id",
+        not_null={"scope", "topic", "language", "title", "blocks", "links", "contacts", "plain"},
+    )
+    db["article_texts"].create_index(["scope", "topic", "language"], unique=True)
+    db["articles"].create(
+        {"scope": str, "topic": str, "lang": str, "language_used": str, "text_id": int},
         pk=("scope", "topic", "lang"),
-        not_null={"language_used", "title", "blocks", "links", "contacts", "status"},
+        not_null={"language_used", "text_id"},
+        foreign_keys=[("text_id", "article_texts", "id")],
     )
     db["assets"].create({"path": str, "sha256": str, "data": bytes}, pk="path")
 

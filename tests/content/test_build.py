@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from content.build import build_cache, fallback_chain, plan_cache, search_fold, search_table_name
+from content.build import (
+    CachePlan,
+    build_cache,
+    fallback_chain,
+    plan_cache,
+    search_fold,
+    search_table_name,
+)
 from content.migrations import SCHEMA_VERSION, migrate
 from content.model import Content, Destination, Language
 from content.parts import join_parts, split_parts
@@ -24,6 +31,15 @@ def sha(path: Path) -> str:
 
 def rows_by(plan_rows: list[dict], *keys: str) -> dict:
     return {tuple(r[k] for k in keys): r for r in plan_rows}
+
+
+def shown(plan: CachePlan) -> dict[tuple[str, str, str], dict]:
+    """(scope, topic, language) -> the article_texts row a reader of that language sees."""
+    texts = {row["id"]: row for row in plan.tables["article_texts"]}
+    return {
+        (r["scope"], r["topic"], r["lang"]): {**texts[r["text_id"]], **r}
+        for r in plan.tables["articles"]
+    }
 
 
 def test_fallback_chain_is_language_then_its_fallbacks_then_english() -> None:
@@ -42,7 +58,8 @@ def test_fallback_chain_is_language_then_its_fallbacks_then_english() -> None:
 
 
 def test_article_rows_follow_the_fallback_rule(content: Content) -> None:
-    articles = rows_by(plan_cache(content, 1).tables["articles"], "scope", "topic", "lang")
+    plan = plan_cache(content, 1)
+    articles = shown(plan)
     used = {key: row["language_used"] for key, row in articles.items()}
     # written in the language itself
     assert used[("RU", "entry-registration", "uz")] == "uz"
@@ -61,21 +78,26 @@ def test_article_rows_follow_the_fallback_rule(content: Content) -> None:
     assert row["title"] == "Регистрация в России"
     assert json.loads(row["contacts"]) == ["ru-emergency", "uz-embassy-moscow"]
     assert articles[("RU", "entry-registration", "uz-Cyrl")]["generated"] == 1
+    # each article is stored once however many languages fall back to it
+    assert len(plan.tables["article_texts"]) == len(content.articles)
+    assert (
+        articles[("TR", "entry-registration", "ky")]["text_id"]
+        == (articles[("TR", "entry-registration", "uz")]["text_id"])
+    )
 
 
 def test_uz_cyrl_falls_back_to_uz_before_russian(content: Content) -> None:
     only_uz = article("RU", "money", "uz", "Pul", "Pulni bank orqali yuboring.\n")
     only_ru = article("RU", "money", "ru", "Деньги", "Отправляйте деньги через банк.\n")
     plan = plan_cache(replace(content, articles=(*content.articles, only_uz, only_ru)), 1)
-    articles = rows_by(plan.tables["articles"], "scope", "topic", "lang")
+    articles = shown(plan)
     assert articles[("RU", "money", "uz-Cyrl")]["language_used"] == "uz"
     assert articles[("RU", "money", "ky")]["language_used"] == "ru"
     assert ("RU", "money", "en") not in articles  # en's chain is only en
 
 
 def test_blocks_and_links_are_rendered_at_build_time(content: Content) -> None:
-    articles = rows_by(plan_cache(content, 1).tables["articles"], "scope", "topic", "lang")
-    row = articles[("RU", "entry-registration", "en")]
+    row = shown(plan_cache(content, 1))[("RU", "entry-registration", "en")]
     blocks = json.loads(row["blocks"])
     assert [b["kind"] for b in blocks] == ["paragraph", "heading", "numbers", "paragraph"]
     assert blocks[0]["text"] == "Register within <b>7 days</b> of arrival."
@@ -109,11 +131,14 @@ def test_search_rows_per_language_hold_what_the_reader_sees(content: Content) ->
     plan = plan_cache(content, 1)
     assert set(plan.search) == {search_table_name(x.id) for x in content.languages}
     assert search_table_name("uz-Cyrl") == "search_uz_cyrl"
-    ky = {(r["scope"], r["topic"]): r for r in plan.search["search_ky"]}
-    assert "миграционный" in ky[("RU", "entry-registration")]["body"]
-    uz = {(r["scope"], r["topic"]): r for r in plan.search["search_uz"]}
-    assert uz[("RU", "entry-registration")]["title"] == "Rossiyada royxatdan otish"
-    assert uz[("RU", "entry-registration")]["display"].startswith("Oʻzbekiston")
+    articles = shown(plan)
+    ky = {r["rowid"]: r for r in plan.search["search_ky"]}
+    assert "миграционный" in ky[articles[("RU", "entry-registration", "ky")]["text_id"]]["body"]
+    uz_row = articles[("RU", "entry-registration", "uz")]
+    uz = {r["rowid"]: r for r in plan.search["search_uz"]}
+    assert uz[uz_row["text_id"]]["title"] == "Rossiyada royxatdan otish"
+    assert uz_row["plain"].startswith("Oʻzbekiston")  # shown as written
+    assert len(plan.search["search_tk"]) == sum(1 for key in articles if key[2] == "tk")
 
 
 def test_search_fold() -> None:
