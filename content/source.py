@@ -191,6 +191,11 @@ class SourceTree:
     markdown: dict[tuple[str, str, str], MarkdownCheck]  # hand-written article -> its check
     ui_files: frozenset[str]  # languages with a hand-written ui/<language>.yaml
     src_dir: Path
+    # (scope, topic, language) of every article file, also those that could not be read, and
+    # of the generated ones: a broken file is reported once, not again as a missing article.
+    article_files: frozenset[tuple[str, str, str]] = frozenset()
+    # Files that could not be read at all: references to their ids are not reported again.
+    unreadable: frozenset[str] = frozenset()
 
 
 def load_source(src_dir: Path) -> tuple[Content, Report]:
@@ -393,7 +398,14 @@ def read_source(src_dir: Path, report: Report) -> SourceTree:
         articles=articles,
         assets=assets,
     )
-    return SourceTree(content, where, markdown, ui_files, src_dir)
+    files = {key for key in markdown}
+    for target, (source, _) in generate.items():
+        files |= {(scope, topic, target) for scope, topic, lang in markdown if lang == source}
+    files |= {a.key for a in articles}
+    unreadable = frozenset(
+        p.file for p in report.errors if p.message.startswith(("malformed YAML", "the file "))
+    )
+    return SourceTree(content, where, markdown, ui_files, src_dir, frozenset(files), unreadable)
 
 
 def _plain(value: Any) -> Any:
@@ -612,9 +624,9 @@ def _read_articles(
             continue
         key = (parts[0], parts[1], path.stem)
         article, check = _read_article(path, rel, key, report, where)
+        checks[key] = check
         if article is not None:
             articles[key] = article
-            checks[key] = check
     for target, (source, convert) in generate.items():
         for (scope, topic, lang), article in list(articles.items()):
             if lang != source or (scope, topic, target) in articles:
