@@ -335,3 +335,189 @@ def test_all_texts_cover_every_screen_string(cache: ContentCache) -> None:
     assert ("uz-Cyrl", "Ўзбекистон фуқаролари 7 кун ичида рўйхатдан ўтиши керак.") in texts
     assert ("en", "Debt bondage") in texts
     assert ("en", "Official site") in texts
+
+
+# --- round trip: source folder -> cache -> read API -------------------------------------------
+
+SOURCE_TREE = {
+    "release.yaml": "title: Round trip\nsample: true\nversion: 2\n",
+    "languages.yaml": """\
+- {id: uz, name: Oʻzbekcha, script: Latn, fallback: [ru, en]}
+- {id: uz-Cyrl, name: Ўзбекча, script: Cyrl, generated_from: uz, fallback: [uz, ru, en]}
+- {id: ru, name: Русский, script: Cyrl, fallback: [en]}
+- {id: en, name: English, script: Latn, fallback: []}
+""",
+    "airports.yaml": """\
+- id: TAS
+  country: UZ
+  name: {en: Tashkent International Airport, uz: Toshkent xalqaro aeroporti}
+  languages: [uz, uz-Cyrl, ru, en]
+  destinations: [KZ, RU]
+""",
+    "destinations.yaml": """\
+- {id: RU, kind: destination, name: {en: Russia, ru: Россия, uz: Rossiya}}
+- {id: KZ, kind: destination, name: {en: Kazakhstan, ru: Казахстан, uz: Qozogʻiston}}
+- {id: UZ, kind: home, name: {en: Uzbekistan, uz: Oʻzbekiston}}
+""",
+    "topics.yaml": "".join(
+        f"- {{id: {t}, icon: topics/icon.svg, title: {{en: {t.title()}}}}}\n"
+        for t in (
+            "before-you-go",
+            "entry-registration",
+            "working-legally",
+            "rights-at-work",
+            "warning-signs",
+            "get-help",
+            "money",
+            "health",
+            "coming-home",
+        )
+    ),
+    "contacts.yaml": """\
+- id: ru-emergency
+  kind: emergency
+  country: RU
+  name: {en: Emergency services, ru: Экстренные службы, uz: Favqulodda xizmatlar}
+  short: "112"
+  free: true
+  verified_on: 2026-10-01
+  source: Test
+  status: verified
+- id: uz-embassy-moscow
+  kind: embassy
+  country: RU
+  serves: [UZ]
+  name: {en: Embassy of Uzbekistan, uz: Oʻzbekiston elchixonasi}
+  phones: ["+74952300076"]
+  verified_on: 2026-10-01
+  source: Test
+  status: sample
+""",
+    "ui/en.yaml": 'nav.home: "Home"\nnav.back: "Back"\n',
+    "ui/uz.yaml": 'nav.home: "Bosh sahifa"\n',
+    "ui/ru.yaml": 'nav.home: "Главная"\nnav.back: "Назад"\n',
+    "assets/topics/icon.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    "articles/RU/entry-registration/uz.md": """\
+---
+title: Rossiyada roʻyxatdan oʻtish
+verified_on: 2026-10-01
+review_by: 2027-04-01
+source: Test
+status: sample
+contacts: [ru-emergency, uz-embassy-moscow]
+---
+Yetib kelganingizdan keyin **7 ish kuni** ichida roʻyxatdan oʻting.
+
+- Pasportingizni hech kimga bermang.
+""",
+    "articles/RU/entry-registration/en.md": """\
+---
+title: Registering in Russia
+verified_on: 2026-10-01
+review_by: 2027-04-01
+source: Test
+status: sample
+---
+Register within **7 working days**. See [the warning signs](article:general/warning-signs).
+""",
+    "articles/general/warning-signs/en.md": """\
+---
+title: Warning signs
+verified_on: 2026-10-01
+review_by: 2027-04-01
+source: ILO indicators of forced labour
+status: sample
+---
+Nobody may *keep your passport*.
+""",
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_round_trip_from_a_source_folder(tmp_path: Path) -> None:
+    from content.source import load_source
+
+    content, report = load_source(write_tree(tmp_path / "src", SOURCE_TREE))
+    assert report.errors == []
+    summary = build_cache(content, tmp_path / "cache.db", content_version=2)
+    assert summary["articles"] == len(content.articles)
+    with ContentCache.open(tmp_path / "cache.db") as cache:
+        assert cache.release_title == "Round trip"
+        tas = cache.airport("TAS", "uz-Cyrl")
+        assert [x.id for x in tas.languages] == ["uz", "uz-Cyrl", "ru", "en"]
+        assert [d.id for d in tas.destinations] == ["KZ", "RU"]
+        view = cache.article("RU", "entry-registration", "uz")
+        assert view.sections[0].blocks[0].text == (
+            "Yetib kelganingizdan keyin <b>7 ish kuni</b> ichida roʻyxatdan oʻting."
+        )
+        assert view.sections[0].blocks[1].items == ["Pasportingizni hech kimga bermang."]
+        assert [c.id for c in view.contacts] == ["ru-emergency", "uz-embassy-moscow"]
+        # uz-Cyrl is generated from uz by the source reader
+        cyrl = cache.article("RU", "entry-registration", "uz-Cyrl").sections[0]
+        assert cyrl.language == "uz-Cyrl" and cyrl.generated
+        assert "рўйхат" in cyrl.title.lower()
+        # ru has no article: its chain is ru, en
+        ru = cache.article("RU", "entry-registration", "ru")
+        assert [(s.language, s.title) for s in ru.sections] == [("en", "Registering in Russia")]
+        assert [(x.label, x.url) for x in ru.links] == [
+            ("the warning signs", "article:general/warning-signs")
+        ]
+        assert cache.article("KZ", "warning-signs", "uz").sections[0].blocks[0].text == (
+            "Nobody may <i>keep your passport</i>."
+        )
+        assert cache.ui_strings("uz") == {"nav.home": "Bosh sahifa", "nav.back": "Назад"}
+        assert hits(cache, "uz", "royxat") == [("RU", "entry-registration")]
+        assert cache.asset("topics/icon.svg") is not None
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (SAMPLE / "articles").is_dir():
+        pytest.skip("content/sample/ has no articles yet (the sample is written separately)")
+    from content.source import load_source
+
+    content, report = load_source(SAMPLE)
+    assert report.errors == [], report.format()
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    build_cache(content, path, content_version=1)
+    return path
+
+
+def test_sample_round_trip_serves_every_airport_screen(sample_cache: Path) -> None:
+    """Every airport, language, destination and topic of the sample can be opened."""
+    import yaml
+
+    airports = yaml.safe_load((SAMPLE / "airports.yaml").read_text(encoding="utf-8"))
+    with ContentCache.open(sample_cache) as cache:
+        assert cache.is_sample
+        assert cache.airports() == [a["id"] for a in airports]
+        opened = 0
+        for source in airports:
+            for lang in source["languages"]:
+                view = cache.airport(source["id"], lang)
+                assert [x.id for x in view.languages] == source["languages"]
+                assert [d.id for d in view.destinations] == source["destinations"]
+                assert all(d.name for d in view.destinations)
+                strings = cache.ui_strings(lang)
+                assert strings["nav.home"]
+                for dest in source["destinations"]:
+                    for topic in cache.topics(lang):
+                        try:
+                            article = cache.article(dest, topic.id, lang)
+                        except NotFound:
+                            continue
+                        assert all(s.blocks for s in article.sections)
+                        opened += 1
+        assert opened > 0
+        summary = cache.summary()
+        assert set(summary["contacts"]) >= set(summary["destinations"])
