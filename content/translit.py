@@ -28,7 +28,8 @@ for ``oʻ``/``gʻ`` and ʼ (U+02BC) for the tutuq belgisi.
 
 Text that is not Uzbek is left alone: ``{placeholders}``, link targets of Markdown links
 (``](...)``), URLs, ``tel:``/``article:`` addresses, words containing letters the Uzbek Latin
-alphabet does not have (``c`` without ``h``, ``w``: ``WhatsApp``), and the words in `KEEP`.
+alphabet does not have (``c`` without ``h``, ``w``, ``ä``, ``ş``...: ``WhatsApp``,
+``Türkmençe``), and the words in `KEEP`.
 """
 
 from __future__ import annotations
@@ -141,9 +142,8 @@ _PROTECTED = re.compile(
     r"|\+\d[\d ]*"
 )
 _APOS_CLASS = re.escape(APOSTROPHES)
-_LATIN_WORD = re.compile(
-    rf"[A-Za-z](?:[A-Za-z]|[{_APOS_CLASS}](?=[A-Za-z])|(?<=[oOgG])[{_APOS_CLASS}])*"
-)
+_L = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters, also those Uzbek does not use (ä, ş, ý...)
+_LATIN_WORD = re.compile(rf"[{_L}](?:[{_L}]|[{_APOS_CLASS}](?=[{_L}])|(?<=[oOgG])[{_APOS_CLASS}])*")
 _CYRILLIC_LETTERS = "А-Яа-яЁёЎўҚқҒғҲҳ"
 _CYRILLIC_WORD = re.compile(rf"[{_CYRILLIC_LETTERS}]+")
 
@@ -211,7 +211,10 @@ def _latin_word(match: re.Match[str]) -> str:
 
 
 def _is_foreign_latin(word: str) -> bool:
+    """Not Uzbek: letters outside the Uzbek alphabet (w, c without h, ä, ş, ý...)."""
     lower = word.lower()
+    if re.search(rf"[^a-z{_APOS_CLASS}]", lower):
+        return True
     return "w" in lower or re.search(r"c(?!h)", lower) is not None
 
 
