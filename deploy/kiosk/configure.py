@@ -34,7 +34,7 @@ STATE_DIR = "/var/lib/safe-airports/sync"
 PROVISIONING_FILE = "/etc/safe-airports/provisioning.json"
 ROTATIONS = (0, 90, 180, 270)
 AIRPORT_RE = re.compile(r"^[A-Z]{3}$")
-ROOT_KEYS = ("root", "root_metadata", "trusted_root")
+ROOT_KEYS = ("trusted_root",)
 
 # libinput calibration matrices that turn touch input clockwise with the screen (libinput's
 # documentation, "Static device configuration via udev", LIBINPUT_CALIBRATION_MATRIX).
@@ -141,7 +141,9 @@ def load_provisioning(path: Path, *, allow_http: bool = False) -> dict[str, Any]
     if isinstance(kiosk_id, str) and kiosk_id and not re.fullmatch(r"[A-Za-z0-9._-]+", kiosk_id):
         problems.append(f"kiosk_id {kiosk_id!r} may only hold letters, digits, '.', '_' and '-'")
     if not any(isinstance(data.get(key), dict) for key in ROOT_KEYS):
-        problems.append("the TUF root metadata ('root') is missing: the kiosk could trust nothing")
+        problems.append(
+            "the TUF root metadata ('trusted_root') is missing: the kiosk could trust nothing"
+        )
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     return data

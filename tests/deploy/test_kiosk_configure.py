@@ -41,7 +41,7 @@ def prov(tmp_path: Path) -> Path:
                 "kiosk_id": "tmj-0a1b2c3d",
                 "token": "kiosk_abc\n",
                 "airport": "TMJ",
-                "root": {"signed": {"_type": "root"}, "signatures": []},
+                "trusted_root": {"signed": {"_type": "root"}, "signatures": []},
             }
         )
     )
@@ -177,3 +177,31 @@ def test_check_summarises_a_good_file(prov):
     assert result.stdout.strip() == (
         "kiosk tmj-0a1b2c3d at TMJ, server https://safe-airports.example.org"
     )
+
+
+def test_a_real_provisioning_file_gives_a_config_the_agent_accepts(tmp_path):
+    """`admin add-kiosk` writes the file, the installer's configure turns it into kiosk.toml,
+    and the sync agent's own settings loader reads that kiosk.toml without complaint."""
+    from admin_sync.agent.settings import config_from_mapping
+
+    data = tmp_path / "server"
+    cli = [sys.executable, "-m", "safe_airports_cli", "admin"]
+    for args in (
+        ["init-keys", "--data", str(data), "--root-key", str(tmp_path / "root.pem")],
+        [
+            "add-kiosk", "--airport", "TMJ", "--name", "TMJ-01", "--data", str(data),
+            "--server-url", "https://safe-airports.example.org/", "--out", str(tmp_path / "p.json"),
+        ],
+    ):  # fmt: skip
+        done = subprocess.run(cli + args, capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert done.returncode == 0, done.stderr
+    config, token = tmp_path / "kiosk.toml", tmp_path / "token"
+    result = configure("kiosk-config", tmp_path / "p.json", "--config", config, "--token", token)
+    assert result.returncode == 0, result.stderr
+    raw = tomllib.loads(config.read_text())
+    agent = config_from_mapping(raw, where=str(config))
+    assert agent.kiosk_id == raw["kiosk_id"] and agent.kiosk_id.startswith("tmj-")
+    assert agent.sync.server_url == "https://safe-airports.example.org"
+    assert str(agent.sync.token_file) == str(token)
+    assert str(agent.usage_file) == "/var/lib/safe-airports/usage/usage.sqlite"
+    assert token.read_text().strip() == json.loads((tmp_path / "p.json").read_text())["token"]

@@ -35,7 +35,9 @@ def provisioning(tmp_path: Path, **changes: object) -> Path:
         "kiosk_id": "tmj-0a1b2c3d",
         "token": "kiosk_secret-token",
         "airport": "TMJ",
-        "root": {"signed": {"_type": "root", "version": 1}, "signatures": []},
+        "format": 1,
+        "name": "TMJ-01",
+        "trusted_root": {"signed": {"_type": "root", "version": 1}, "signatures": []},
     }
     data.update(changes)
     for key in [k for k, v in data.items() if v is None]:
@@ -186,7 +188,7 @@ def test_dry_run_uninstall_lists_removals(tmp_path):
     [
         (["--rotation", "45"], {}, "rotation '45' is not one of 0, 90, 180, 270"),
         ([], {"token": ""}, "'token' is missing or empty"),
-        ([], {"root": None}, "TUF root metadata ('root') is missing"),
+        ([], {"trusted_root": None}, "TUF root metadata ('trusted_root') is missing"),
         ([], {"server_url": "http://sa.example.org"}, "plain http"),
         ([], {"airport": None}, "pass --airport"),
         (["--airport", "TAS"], {}, "is for airport 'TMJ', not 'TAS'"),
