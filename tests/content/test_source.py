@@ -1,0 +1,219 @@
+"""The source reader: YAML with lines, the content model, generated uz-Cyrl; the Markdown subset."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from content.markdown_subset import Block, Link, check_markdown, extract_links, parse_blocks
+from content.model import TOPIC_IDS
+from content.problems import Report
+from content.source import load_source, parse_yaml, read_source
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+def test_minimal_fixture_loads_completely() -> None:
+    content, report = load_source(MINIMAL)
+    assert report.problems == []
+    assert [x.id for x in content.languages] == ["uz", "uz-Cyrl", "ru", "en"]
+    assert [x.id for x in content.topics] == list(TOPIC_IDS)
+    tas = content.airports[0]
+    assert (tas.id, tas.country, tas.languages, tas.destinations) == (
+        "TAS",
+        "UZ",
+        ("uz", "uz-Cyrl", "en"),
+        ("RU",),
+    )
+    embassy = next(c for c in content.contacts if c.id == "uz-embassy-moscow")
+    assert embassy.phones == ("+74952300000",)
+    assert embassy.verified_on == date(2026, 10, 1)
+    assert embassy.free is False
+    assert embassy.messengers == {"telegram": "https://t.me/example"}
+    assert content.release["version"] == 3
+    assert content.assets == {"topics/icon.svg": (MINIMAL / "assets/topics/icon.svg").read_bytes()}
+
+
+def test_uz_cyrl_is_generated_from_uz() -> None:
+    content, _ = load_source(MINIMAL)
+    by_key = {a.key: a for a in content.articles}
+    uz = by_key[("RU", "get-help", "uz")]
+    cyrl = by_key[("RU", "get-help", "uz-Cyrl")]
+    assert not uz.generated and cyrl.generated
+    assert (uz.title, cyrl.title) == ("Yordam olish", "Ёрдам олиш")
+    assert "Биринчи қадам" in cyrl.body
+    assert cyrl.contacts == uz.contacts and cyrl.verified_on == uz.verified_on
+    # every uz article has its generated twin, nothing else is generated
+    assert {k[:2] for k in by_key if k[2] == "uz"} == {k[:2] for k in by_key if k[2] == "uz-Cyrl"}
+    assert all(a.generated == (a.language == "uz-Cyrl") for a in content.articles)
+    # names, titles and UI strings
+    russia = next(d for d in content.destinations if d.id == "RU")
+    assert russia.name["uz-Cyrl"] == "Россия"
+    topic = next(t for t in content.topics if t.id == "entry-registration")
+    assert topic.title["uz-Cyrl"] == "Кириш ва рўйхатдан ўтиш"
+    assert content.ui["uz-Cyrl"]["destination.choose_topic"].count("{country}") == 1
+    assert set(content.ui["uz-Cyrl"]) == set(content.ui["uz"])
+
+
+def test_hand_written_text_wins_over_generated(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    shutil.copytree(MINIMAL, root)
+    (root / "ui" / "uz-Cyrl.yaml").write_text('nav.home: "Бош саҳифа"\n', encoding="utf-8")
+    hand = root / "articles/general/money/uz-Cyrl.md"
+    hand.write_text(
+        "---\ntitle: Пул ҳақида\nverified_on: 2026-10-01\nreview_by: 2027-04-01\n"
+        "source: Test\nstatus: sample\n---\nҚўлда ёзилган матн.\n",
+        encoding="utf-8",
+    )
+    content, report = load_source(root)
+    assert report.errors == []
+    assert content.ui["uz-Cyrl"]["nav.home"] == "Бош саҳифа"
+    assert content.ui["uz-Cyrl"]["nav.back"] == latin_back(content.ui["uz"]["nav.back"])
+    money = next(a for a in content.articles if a.key == ("general", "money", "uz-Cyrl"))
+    assert (money.title, money.generated) == ("Пул ҳақида", False)
+
+
+def latin_back(text: str) -> str:
+    from content.translit import latin_to_cyrillic
+
+    return latin_to_cyrillic(text)
+
+
+def test_generated_article_problems_point_at_the_source_file(tmp_path: Path) -> None:
+    from content.validate import validate_source
+
+    root = tmp_path / "src"
+    shutil.copytree(MINIMAL, root)
+    uz = root / "articles/RU/get-help/uz.md"
+    uz.write_text(uz.read_text(encoding="utf-8").replace("ru-emergency", "ru-nobody"), "utf-8")
+    report = validate_source(root, today=date(2026, 11, 22))
+    assert [p.format() for p in report.errors] == [
+        "articles/RU/get-help/uz.md:7: error: unknown contact 'ru-nobody' (not in contacts.yaml)"
+    ]
+
+
+def test_yaml_keeps_lines_and_plain_words() -> None:
+    report = Report()
+    data = parse_yaml(
+        "# comment\n- id: NO\n  answer: no\n  on: 2026-10-01\n  ok: true\n"
+        "  list:\n    - a\n    - b\n",
+        "x.yaml",
+        report,
+    )
+    assert report.problems == []
+    item = data[0]
+    assert (data.line, data.item_lines, item.line) == (2, [2], 2)
+    assert item.key_lines == {"id": 2, "answer": 3, "on": 4, "ok": 5, "list": 6}
+    assert item == {"id": "NO", "answer": "no", "on": "2026-10-01", "ok": True, "list": ["a", "b"]}
+    assert item["list"].item_lines == [7, 8]
+
+
+def test_yaml_problems_have_file_lines() -> None:
+    report = Report()
+    assert parse_yaml("a: 1\nb: [2\n", "x.yaml", report) is None
+    assert [(p.file, p.line) for p in report.errors] == [("x.yaml", 3)]
+    report = Report()
+    parse_yaml("a: 1\nb: 2\na: 3\n", "front.md", report, first_line=5)
+    assert [p.format() for p in report.errors] == [
+        "front.md:7: error: the key 'a' is given twice (first on line 5)"
+    ]
+
+
+def test_unreadable_article_is_reported_not_raised(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    shutil.copytree(MINIMAL, root)
+    (root / "articles/general/money/en.md").write_text("No front matter here.\n", "utf-8")
+    (root / "articles/general/health/en.md").write_text("---\ntitle: x\n", "utf-8")
+    report = Report()
+    tree = read_source(root, report)
+    assert sorted(p.format() for p in report.errors) == [
+        "articles/general/health/en.md:1: error: the article details (front matter) have no "
+        "closing --- line",
+        "articles/general/money/en.md:1: error: an article must start with its details "
+        "between two lines of ---",
+    ]
+    assert ("general", "money", "en") in tree.article_files
+    assert ("general", "money", "en") not in {a.key for a in tree.content.articles}
+
+
+def test_report_sorts_and_merges_duplicates() -> None:
+    report = Report()
+    report.warning("b.yaml", 3, "late")
+    report.error("a.yaml", 9, "second")
+    report.error("a.yaml", 2, "first")
+    report.error("a.yaml", 2, "first")
+    assert report.format() == [
+        "a.yaml:2: error: first",
+        "a.yaml:9: error: second",
+        "b.yaml:3: warning: late",
+    ]
+    assert (len(report.errors), len(report.warnings), report.ok) == (2, 1, False)
+    assert report.summary() == "2 errors, 1 warning"
+
+
+# --- the Markdown subset -------------------------------------------------------------------------
+
+ARTICLE = """Short text with **bold**, *italic* and a <tag>.
+Second line of the same paragraph.
+
+## What to do
+
+- Keep your [passport](article:general/warning-signs).
+- Call [the hotline](tel:+74951234567).
+
+1. First
+2. Second
+
+![A map](assets/maps/ru.png)
+
+[Official site](https://example.org)
+"""
+
+
+def test_parse_blocks() -> None:
+    blocks = parse_blocks(ARTICLE.replace("<tag>", "&lt;tag&gt;"))
+    assert blocks == [
+        Block(
+            "paragraph",
+            "Short text with <b>bold</b>, <i>italic</i> and a &lt;tag&gt;. "
+            "Second line of the same paragraph.",
+        ),
+        Block("heading", "What to do", level=2),
+        Block("bullets", items=("Keep your passport.", "Call the hotline.")),
+        Block("numbers", items=("First", "Second")),
+        Block("image", "A map", src="assets/maps/ru.png"),
+        Block("paragraph", "Official site"),
+    ]
+
+
+def test_parse_blocks_never_passes_html_through() -> None:
+    blocks = parse_blocks("Hello <script>alert(1)</script> & <b>x</b>\n\n<div>block</div>\n")
+    assert blocks == [Block("paragraph", "Hello alert(1) &amp; x")]
+
+
+def test_extract_links() -> None:
+    assert extract_links(ARTICLE + "\n[again](https://example.org) [bad](javascript:x)\n") == [
+        Link("passport", "article:general/warning-signs"),
+        Link("the hotline", "tel:+74951234567"),
+        Link("Official site", "https://example.org"),
+    ]
+
+
+def test_check_markdown_lines() -> None:
+    text = "Fine text.\n\nA <b>bold</b> word\nand `code`.\n\n> quoted\n\n- a\n  - nested\n"
+    assert check_markdown(text) == [
+        (3, "raw HTML is not allowed in articles ('<b>')"),
+        (3, "raw HTML is not allowed in articles ('</b>')"),
+        (4, "code (text between `backticks`) is not supported"),
+        (6, "block quotes (lines starting with >) are not supported"),
+        (9, "lists inside lists are not supported"),
+    ]
+    assert check_markdown(ARTICLE.replace(" and a <tag>", "")) == []
+
+
+def test_check_markdown_links() -> None:
+    problems = check_markdown(
+        "[a](tel:12-34)\n[b](article:RU)\n[c](mailto:x@y.z)\n[d](https://)\n[e](tg:resolve)\n"
+    )
+    assert [line for line, _ in problems] == [1, 2, 3, 4]
