@@ -100,9 +100,18 @@ def _convert(name: str, value: Any, annotation: Any, where: str) -> Any:
     )
 
 
-def from_mapping(cls: type[T], values: Mapping[str, Any], *, where: str) -> T:
+def from_mapping(
+    cls: type[T],
+    values: Mapping[str, Any],
+    *,
+    where: str,
+    foreign_prefixes: tuple[str, ...] = (),
+) -> T:
+    """Build `cls` from `values`. Keys starting with one of `foreign_prefixes` belong to another
+    component sharing the table and are skipped."""
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
+    values = {k: v for k, v in values.items() if not k.startswith(foreign_prefixes or ("\0",))}
     unknown = sorted(set(values) - known)
     if unknown:
         raise SettingsError(

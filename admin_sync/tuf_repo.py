@@ -53,7 +53,7 @@ class Expiries:
 
 
 def _serialize(md: Metadata) -> bytes:
-    return md.to_bytes(JSONSerializer(compact=False))
+    return md.to_bytes(JSONSerializer(compact=True))
 
 
 def _metafile(version: int, data: bytes) -> MetaFile:

@@ -36,6 +36,7 @@ class SimulatedServer:
         self.replace: dict[str, bytes] = {}
         self.streams: dict[str, Callable[[], Iterator[bytes]]] = {}
         self.requests: list[str] = []
+        self.provisioned_root = self.trusted_root()
 
     def trusted_root(self) -> bytes:
         return self.repo.root_bytes()

@@ -1,0 +1,221 @@
+"""The sync agent: one cycle = update check, extra steps (e.g. statistics), heartbeat; then wait.
+
+`Agent.run_cycle()` does one cycle and records it in `state_dir/state.json` (read by the kiosk's
+maintenance screen and by tests: the bytes fetched are there). `Agent.run_forever(stop)` repeats
+it, waiting the regular interval after a good cycle and a jittered, exponentially growing delay
+after failures.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from admin_sync.agent.backoff import next_delay
+from admin_sync.agent.fetcher import SessionFetcher
+from admin_sync.agent.heartbeat import free_disk_bytes, send_heartbeat
+from admin_sync.agent.install import Installer
+from admin_sync.agent.settings import AgentConfig
+from admin_sync.agent.update import UpdateReport, check_for_update
+from admin_sync.fsutil import write_atomic
+from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
+
+log = logging.getLogger("safe_airports.sync")
+
+CycleStep = Callable[["Agent", UpdateReport], None]
+
+
+class AgentError(Exception):
+    """The agent cannot start: unreadable provisioning file, token file, ..."""
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("safe-airports")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Agent:
+    def __init__(
+        self,
+        config: AgentConfig,
+        *,
+        installer: Installer | None = None,
+        session: requests.Session | None = None,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        settings = config.sync
+        try:
+            self.provisioning = Provisioning.from_bytes(
+                settings.provisioning_file.read_bytes(), where=str(settings.provisioning_file)
+            )
+        except OSError as exc:
+            raise AgentError(
+                f"{settings.provisioning_file}: cannot read the provisioning file ({exc.strerror})"
+            ) from exc
+        except ProtocolError as exc:
+            raise AgentError(str(exc)) from exc
+        self.server_url = (settings.server_url or self.provisioning.server_url).rstrip("/")
+        self.token = self.provisioning.token
+        if settings.token_file is not None:
+            try:
+                self.token = settings.token_file.read_text().strip()
+            except OSError as exc:
+                raise AgentError(f"{settings.token_file}: cannot read token ({exc})") from exc
+        self.kiosk_id = self.provisioning.kiosk_id
+        if config.kiosk_id and config.kiosk_id != self.kiosk_id:
+            log.warning(
+                "kiosk_id %r in the settings differs from %r in the provisioning file; "
+                "using the provisioning file's",
+                config.kiosk_id,
+                self.kiosk_id,
+            )
+        if installer is None:
+            from admin_sync.agent.install import ContentInstaller
+
+            installer = ContentInstaller(config.content_dir)
+        self.installer = installer
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = f"safe-airports-agent/{app_version()}"
+        self.rng = rng or random.Random()
+        self.monotonic = monotonic
+        self.started = monotonic()
+        self.state_dir = settings.state_dir
+        self.state_path = self.state_dir / "state.json"
+        self.state = self._load_state()
+        self.failures = int(self.state.get("consecutive_failures", 0))
+        self.steps: list[CycleStep] = []  # extension point: run after the update check
+
+    # ---- state ------------------------------------------------------------------------------
+    def _load_state(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self) -> None:
+        write_atomic(
+            self.state_path, (json.dumps(self.state, indent=1, sort_keys=True) + "\n").encode()
+        )
+
+    # ---- one cycle --------------------------------------------------------------------------
+    def make_fetcher(self) -> SessionFetcher:
+        s = self.config.sync
+        return SessionFetcher(
+            self.session,
+            connect_timeout=s.connect_timeout_seconds,
+            read_timeout=s.read_timeout_seconds,
+            max_seconds=s.max_download_seconds,
+        )
+
+    def run_cycle(self) -> UpdateReport:
+        started = self.monotonic()
+        fetcher = self.make_fetcher()
+        report = check_for_update(
+            server_url=self.server_url,
+            trusted_root=self.provisioning.root_bytes(),
+            state_dir=self.state_dir,
+            fetcher=fetcher,
+            installer=self.installer,
+        )
+        errors = [] if report.ok else [report.message]
+        for step in self.steps:
+            try:
+                step(self, report)
+            except Exception as exc:  # one broken step must not stop updates
+                log.exception("cycle step %s failed", getattr(step, "__name__", step))
+                errors.append(f"{getattr(step, '__name__', 'step')}: {exc}")
+        if self.config.sync.heartbeat:
+            beat = Heartbeat(
+                kiosk_id=self.kiosk_id,
+                app_version=app_version(),
+                content_version=self.installer.installed_version(),
+                uptime_seconds=int(self.monotonic() - self.started),
+                free_disk_bytes=free_disk_bytes(self.config.content_dir),
+                last_error=(errors[0][:2000] if errors else self.state.get("last_error")),
+            )
+            problem = send_heartbeat(
+                self.session,
+                server_url=self.server_url,
+                token=self.token,
+                beat=beat,
+                timeout=(
+                    self.config.sync.connect_timeout_seconds,
+                    self.config.sync.read_timeout_seconds,
+                ),
+            )
+            if problem:
+                errors.append(problem)
+        self.failures = 0 if report.ok else self.failures + 1
+        self._record(report, errors, self.monotonic() - started)
+        return report
+
+    def _record(self, report: UpdateReport, errors: list[str], seconds: float) -> None:
+        now = _now_iso()
+        totals = self.state.setdefault("totals", {})
+        totals["cycles"] = totals.get("cycles", 0) + 1
+        totals["bytes_fetched"] = totals.get("bytes_fetched", 0) + report.bytes_fetched
+        totals["parts_downloaded"] = totals.get("parts_downloaded", 0) + report.parts_downloaded
+        self.state["last_cycle_at"] = now
+        self.state["last_cycle"] = {**report.to_dict(), "seconds": round(seconds, 3)}
+        self.state["consecutive_failures"] = self.failures
+        self.state["installed_version"] = self.installer.installed_version()
+        if report.ok:
+            self.state["last_success"] = now
+        if errors:
+            self.state["last_error"] = errors[0]
+            self.state["last_error_at"] = now
+        elif report.ok:
+            self.state["last_error"] = None
+        self._save_state()
+
+    # ---- the loop ---------------------------------------------------------------------------
+    def run_forever(self, stop: threading.Event, *, max_cycles: int | None = None) -> None:
+        cycles = 0
+        while not stop.is_set():
+            try:
+                self.run_cycle()
+            except Exception:  # a bug or a full disk: log, back off, try again
+                self.failures += 1
+                log.exception("sync cycle crashed; will retry")
+            cycles += 1
+            if max_cycles is not None and cycles >= max_cycles:
+                return
+            delay = next_delay(self.failures, self.config.sync, self.rng)
+            if self.failures:
+                log.info(
+                    "%d failed cycle(s) in a row: backing off, next try in %.1f s",
+                    self.failures,
+                    delay,
+                )
+            else:
+                log.info("next check in %.1f s", delay)
+            self.state["next_cycle_in_seconds"] = round(delay, 1)
+            self._save_state()
+            stop.wait(delay)
+
+
+def state_of(state_dir: Path) -> dict[str, Any]:
+    """The agent's last recorded state (for tests and the maintenance screen)."""
+    try:
+        return json.loads((state_dir / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,70 @@
+"""`safe-airports sync --config kiosk.toml [--once]`: run the kiosk's sync agent."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sync",
+        help="run the kiosk's sync agent (updates, heartbeat, stats)",
+        description="Keep this kiosk's content up to date from the central server: signed "
+        "updates (TUF), heartbeat, statistics. Settings: the [sync] table of the kiosk TOML.",
+    )
+    parser.add_argument("--config", type=Path, help="the kiosk's TOML settings file")
+    parser.add_argument("--once", action="store_true", help="run one cycle and exit (0 if ok)")
+    parser.add_argument("--help-settings", action="store_true", help="list the [sync] settings")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from admin_sync.agent.settings import SyncSettings, load_config
+    from admin_sync.settings_base import SettingsError, help_lines
+
+    if args.help_settings:
+        print("[sync] settings of the kiosk TOML file:")
+        print("\n".join(help_lines(SyncSettings)))
+        return 0
+    if args.config is None:
+        print("safe-airports sync: --config FILE is required", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from admin_sync.agent.agent import Agent, AgentError
+    from admin_sync.agent.lock import AlreadyRunning, InstanceLock
+
+    try:
+        config = load_config(args.config)
+        agent = Agent(config)
+    except (SettingsError, AgentError) as exc:
+        print(f"safe-airports sync: {exc}", file=sys.stderr)
+        return 2
+    log = logging.getLogger("safe_airports.sync")
+    try:
+        lock = InstanceLock(config.sync.state_dir / "sync.lock")
+        lock.acquire()
+    except AlreadyRunning as exc:
+        log.error("%s; exiting", exc)
+        return 3
+    try:
+        if args.once:
+            report = agent.run_cycle()
+            return 0 if report.ok else 1
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        log.info("sync agent started for kiosk %s, server %s", agent.kiosk_id, agent.server_url)
+        agent.run_forever(stop)
+        log.info("sync agent stopped")
+        return 0
+    finally:
+        lock.release()

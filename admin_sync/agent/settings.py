@@ -1,0 +1,113 @@
+"""The sync agent's settings: the `[sync]` table of the kiosk's TOML file, declared here as data.
+
+The agent also reads three top-level keys of the same file (declared by the kiosk in
+kiosk/settings.py): `content_dir`, `kiosk_id` and `usage_file`. Keys of `[sync]` starting with
+`stats_` belong to the statistics outbox and are read by it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from admin_sync.settings_base import SettingsError, from_mapping, setting
+
+DEFAULT_CONTENT_DIR = Path("/var/lib/safe-airports/content")
+DEFAULT_USAGE_FILE = Path("/var/lib/safe-airports/usage.db")
+FOREIGN_PREFIXES = ("stats_",)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    provisioning_file: Path = setting(
+        help="Provisioning file written by `safe-airports admin add-kiosk` (server URL, kiosk "
+        "id, secret token, trusted root metadata). Keep it readable by the agent only."
+    )
+    state_dir: Path = setting(
+        Path("/var/lib/safe-airports/sync"),
+        help="Agent's own folder: TUF metadata, cached release parts, state.json, lock file.",
+    )
+    server_url: str | None = setting(
+        None, help="Server URL; overrides the one in the provisioning file (e.g. a new address)."
+    )
+    token_file: Path | None = setting(
+        None, help="File holding the kiosk token; overrides the token in the provisioning file."
+    )
+    interval_seconds: float = setting(
+        300.0, help="Time between two update checks when all is well (jittered)."
+    )
+    backoff_initial_seconds: float = setting(
+        30.0, help="Wait after a first failed cycle; doubles after each further failure."
+    )
+    backoff_max_seconds: float = setting(3600.0, help="Longest wait between failed cycles.")
+    jitter_fraction: float = setting(
+        0.2,
+        help="Each wait is randomly stretched or shrunk by up to this fraction, so that many "
+        "kiosks do not all call the server at the same moment.",
+    )
+    connect_timeout_seconds: float = setting(10.0, help="Time allowed to connect to the server.")
+    read_timeout_seconds: float = setting(
+        30.0, help="Time allowed between two pieces of data from the server."
+    )
+    max_download_seconds: float = setting(
+        900.0, help="Longest time one file download may take before it is abandoned."
+    )
+    heartbeat: bool = setting(True, help="Send a heartbeat to the server after every cycle.")
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    sync: SyncSettings
+    content_dir: Path
+    usage_file: Path
+    kiosk_id: str | None
+    source: Path | None = None
+
+
+def config_from_mapping(data: dict, *, where: str) -> AgentConfig:
+    sync = data.get("sync")
+    if not isinstance(sync, dict):
+        raise SettingsError(f"{where}: no [sync] table; the agent needs at least provisioning_file")
+    settings = from_mapping(
+        SyncSettings, sync, where=f"{where} [sync]", foreign_prefixes=FOREIGN_PREFIXES
+    )
+    for name in ("content_dir", "usage_file", "kiosk_id"):
+        if name in data and not isinstance(data[name], str):
+            raise SettingsError(f"{where}: {name} must be a string")
+    return AgentConfig(
+        sync=settings,
+        content_dir=Path(data.get("content_dir", DEFAULT_CONTENT_DIR)),
+        usage_file=Path(data.get("usage_file", DEFAULT_USAGE_FILE)),
+        kiosk_id=data.get("kiosk_id"),
+    )
+
+
+def load_config(path: Path) -> AgentConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SettingsError(f"{path}: configuration file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    config = config_from_mapping(raw, where=str(path))
+    base = path.parent
+
+    def resolve(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p)
+
+    sync = config.sync
+    return AgentConfig(
+        sync=SyncSettings(
+            **{
+                **sync.__dict__,
+                "provisioning_file": resolve(sync.provisioning_file),
+                "state_dir": resolve(sync.state_dir),
+                "token_file": resolve(sync.token_file) if sync.token_file else None,
+            }
+        ),
+        content_dir=resolve(config.content_dir),
+        usage_file=resolve(config.usage_file),
+        kiosk_id=config.kiosk_id,
+        source=path,
+    )
