@@ -1,0 +1,290 @@
+"""Start the kiosk: Qt application, fonts, QML module, image providers, kiosk mode.
+
+`KioskApp` puts the parts together; `run()` is what `safe-airports kiosk` calls. Qt messages go
+to the log; a Python exception anywhere on the event loop is logged and the kiosk returns to
+the attract screen; if the QML cannot be loaded the process exits non-zero so that its service
+manager restarts it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+
+from kiosk.content_loader import ContentSource, ContentUnavailable
+from kiosk.controller import KioskController
+from kiosk.images import AssetImageProvider, QrImageProvider
+from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
+QML_MODULE = "SafeAirports"
+FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+EXIT_FATAL = 3
+
+
+class FatalError(Exception):
+    """The kiosk cannot show anything (no content at all, or no QML root object)."""
+
+
+def prepare_platform(platform: str | None) -> None:
+    """Choose the Qt platform plugin; must run before the QGuiApplication exists."""
+    if platform:
+        os.environ["QT_QPA_PLATFORM"] = platform
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+
+def find_font_files() -> list[Path]:
+    found = []
+    for name in FONT_FILES:
+        for folder in FONT_DIRS:
+            if (folder / name).is_file():
+                found.append(folder / name)
+                break
+    return found
+
+
+def load_fonts() -> str | None:
+    """Register Noto Sans and make it the application font; its family, or None if missing."""
+    family = None
+    for path in find_font_files():
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = family or (families[0] if families else None)
+    if family is None:
+        log.error("Noto Sans not found in %s: install fonts-noto-core", FONT_DIRS[0])
+        return None
+    font = QFont(family)
+    font.setPixelSize(28)
+    QGuiApplication.setFont(font)
+    return family
+
+
+# Keys that could close the app or switch away: swallowed in kiosk mode.
+def is_escape_combo(key: int, modifiers: int) -> bool:
+    mods = Qt.KeyboardModifier(modifiers)
+    alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+    ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+    meta = bool(mods & Qt.KeyboardModifier.MetaModifier)
+    k = Qt.Key
+    if key in (k.Key_Escape, k.Key_Super_L, k.Key_Super_R, k.Key_Meta, k.Key_Close, k.Key_Menu):
+        return True
+    if alt and key in (k.Key_F4, k.Key_Tab, k.Key_Backtab, k.Key_Escape):
+        return True
+    if ctrl and key in (k.Key_Q, k.Key_W, k.Key_Escape):
+        return True
+    if ctrl and alt and (k.Key_F1 <= key <= k.Key_F12 or key in (k.Key_Delete, k.Key_Backspace)):
+        return True
+    return meta
+
+
+class KioskApp:
+    """The running kiosk: owns the engine, window, controller, content and usage recorder."""
+
+    def __init__(
+        self,
+        settings: Any,
+        *,
+        windowed: bool = True,
+        size: tuple[int, int] | None = None,
+        usage_clock: Callable[[], datetime] = datetime.now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.qt_app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+        self.settings = settings
+        self.windowed = windowed
+        self.font_family = load_fonts()
+
+        self.source = ContentSource(
+            settings.content_dir, settings.fallback_cache_dir, settings.airport
+        )
+        try:
+            self.source.open()
+        except ContentUnavailable as exc:
+            raise FatalError(str(exc)) from exc
+        try:
+            store: UsageStore | None = UsageStore(settings.usage_file)
+        except UsageError as exc:
+            log.error("usage counters disabled: %s", exc)
+            store = None
+        self.recorder = UsageRecorder(store, usage_clock)
+
+        self.engine = QQmlApplicationEngine()
+        self.engine.addImportPath(str(QML_DIR))
+        self.qr_provider = QrImageProvider()
+        self.asset_provider = AssetImageProvider(self._read_asset)
+        self.engine.addImageProvider("qr", self.qr_provider)
+        self.engine.addImageProvider("asset", self.asset_provider)
+        self.controller = KioskController(
+            settings,
+            self.source,
+            self.recorder,
+            monotonic=monotonic,
+            screen_size=self._screen_size,
+        )
+        self.engine.rootContext().setContextProperty("kiosk", self.controller)
+        self.engine.loadFromModule(QML_MODULE, "Main")
+        roots = self.engine.rootObjects()
+        if not roots:
+            raise FatalError(f"the QML module {QML_MODULE} did not load (see the errors above)")
+        self.window = roots[0]
+        self._filter = WindowFilter(self, parent=self.window)
+        self.window.installEventFilter(self._filter)
+        if size is not None:
+            self.window.resize(*size)
+        if not windowed:
+            self.window.setCursor(Qt.CursorShape.BlankCursor)
+            self.window.setFlags(self.window.flags() | Qt.WindowType.FramelessWindowHint)
+            self.window.showFullScreen()
+
+    def _read_asset(self, path: str) -> bytes | None:
+        current = self.source.current
+        return None if current is None else current.cache.asset(path)
+
+    def _screen_size(self) -> str:
+        window = getattr(self, "window", None)
+        if window is None:
+            return ""
+        screen = window.screen()
+        geometry = screen.geometry() if screen is not None else None
+        text = f"{window.width()}×{window.height()} px (window)"
+        if geometry is not None:
+            text += f", {geometry.width()}×{geometry.height()} px (screen)"
+        return text
+
+    def close(self) -> None:
+        """Stop everything: QML first (so no binding outlives the controller), then the rest."""
+        self.controller.shutdown()
+        self.recorder.close()
+        self.window.removeEventFilter(self._filter)
+        self.window.hide()
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            shiboken6.delete(engine)
+        if self.source.current is not None:
+            self.source.current.cache.close()
+
+
+class WindowFilter(QObject):
+    """Any touch resets the idle timer; escape keys and window close are swallowed."""
+
+    def __init__(self, kiosk_app: KioskApp, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = kiosk_app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        try:
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+                controller = self._app.controller
+                controller.user_activity()
+                pos = event.points()[0].position()
+                w = self._app.window
+                controller.corner_press(pos.x(), pos.y(), w.width(), w.height())
+            elif kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+                if not self._app.windowed:
+                    return True  # a touch kiosk has no use for keys: none may escape
+                return is_escape_combo(event.key(), event.modifiers().value)
+            elif kind == QEvent.Type.Close and not self._app.windowed:
+                event.ignore()
+                return True
+        except Exception:
+            log.exception("error in the window event filter")
+        return False
+
+
+def install_excepthook(get_app: Callable[[], KioskApp | None]) -> None:
+    """Log uncaught exceptions (slots included) and go back to the attract screen."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        log.error("uncaught exception", exc_info=(exc_type, exc, tb))
+        kiosk_app = get_app()
+        if kiosk_app is not None:
+            kiosk_app.controller.recover()
+
+    sys.excepthook = hook
+
+
+def install_qt_message_handler() -> None:
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def run(settings: Any, *, windowed: bool, tour: Path | None = None) -> int:
+    """The kiosk's main loop (or the tour); the process exit status."""
+    install_qt_message_handler()
+    holder: list[KioskApp] = []
+    install_excepthook(lambda: holder[0] if holder else None)
+    try:
+        if tour is not None:
+            from kiosk.tour import run_tour
+
+            return run_tour(settings, tour)
+        kiosk_app = KioskApp(settings, windowed=windowed)
+    except FatalError as exc:
+        log.critical("the kiosk cannot start: %s", exc)
+        return EXIT_FATAL
+    holder.append(kiosk_app)
+    _start_watchdog(kiosk_app)
+    status = kiosk_app.qt_app.exec()
+    kiosk_app.close()
+    return int(status)
+
+
+def _start_watchdog(kiosk_app: KioskApp) -> None:
+    """Tell systemd we are up and keep its watchdog fed from the Qt event loop.
+
+    Uses `kiosk/sd_notify.py` (written by the deployment side) when present; without it this
+    hook does nothing.
+    """
+    try:
+        from kiosk import sd_notify  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    try:
+        watchdog = sd_notify.Watchdog() if hasattr(sd_notify, "Watchdog") else None
+        if hasattr(sd_notify, "notify"):
+            sd_notify.notify("READY=1")
+    except Exception:
+        log.exception("sd_notify failed")
+        return
+    if watchdog is None:
+        return
+    interval = getattr(watchdog, "interval_seconds", None) or 10.0
+    timer = QTimer(kiosk_app.window)
+    timer.setInterval(int(float(interval) * 1000))
+    timer.timeout.connect(lambda: _ping(watchdog))
+    timer.start()
+    kiosk_app.watchdog_timer = timer  # type: ignore[attr-defined]
+
+
+def _ping(watchdog: Any) -> None:
+    try:
+        (getattr(watchdog, "ping", None) or watchdog.kick)()
+    except Exception:
+        log.exception("watchdog ping failed")

@@ -1,0 +1,120 @@
+"""Image providers for QML: `image://qr/<kind>/<payload>` and `image://asset/<path>`.
+
+QR codes are rendered by kiosk/qr.py at the size QML asks for (never below its minimum), so
+every module is a whole number of pixels. Assets (topic icons, flags) come from the content
+cache; SVGs are rasterised at the requested size.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtQuick import QQuickImageProvider
+from PySide6.QtSvg import QSvgRenderer
+
+from kiosk.qr import MIN_SIZE, decode_id, render_png
+
+log = logging.getLogger(__name__)
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, int], QImage] = OrderedDict()
+
+    def get(self, key: tuple[str, int]) -> QImage | None:
+        image = self._items.get(key)
+        if image is not None:
+            self._items.move_to_end(key)
+        return image
+
+    def put(self, key: tuple[str, int], image: QImage) -> None:
+        self._items[key] = image
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
+def _placeholder(width: int) -> QImage:
+    image = QImage(width, width, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    return image
+
+
+class QrImageProvider(QQuickImageProvider):
+    def __init__(self) -> None:
+        super().__init__(QQuickImageProvider.ImageType.Image)
+        self._cache = _Lru(64)
+
+    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+        wanted = max(MIN_SIZE, requested.width() if requested.isValid() else 0)
+        key = (image_id, wanted)
+        image = self._cache.get(key)
+        if image is None:
+            try:
+                _, payload = decode_id(image_id)
+                image = QImage.fromData(QByteArray(render_png(payload, wanted)), "PNG")
+            except Exception:
+                log.exception("cannot render QR code %s", image_id[:40])
+                image = _placeholder(wanted)
+            self._cache.put(key, image)
+        size.setWidth(image.width())
+        size.setHeight(image.height())
+        return image
+
+
+class AssetImageProvider(QQuickImageProvider):
+    """Icons and flags stored in the content cache (`asset(path) -> bytes | None`)."""
+
+    def __init__(self, read_asset: Callable[[str], bytes | None]) -> None:
+        super().__init__(QQuickImageProvider.ImageType.Image)
+        self._read = read_asset
+        self._cache = _Lru(128)
+
+    def set_reader(self, read_asset: Callable[[str], bytes | None]) -> None:
+        self._read = read_asset
+        self._cache = _Lru(128)
+
+    def requestImage(self, path: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+        edge = requested.width() if requested.isValid() and requested.width() > 0 else 128
+        key = (path, edge)
+        image = self._cache.get(key)
+        if image is None:
+            image = self._load(path, requested if requested.isValid() else QSize(edge, edge))
+            self._cache.put(key, image)
+        size.setWidth(image.width())
+        size.setHeight(image.height())
+        return image
+
+    def _load(self, path: str, requested: QSize) -> QImage:
+        try:
+            data = self._read(path)
+        except Exception:
+            log.exception("cannot read asset %s", path)
+            data = None
+        if not data:
+            log.error("asset %s is missing from the content", path)
+            return _placeholder(requested.width())
+        if path.endswith(".svg"):
+            renderer = QSvgRenderer(QByteArray(data))
+            if not renderer.isValid():
+                log.error("asset %s is not a valid SVG", path)
+                return _placeholder(requested.width())
+            target = renderer.defaultSize().scaled(requested, Qt.AspectRatioMode.KeepAspectRatio)
+            image = QImage(target, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(QColor(0, 0, 0, 0))
+            painter = QPainter(image)
+            renderer.render(painter)
+            painter.end()
+            return image
+        image = QImage.fromData(QByteArray(data))
+        if image.isNull():
+            return _placeholder(requested.width())
+        return image.scaled(
+            requested,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )

@@ -1,0 +1,33 @@
+"""On-screen keyboard layouts per language (Qt-free): letters in rows, lower case.
+
+Search folds case and diacritics, so lower-case keys are enough. Space, backspace and clear are
+added by the QML keyboard itself.
+"""
+
+from __future__ import annotations
+
+_RU = ["йцукенгшщзх", "фывапролджэ", "ячсмитьбюъё"]
+
+LAYOUTS: dict[str, list[str]] = {
+    "en": ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
+    # Uzbek Latin: oʻ and gʻ are letters of their own (written with the turned comma).
+    "uz": ["qwertyuiop", "asdfghjkl", "zxcvbnm", "oʻ gʻ"],
+    "tk": ["ertyuiopäž", "asdfghjklň", "zçbnmşüýöw"],
+    "ru": _RU,
+    "uz-Cyrl": ["йцукенгшзхў", "фвапролджэқ", "ячсмитьбюъғ", "ёҳ"],
+    "ky": [*_RU, "ңөү"],
+}
+_CYRILLIC_DEFAULT = _RU
+
+
+def layout_for(language: str) -> list[list[str]]:
+    """The rows of keys for a language (by its id; Cyrillic or Latin by the id's script)."""
+    rows = LAYOUTS.get(language)
+    if rows is None:
+        cyrillic = language in ("kk", "tg") or "Cyrl" in language
+        rows = _CYRILLIC_DEFAULT if cyrillic else LAYOUTS["en"]
+    return [row.split(" ") if " " in row else list(row) for row in rows]
+
+
+def all_keys(language: str) -> set[str]:
+    return {key for row in layout_for(language) for key in row}

@@ -1,0 +1,112 @@
+"""What each screen shows, as plain dicts and lists for QML (Qt-free).
+
+The controller asks for the page of the current screen; these functions turn the cache's views
+into the values QML binds to, including the QR codes (image ids) of contacts and links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from kiosk.qr import QrCode, tel_code, url_code, vcard_code
+
+MESSENGER_HOSTS = (
+    "t.me",
+    "wa.me",
+    "api.whatsapp.com",
+    "signal.me",
+    "viber.com",
+    "invite.viber.com",
+)
+
+
+def fmt(template: str, **values: str) -> str:
+    """Fill `{name}` placeholders; unknown placeholders are left as they are."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def qr_dict(code: QrCode) -> dict[str, str]:
+    return {"kind": code.kind, "image": code.image_id, "label": code.label, "payload": code.payload}
+
+
+def link_code(url: str) -> QrCode | None:
+    """The QR code for an https, tel or messenger link (None for other links)."""
+    if url.startswith("tel:"):
+        try:
+            return tel_code(url.removeprefix("tel:"))
+        except ValueError:
+            return None
+    if url.startswith("https://"):
+        host = url.removeprefix("https://").split("/", 1)[0].lower()
+        kind = "messenger" if host in MESSENGER_HOSTS else "url"
+        return url_code(url, kind)
+    return None
+
+
+def contact_card(contact: Any, strings: dict[str, str], language_names: dict[str, str]) -> dict:
+    """A contact with its QR codes: each phone, the short number, its link and messengers."""
+    codes: list[dict[str, str]] = []
+    if contact.short:
+        with contextlib.suppress(ValueError):
+            codes.append(qr_dict(tel_code(contact.short)))
+    for phone in contact.phones:
+        try:
+            codes.append(qr_dict(tel_code(phone)))
+        except ValueError:
+            continue
+    if contact.url:
+        code = link_code(contact.url)
+        if code is not None:
+            codes.append(qr_dict(code))
+    for name, url in sorted(contact.messengers.items()):
+        code = link_code(url)
+        if code is not None:
+            entry = qr_dict(QrCode("messenger", code.payload, code.label))
+            entry["messenger"] = name.capitalize()
+            codes.append(entry)
+    details = []
+    if contact.free:
+        details.append(strings.get("help.free_call", ""))
+    if contact.hours:
+        details.append(fmt(strings.get("help.hours", "{hours}"), hours=contact.hours))
+    if contact.languages:
+        names = ", ".join(language_names.get(x, x) for x in contact.languages)
+        details.append(fmt(strings.get("help.languages", "{languages}"), languages=names))
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "kind": contact.kind,
+        "kindLabel": strings.get(f"contact.kind.{contact.kind}", contact.kind),
+        "details": [d for d in details if d],
+        "codes": codes,
+        "sample": contact.status == "sample",
+        "emergency": contact.kind == "emergency",
+    }
+
+
+def vcard_of(title: str, contacts: list[Any]) -> dict[str, str] | None:
+    entries: list[tuple[str, str]] = []
+    for c in contacts:
+        numbers = ([c.short] if c.short else []) + list(c.phones)
+        for number in numbers:
+            entries.append((c.name, number))
+    if not entries:
+        return None
+    return qr_dict(vcard_code(title, entries))
+
+
+def blocks_list(blocks: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"kind": b.kind, "level": int(b.level or 0), "text": b.text or "", "items": list(b.items)}
+        for b in blocks
+    ]
+
+
+def first_number(contacts: list[Any]) -> str:
+    """The emergency number to show in the 'In danger now?' banner."""
+    for c in contacts:
+        if c.kind == "emergency":
+            return c.short or (c.phones[0] if c.phones else "")
+    return ""

@@ -1,0 +1,95 @@
+import QtQuick
+
+// The attract loop: the invitation in every language of the airport, one after another.
+// A touch anywhere starts a session.
+Rectangle {
+    id: screen
+    objectName: "screen.attract"
+    property bool portrait: true
+    property int index: 0
+    readonly property var invitations: kiosk.page.invitations || []
+    readonly property var current: invitations.length > 0 ? invitations[index % invitations.length] : ({})
+    color: Theme.primary
+
+    Timer {
+        interval: 3500
+        running: screen.invitations.length > 1
+        repeat: true
+        onTriggered: screen.index = (screen.index + 1) % screen.invitations.length
+    }
+
+    Column {
+        anchors.centerIn: parent
+        width: parent.width - 2 * 96
+        spacing: 48
+        Rectangle {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 220; height: 220; radius: 110
+            color: Theme.help
+            Image {
+                anchors.centerIn: parent
+                source: "icons/touch.svg"
+                width: 140; height: 140
+                sourceSize.width: 140; sourceSize.height: 140
+            }
+        }
+        Text {
+            objectName: "attract.title"
+            width: parent.width
+            text: screen.current.title || ""
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: screen.portrait ? 84 : 76
+            font.bold: true
+            color: Theme.primaryText
+        }
+        Text {
+            width: parent.width
+            text: screen.current.subtitle || ""
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: 46
+            color: Theme.primaryText
+        }
+        Rectangle {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(parent.width, touchText.implicitWidth + 96)
+            height: touchText.implicitHeight + 56
+            radius: height / 2
+            color: Theme.accent
+            Text {
+                id: touchText
+                anchors.centerIn: parent
+                width: Math.min(implicitWidth, parent.parent.width - 96)
+                text: screen.current.touch || ""
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: 44
+                font.bold: true
+                color: Theme.text
+            }
+        }
+    }
+
+    Text {
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 140
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: parent.width - 2 * 96
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.Wrap
+        text: (kiosk.page.languageNames || []).join("   ·   ")
+        font.family: Theme.fontFamily
+        font.pixelSize: 40
+        color: Theme.primaryText
+    }
+
+    MouseArea {
+        objectName: "attract.start"
+        anchors.fill: parent
+        onClicked: kiosk.start()
+    }
+}

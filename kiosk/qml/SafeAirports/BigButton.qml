@@ -1,0 +1,62 @@
+import QtQuick
+
+// A large touch target: optional icon above or beside a label that wraps (never clipped).
+Rectangle {
+    id: button
+    property string text: ""
+    property string icon: ""
+    property int iconSize: 56
+    property bool vertical: false
+    property int fontSize: Theme.button
+    property bool bold: true
+    property color fill: Theme.surface
+    property color ink: Theme.primary
+    property int minHeight: Theme.minTarget
+    property int padding: 20
+    property alias label: label
+    signal clicked()
+
+    implicitWidth: 300
+    implicitHeight: Math.max(minHeight, content.implicitHeight + 2 * padding)
+    radius: Theme.radius
+    color: area.pressed ? Qt.darker(fill, 1.12) : fill
+    border.color: Qt.darker(fill, 1.25)
+    border.width: 2
+
+    Grid {
+        id: content
+        anchors.centerIn: parent
+        width: parent.width - 2 * button.padding
+        columns: button.vertical || button.icon === "" || button.text === "" ? 1 : 2
+        spacing: 16
+        horizontalItemAlignment: Grid.AlignHCenter
+        verticalItemAlignment: Grid.AlignVCenter
+        Image {
+            visible: button.icon !== ""
+            source: button.icon
+            width: button.iconSize
+            height: button.iconSize
+            sourceSize.width: button.iconSize
+            sourceSize.height: button.iconSize
+            fillMode: Image.PreserveAspectFit
+        }
+        Text {
+            id: label
+            visible: button.text !== ""
+            text: button.text
+            width: button.vertical || button.icon === ""
+                   ? content.width : content.width - button.iconSize - content.spacing
+            horizontalAlignment: button.vertical || button.icon === "" ? Text.AlignHCenter : Text.AlignLeft
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: button.fontSize
+            font.bold: button.bold
+            color: button.ink
+        }
+    }
+    MouseArea {
+        id: area
+        anchors.fill: parent
+        onClicked: button.clicked()
+    }
+}

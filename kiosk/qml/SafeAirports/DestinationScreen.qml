@@ -1,0 +1,49 @@
+import QtQuick
+
+// A destination: the nine topics as big icon tiles.
+ScrollPage {
+    id: screen
+    objectName: "screen.destination"
+    property bool portrait: true
+    maxWidth: 1800
+
+    Text {
+        width: parent.width
+        text: kiosk.page.title || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title
+        font.bold: true
+        color: Theme.text
+    }
+    Grid {
+        id: grid
+        width: parent.width
+        columns: screen.portrait ? 3 : 5
+        spacing: Theme.spacing
+        readonly property real tileWidth: (width - (columns - 1) * spacing) / columns
+        property real tallest: {
+            let h = 0
+            for (let i = 0; i < children.length; ++i)
+                if (children[i].implicitHeight !== undefined && children[i].objectName !== "")
+                    h = Math.max(h, children[i].implicitHeight)
+            return h
+        }
+        Repeater {
+            model: kiosk.page.topics || []
+            BigButton {
+                objectName: "topic." + modelData.id
+                width: grid.tileWidth
+                height: Math.max(implicitHeight, grid.tallest)
+                minHeight: screen.portrait ? 300 : 280
+                vertical: true
+                icon: modelData.icon
+                iconSize: 128
+                fontSize: Theme.button
+                ink: Theme.text
+                text: modelData.title
+                onClicked: kiosk.openTopic(modelData.id)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import QtQuick
+
+// Help: emergency numbers and hotlines in the destination and at home, each with a QR code,
+// and one QR code that saves them all to the phone.
+ScrollPage {
+    id: screen
+    objectName: "screen.help"
+    property bool portrait: true
+    maxWidth: 1300
+
+    Text {
+        width: parent.width
+        text: kiosk.page.title || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title
+        font.bold: true
+        color: Theme.text
+    }
+    Rectangle {
+        visible: (kiosk.page.inDanger || "") !== ""
+        width: parent.width
+        height: danger.implicitHeight + 48
+        radius: Theme.radius
+        color: Theme.help
+        Text {
+            id: danger
+            x: 24; y: 24
+            width: parent.width - 48
+            text: kiosk.page.inDanger || ""
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.title
+            font.bold: true
+            color: Theme.helpText
+        }
+    }
+    Rectangle {
+        visible: !!kiosk.page.vcard
+        width: parent.width
+        height: saveAll.implicitHeight + 48
+        radius: Theme.radius
+        color: Theme.surface
+        border.color: Theme.primary
+        border.width: 3
+        Column {
+            id: saveAll
+            x: 24; y: 24
+            width: parent.width - 48
+            spacing: 16
+            Text {
+                width: parent.width
+                text: kiosk.strings["help.save_all"] || ""
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.heading
+                font.bold: true
+                color: Theme.primary
+            }
+            Text {
+                width: parent.width
+                text: kiosk.strings["help.save_all_hint"] || ""
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.body
+                color: Theme.text
+            }
+            Image {
+                objectName: "help.vcard"
+                anchors.horizontalCenter: parent.horizontalCenter
+                source: kiosk.page.vcard ? "image://qr/" + kiosk.page.vcard.image : ""
+                width: 460; height: 460
+                sourceSize.width: 460; sourceSize.height: 460
+                smooth: false
+                property string payload: kiosk.page.vcard ? kiosk.page.vcard.payload : ""
+            }
+        }
+    }
+    Text {
+        visible: (kiosk.page.destTitle || "") !== ""
+        width: parent.width
+        text: kiosk.page.destTitle || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title
+        font.bold: true
+        color: Theme.text
+        topPadding: 16
+    }
+    Repeater {
+        model: kiosk.page.destContacts || []
+        ContactCard {
+            objectName: "help.contact." + modelData.id
+            width: parent.width
+            contact: modelData
+        }
+    }
+    Text {
+        width: parent.width
+        text: kiosk.page.homeTitle || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title
+        font.bold: true
+        color: Theme.text
+        topPadding: 16
+    }
+    Repeater {
+        model: kiosk.page.homeContacts || []
+        ContactCard {
+            objectName: "help.contact." + modelData.id
+            width: parent.width
+            contact: modelData
+        }
+    }
+}

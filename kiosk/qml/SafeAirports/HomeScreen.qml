@@ -1,0 +1,75 @@
+import QtQuick
+
+// Home: where are you going (destinations in the airport's order), get help, before you go,
+// search.
+ScrollPage {
+    id: screen
+    objectName: "screen.home"
+    property bool portrait: true
+
+    BigButton {
+        objectName: "home.help"
+        width: parent.width
+        minHeight: 150
+        fill: Theme.help; ink: Theme.helpText
+        icon: "icons/help.svg"; iconSize: 72
+        fontSize: Theme.title
+        text: kiosk.strings["home.get_help_now"] || ""
+        onClicked: kiosk.openHelp()
+    }
+    Text {
+        width: parent.width
+        text: kiosk.strings["home.title"] || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title
+        font.bold: true
+        color: Theme.text
+        topPadding: 16
+    }
+    Grid {
+        id: grid
+        width: parent.width
+        columns: screen.portrait ? 2 : 4
+        spacing: Theme.spacing
+        Repeater {
+            model: kiosk.page.destinations || []
+            BigButton {
+                objectName: "home.destination." + modelData.id
+                width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
+                minHeight: 140
+                fontSize: Theme.heading
+                icon: modelData.flag
+                iconSize: 72
+                text: modelData.name
+                ink: Theme.text
+                onClicked: kiosk.openDestination(modelData.id)
+            }
+        }
+    }
+    Item { width: 1; height: 8 }
+    Grid {
+        id: actions
+        width: parent.width
+        columns: 2
+        spacing: Theme.spacing
+        BigButton {
+            objectName: "home.checklist"
+            width: (actions.width - actions.spacing) / 2
+            height: Math.max(implicitHeight, searchButton.implicitHeight)
+            minHeight: 130
+            icon: "icons/checklist.svg"; iconSize: 64
+            text: kiosk.strings["home.before_you_go"] || ""
+            onClicked: kiosk.openChecklist()
+        }
+        BigButton {
+            id: searchButton
+            objectName: "home.search"
+            width: (actions.width - actions.spacing) / 2
+            minHeight: 130
+            icon: "icons/search.svg"; iconSize: 64
+            text: kiosk.strings["home.search"] || ""
+            onClicked: kiosk.openSearch()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import QtQuick
+
+// "Are you still there?" with the countdown; any touch continues the session.
+Rectangle {
+    id: overlay
+    color: "#CC000000"
+    MouseArea { anchors.fill: parent; onClicked: kiosk.stillHere() }
+
+    Rectangle {
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 2 * Theme.margin, 1000)
+        height: column.implicitHeight + 96
+        radius: Theme.radius * 2
+        color: Theme.surface
+        Column {
+            id: column
+            x: 48; y: 48
+            width: parent.width - 96
+            spacing: 32
+            Text {
+                width: parent.width
+                text: kiosk.strings["idle.still_there"] || ""
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.title
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                objectName: "idle.seconds"
+                width: parent.width
+                text: String(kiosk.idleSecondsLeft)
+                horizontalAlignment: Text.AlignHCenter
+                font.family: Theme.fontFamily
+                font.pixelSize: 120
+                font.bold: true
+                color: Theme.help
+            }
+            Text {
+                width: parent.width
+                text: (kiosk.strings["idle.countdown"] || "").replace("{seconds}", kiosk.idleSecondsLeft)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.body
+                color: Theme.text
+            }
+            BigButton {
+                objectName: "idle.continue"
+                width: parent.width
+                minHeight: 130
+                fill: Theme.primary; ink: Theme.primaryText
+                fontSize: Theme.heading
+                text: kiosk.strings["idle.continue"] || ""
+                onClicked: kiosk.stillHere()
+            }
+            BigButton {
+                objectName: "idle.finish"
+                width: parent.width
+                text: kiosk.strings["idle.finish"] || ""
+                onClicked: kiosk.finish()
+            }
+        }
+    }
+}

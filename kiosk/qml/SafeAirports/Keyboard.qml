@@ -1,0 +1,78 @@
+import QtQuick
+
+// The on-screen keyboard for the language's script; keys go straight to the controller.
+Rectangle {
+    id: keyboard
+    property bool portrait: true
+    readonly property int gap: 12
+    readonly property int keyHeight: portrait ? 100 : 84
+    readonly property int maxKeys: {
+        let n = 0
+        const rows = kiosk.keyboardRows
+        for (let i = 0; i < rows.length; ++i) n = Math.max(n, rows[i].length)
+        return Math.max(n, 6)
+    }
+    readonly property real keyWidth: Math.min(150, (width - 32 - (maxKeys - 1) * gap) / maxKeys)
+    implicitHeight: column.implicitHeight + 32
+    color: "#DCD6CA"
+
+    Column {
+        id: column
+        x: 16; y: 16
+        width: keyboard.width - 32
+        spacing: keyboard.gap
+        Repeater {
+            model: kiosk.keyboardRows
+            Row {
+                anchors.horizontalCenter: parent.horizontalCenter
+                spacing: keyboard.gap
+                Repeater {
+                    model: modelData
+                    BigButton {
+                        objectName: "key." + modelData
+                        width: keyboard.keyWidth
+                        height: keyboard.keyHeight
+                        minHeight: keyboard.keyHeight
+                        padding: 4
+                        fontSize: 40
+                        bold: false
+                        ink: Theme.text
+                        text: modelData
+                        onClicked: kiosk.typeKey(modelData)
+                    }
+                }
+            }
+        }
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: keyboard.gap
+            BigButton {
+                objectName: "key.clear"
+                width: keyboard.keyWidth * 2.5
+                height: Math.max(keyboard.keyHeight, implicitHeight)
+                padding: 6
+                fontSize: Theme.small
+                text: kiosk.strings["keyboard.clear"] || ""
+                onClicked: kiosk.clearSearch()
+            }
+            BigButton {
+                objectName: "key.space"
+                width: keyboard.keyWidth * 4.5
+                height: Math.max(keyboard.keyHeight, implicitHeight)
+                padding: 6
+                fontSize: Theme.small
+                text: kiosk.strings["keyboard.space"] || ""
+                onClicked: kiosk.typeKey(" ")
+            }
+            BigButton {
+                objectName: "key.backspace"
+                width: keyboard.keyWidth * 2
+                height: keyboard.keyHeight
+                padding: 6
+                icon: "icons/backspace.svg"
+                iconSize: 56
+                onClicked: kiosk.backspace()
+            }
+        }
+    }
+}

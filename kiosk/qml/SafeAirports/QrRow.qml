@@ -1,0 +1,63 @@
+import QtQuick
+
+// One QR code, large, with what it holds printed beside it (the number or the link).
+Rectangle {
+    id: row
+    property var code: ({})
+    property string caption: ""
+    property int qrSize: 340
+    readonly property bool stacked: width < qrSize + 360
+    implicitHeight: layout.implicitHeight + 32
+    radius: Theme.radius
+    color: Theme.surface
+    border.color: Theme.border
+    border.width: 2
+
+    Grid {
+        id: layout
+        x: 16; y: 16
+        width: row.width - 32
+        columns: row.stacked ? 1 : 2
+        spacing: 28
+        verticalItemAlignment: Grid.AlignVCenter
+        Image {
+            objectName: "qr." + (row.code.kind || "")
+            source: row.code.image ? "image://qr/" + row.code.image : ""
+            width: row.qrSize; height: row.qrSize
+            sourceSize.width: row.qrSize; sourceSize.height: row.qrSize
+            smooth: false
+            property string payload: row.code.payload || ""
+        }
+        Column {
+            width: row.stacked ? layout.width : layout.width - row.qrSize - layout.spacing
+            spacing: 10
+            Text {
+                visible: row.caption !== ""
+                width: parent.width
+                text: row.caption
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.body
+                color: Theme.muted
+            }
+            Text {
+                width: parent.width
+                text: row.code.label || ""
+                wrapMode: Text.WrapAnywhere
+                font.family: Theme.fontFamily
+                font.pixelSize: row.code.kind === "tel" ? Theme.number : Theme.body
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                width: parent.width
+                visible: text !== ""
+                text: kiosk.strings["article.scan_hint"] || ""
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.muted
+            }
+        }
+    }
+}

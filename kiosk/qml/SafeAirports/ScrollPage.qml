@@ -1,0 +1,59 @@
+import QtQuick
+
+// A kinetic-scrolling page whose scroll position is part of the session (restored on Back,
+// forgotten at the session reset). A fade and a bar show that there is more below.
+Item {
+    id: page
+    default property alias content: column.data
+    property alias flick: flick
+    property int maxWidth: 1400
+    property string restoreKey: ""
+
+    Flickable {
+        id: flick
+        objectName: "scrollPage"
+        anchors.fill: parent
+        contentWidth: width
+        contentHeight: column.implicitHeight + 2 * Theme.margin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        flickDeceleration: 2500
+        maximumFlickVelocity: 6000
+        onContentYChanged: if (page.restoreKey !== "") kiosk.saveScroll(page.restoreKey, contentY)
+
+        Column {
+            id: column
+            x: Math.max(Theme.margin, (flick.width - page.maxWidth) / 2)
+            y: Theme.margin
+            width: flick.width - 2 * x
+            spacing: Theme.spacing
+        }
+    }
+
+    Rectangle {
+        visible: flick.contentHeight > flick.height + 4 && !flick.atYEnd
+        anchors.bottom: parent.bottom
+        width: parent.width
+        height: 72
+        gradient: Gradient {
+            GradientStop { position: 0.0; color: "#00F4F1EA" }
+            GradientStop { position: 1.0; color: Theme.background }
+        }
+    }
+    Rectangle {
+        visible: flick.contentHeight > flick.height + 4
+        anchors.right: parent.right
+        anchors.rightMargin: 8
+        width: 10
+        radius: 5
+        color: Theme.border
+        height: Math.max(60, page.height * flick.height / flick.contentHeight)
+        y: (page.height - height) * Math.min(1, Math.max(0, flick.contentY / Math.max(1, flick.contentHeight - flick.height)))
+    }
+
+    Component.onCompleted: {
+        const key = kiosk.scrollKey
+        flick.contentY = Math.min(kiosk.scrollFor(key), Math.max(0, flick.contentHeight - flick.height))
+        page.restoreKey = key
+    }
+}

@@ -1,0 +1,115 @@
+import QtQuick
+
+// Search: what was typed, the results as you type, and the on-screen keyboard.
+Item {
+    id: screen
+    objectName: "screen.search"
+    property bool portrait: true
+
+    Rectangle {
+        id: field
+        x: Theme.margin
+        y: Theme.spacing
+        width: parent.width - 2 * Theme.margin
+        height: Math.max(110, shown.implicitHeight + 32)
+        radius: Theme.radius
+        color: Theme.surface
+        border.color: Theme.primary
+        border.width: 3
+        Image {
+            id: lens
+            x: 24
+            anchors.verticalCenter: parent.verticalCenter
+            source: "icons/search.svg"
+            width: 56; height: 56
+            sourceSize.width: 56; sourceSize.height: 56
+        }
+        Text {
+            id: shown
+            objectName: "search.text"
+            x: lens.x + lens.width + 20
+            anchors.verticalCenter: parent.verticalCenter
+            width: parent.width - x - 24
+            text: kiosk.searchText !== "" ? kiosk.searchText + "|" : (kiosk.strings["search.placeholder"] || "")
+            wrapMode: Text.WrapAnywhere
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.heading
+            color: kiosk.searchText !== "" ? Theme.text : Theme.muted
+        }
+    }
+    Text {
+        id: status
+        objectName: "search.status"
+        x: Theme.margin
+        anchors.top: field.bottom
+        anchors.topMargin: 12
+        width: parent.width - 2 * Theme.margin
+        text: kiosk.searchStatus
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.body
+        color: Theme.muted
+    }
+    ScrollPage {
+        id: results
+        anchors.top: status.bottom
+        anchors.bottom: keyboard.top
+        width: parent.width
+        Repeater {
+            model: kiosk.searchResults
+            Rectangle {
+                objectName: "search.result." + index
+                width: parent.width
+                height: hit.implicitHeight + 40
+                radius: Theme.radius
+                color: hitArea.pressed ? "#E3E9F1" : Theme.surface
+                border.color: Theme.border
+                border.width: 2
+                Column {
+                    id: hit
+                    x: 24; y: 20
+                    width: parent.width - 48
+                    spacing: 8
+                    Text {
+                        width: parent.width
+                        text: modelData.where
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.small
+                        color: Theme.primary
+                    }
+                    Text {
+                        width: parent.width
+                        text: modelData.title
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.heading
+                        font.bold: true
+                        color: Theme.text
+                    }
+                    Text {
+                        width: parent.width
+                        text: modelData.snippet
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.body
+                        color: Theme.text
+                    }
+                }
+                MouseArea {
+                    id: hitArea
+                    anchors.fill: parent
+                    onClicked: kiosk.openSearchHit(modelData.scope, modelData.topic)
+                }
+            }
+        }
+    }
+    Keyboard {
+        id: keyboard
+        objectName: "keyboard"
+        portrait: screen.portrait
+        anchors.bottom: parent.bottom
+        width: parent.width
+        height: implicitHeight
+    }
+}

@@ -1,0 +1,33 @@
+pragma Singleton
+import QtQuick
+
+// Colours and sizes of the kiosk: calm, high contrast, big type. `large` follows the
+// text-size button of the current session (bound in Main.qml).
+QtObject {
+    property bool large: false
+    property string fontFamily: "Noto Sans"
+
+    readonly property color background: "#F4F1EA"
+    readonly property color surface: "#FFFFFF"
+    readonly property color text: "#1B1B1B"
+    readonly property color muted: "#4A4A4A"
+    readonly property color primary: "#0B3D6E"
+    readonly property color primaryText: "#FFFFFF"
+    readonly property color help: "#B3261E"
+    readonly property color helpText: "#FFFFFF"
+    readonly property color border: "#C9C2B4"
+    readonly property color accent: "#E8B64C"
+    readonly property color sample: "#FFF1C7"
+
+    readonly property int margin: 48
+    readonly property int spacing: 24
+    readonly property int radius: 18
+    readonly property int minTarget: 96
+
+    readonly property int body: large ? 36 : 28
+    readonly property int small: large ? 30 : 24
+    readonly property int button: large ? 38 : 32
+    readonly property int title: large ? 58 : 48
+    readonly property int heading: large ? 44 : 36
+    readonly property int number: large ? 46 : 40
+}

@@ -1,0 +1,71 @@
+import QtQuick
+
+// Always in the same place: home, back, language, text size, and help (largest, in red).
+Rectangle {
+    id: bar
+    color: Theme.primary
+    implicitHeight: row.implicitHeight + 2 * 16
+    readonly property int gap: 16
+    readonly property real unit: (width - 2 * Theme.spacing - 4 * gap) / 5.6
+
+    Row {
+        id: row
+        x: Theme.spacing
+        y: 16
+        spacing: bar.gap
+        BigButton {
+            objectName: "nav.home"
+            width: bar.unit; height: Math.max(implicitHeight, row.tallest)
+            vertical: true; iconSize: 48; padding: 10
+            fontSize: Theme.small
+            icon: "icons/home.svg"
+            text: kiosk.strings["nav.home"] || ""
+            onClicked: kiosk.home()
+        }
+        BigButton {
+            objectName: "nav.back"
+            width: bar.unit; height: Math.max(implicitHeight, row.tallest)
+            vertical: true; iconSize: 48; padding: 10
+            fontSize: Theme.small
+            opacity: kiosk.canGoBack ? 1 : 0.45
+            icon: "icons/back.svg"
+            text: kiosk.strings["nav.back"] || ""
+            onClicked: kiosk.back()
+        }
+        BigButton {
+            objectName: "nav.language"
+            width: bar.unit; height: Math.max(implicitHeight, row.tallest)
+            vertical: true; iconSize: 48; padding: 10
+            fontSize: Theme.small
+            icon: "icons/language.svg"
+            text: kiosk.strings["nav.language"] || ""
+            onClicked: kiosk.openLanguage()
+        }
+        BigButton {
+            objectName: "nav.textSize"
+            width: bar.unit; height: Math.max(implicitHeight, row.tallest)
+            vertical: true; iconSize: 48; padding: 10
+            fontSize: Theme.small
+            icon: "icons/textsize.svg"
+            fill: kiosk.largeText ? Theme.accent : Theme.surface
+            text: (kiosk.largeText ? kiosk.strings["nav.text_normal"] : kiosk.strings["nav.text_large"]) || ""
+            onClicked: kiosk.toggleTextSize()
+        }
+        BigButton {
+            objectName: "nav.help"
+            width: bar.unit * 1.6; height: Math.max(implicitHeight, row.tallest)
+            vertical: true; iconSize: 56; padding: 10
+            fontSize: Theme.button
+            fill: Theme.help; ink: Theme.helpText
+            icon: "icons/help.svg"
+            text: kiosk.strings["nav.help"] || ""
+            onClicked: kiosk.openHelp()
+        }
+        property real tallest: {
+            let h = 0
+            for (let i = 0; i < children.length; ++i)
+                h = Math.max(h, children[i].implicitHeight)
+            return h
+        }
+    }
+}

@@ -1,0 +1,289 @@
+"""The screenshot tour: tap through every screen in every language, in both orientations.
+
+Taps are real mouse clicks on the window at the centre of the item named by its objectName,
+so the tour exercises the same QML, event filter and controller as a person would. For each
+screen it records the milliseconds from the tap to the next rendered frame and saves a PNG.
+Tests and benchmarks drive the kiosk through `TourDriver` too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QPoint, Qt
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+from kiosk.app import KioskApp
+from kiosk.pin import hash_pin
+
+log = logging.getLogger(__name__)
+
+ORIENTATIONS: dict[str, tuple[int, int]] = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+TOUR_PIN = "2468"
+
+
+class TourError(Exception):
+    """An item the tour needs is missing or never appeared."""
+
+
+class ShiftableClock:
+    """A monotonic clock that tests and the tour can move forward (to reach the idle overlay)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def walk(item: QQuickItem) -> Any:
+    yield item
+    for child in item.childItems():
+        yield from walk(child)
+
+
+def is_shown(item: QQuickItem) -> bool:
+    return item.isVisible() and item.opacity() > 0 and item.width() > 0 and item.height() > 0
+
+
+class TourDriver:
+    """Finds items by objectName and taps them like a finger would."""
+
+    def __init__(self, kiosk_app: KioskApp) -> None:
+        self.app = kiosk_app
+        self.window = kiosk_app.window
+        self.controller = kiosk_app.controller
+        self._frames = 0
+        self.window.frameSwapped.connect(self._on_frame)
+
+    def _on_frame(self) -> None:
+        self._frames += 1
+
+    def process(self, ms: int = 0) -> None:
+        self.app.qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
+
+    def wait_frame(self, timeout_ms: int = 5000) -> float:
+        """Wait for the next rendered frame; milliseconds waited."""
+        start = self._frames
+        timer = QElapsedTimer()
+        timer.start()
+        self.window.update()
+        while self._frames == start:
+            if timer.elapsed() > timeout_ms:
+                raise TourError("no frame was rendered")
+            self.process(5)
+        return timer.nsecsElapsed() / 1e6
+
+    def items(self, name: str) -> list[QQuickItem]:
+        root = self.window.contentItem()
+        return [i for i in walk(root) if i.objectName() == name and is_shown(i)]
+
+    def find(self, name: str) -> QQuickItem:
+        found = self.items(name)
+        if not found:
+            raise TourError(f"no visible item named {name!r} on screen {self.controller.screen!r}")
+        return found[0]
+
+    def wait_for(self, name: str, timeout_ms: int = 5000) -> QQuickItem:
+        timer = QElapsedTimer()
+        timer.start()
+        while True:
+            found = self.items(name)
+            if found:
+                return found[0]
+            if timer.elapsed() > timeout_ms:
+                raise TourError(f"{name!r} did not appear on screen {self.controller.screen!r}")
+            self.process(10)
+
+    def ensure_visible(self, item: QQuickItem) -> None:
+        """Scroll the Flickable holding `item` so that its centre is on screen."""
+        parent = item.parentItem()
+        while parent is not None and not parent.inherits("QQuickFlickable"):
+            parent = parent.parentItem()
+        if parent is None:
+            return
+        content = parent.property("contentItem")
+        top = item.mapToItem(content, 0, 0).y()
+        view_h = parent.height()
+        y = parent.property("contentY")
+        if top < y or top + min(item.height(), view_h) > y + view_h:
+            max_y = max(0.0, parent.property("contentHeight") - view_h)
+            target = min(max_y, max(0.0, top - view_h / 3))
+            parent.setProperty("contentY", target)
+            self.process()
+
+    def center(self, item: QQuickItem) -> QPoint:
+        self.ensure_visible(item)
+        p = item.mapToScene(item.boundingRect().center())
+        return QPoint(round(p.x()), round(p.y()))
+
+    def click_at(self, point: QPoint) -> None:
+        QTest.mouseClick(
+            self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+        )
+
+    def tap(self, name: str) -> float:
+        """Tap the item; milliseconds from the tap to the next rendered frame."""
+        point = self.center(self.wait_for(name))
+        self.process()
+        start = self._frames
+        timer = QElapsedTimer()
+        timer.start()
+        self.click_at(point)
+        while self._frames == start:
+            if timer.elapsed() > 5000:
+                raise TourError(f"no frame after tapping {name!r}")
+            self.process(2)
+        return timer.nsecsElapsed() / 1e6
+
+    def corner_taps(self, count: int = 5) -> None:
+        point = QPoint(20, self.window.height() - 20)
+        for _ in range(count):
+            self.click_at(point)
+        self.process()
+
+    def resize(self, width: int, height: int) -> None:
+        self.window.resize(width, height)
+        self.process()
+        self.wait_frame()
+
+    def grab(self, path: Path) -> None:
+        self.process()
+        image = self.window.grabWindow()
+        if image.isNull() or not image.save(str(path)):
+            raise TourError(f"could not save the screenshot {path}")
+
+
+def tour_languages(kiosk_app: KioskApp) -> list[str]:
+    return list(kiosk_app.controller._airport_languages)
+
+
+def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
+    """One person's visit through every screen, calling shoot(screen, ms) on each."""
+    c = driver.controller
+    shoot("attract", None)
+    shoot("language", driver.tap("attract.start"))
+    shoot("home", driver.tap(f"language.{lang}"))
+    dest = c.page["destinations"][0]["id"]
+    shoot("destination", driver.tap(f"home.destination.{dest}"))
+    shoot("article", driver.tap("topic.get-help"))
+    shoot("help", driver.tap("nav.help"))
+    driver.tap("nav.home")
+    shoot("checklist", driver.tap("home.checklist"))
+    driver.tap("nav.home")
+    driver.tap("home.search")
+    first_key = c.keyboardRows[1][0]
+    for key in [c.keyboardRows[0][2], first_key]:
+        driver.tap(f"key.{key}")
+    shoot("search", driver.tap(f"key.{c.keyboardRows[0][1]}"))
+    driver.tap("nav.back")
+    shoot("article-large", _large_article(driver, dest))
+    shoot("language-again", driver.tap("nav.language"))
+    driver.tap(f"language.{lang}")
+    driver.tap("nav.textSize")
+
+
+def _large_article(driver: TourDriver, dest: str) -> float:
+    driver.tap(f"home.destination.{dest}")
+    driver.tap("nav.textSize")
+    return driver.tap("topic.entry-registration")
+
+
+def run_tour(
+    settings: Any,
+    out: Path,
+    languages: list[str] | None = None,
+    orientations: tuple[str, ...] = ("portrait", "landscape"),
+) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    pin = TOUR_PIN
+    tour_settings = replace(
+        settings,
+        usage_file=out / "tour-usage.db",
+        maintenance_pin_hash=hash_pin(pin, salt=secrets.token_bytes(16), iterations=1000),
+    )
+    clock = ShiftableClock()
+    kiosk_app = KioskApp(
+        tour_settings, windowed=True, size=ORIENTATIONS["portrait"], monotonic=clock
+    )
+    driver = TourDriver(kiosk_app)
+    kiosk_app.window.show()
+    driver.wait_frame()
+    entries: list[dict[str, Any]] = []
+    c = kiosk_app.controller
+    langs = languages or tour_languages(kiosk_app)
+    for orientation in orientations:
+        driver.resize(*ORIENTATIONS[orientation])
+        for lang in langs:
+
+            def shoot(
+                screen: str, ms: float | None, lang: str = lang, orientation: str = orientation
+            ) -> None:
+                name = f"{orientation}-{lang}-{screen}.png"
+                driver.grab(out / name)
+                entries.append(
+                    {
+                        "screen": screen,
+                        "language": lang,
+                        "orientation": orientation,
+                        "file": name,
+                        "ms": None if ms is None else round(ms, 2),
+                    }
+                )
+
+            c.finish()
+            driver.wait_frame()
+            run_session(driver, lang, shoot)
+            # The idle question, then its countdown running out.
+            clock.advance(tour_settings.idle_seconds + 1)
+            c.check_idle()
+            driver.wait_for("idle.continue")
+            driver.wait_frame()
+            shoot("idle", None)
+            shoot("home-after-idle", driver.tap("idle.continue"))
+        c.finish()
+        driver.wait_frame()
+        driver.corner_taps()
+        for digit in pin:
+            driver.tap(f"pin.{digit}")
+        driver.wait_frame()
+        entries.append(
+            {
+                "screen": "pin",
+                "language": c.language,
+                "orientation": orientation,
+                "file": f"{orientation}-pin.png",
+                "ms": None,
+            }
+        )
+        driver.grab(out / f"{orientation}-pin.png")
+        ms = driver.tap("pin.ok")
+        name = f"{orientation}-maintenance.png"
+        driver.grab(out / name)
+        entries.append(
+            {
+                "screen": "maintenance",
+                "language": c.language,
+                "orientation": orientation,
+                "file": name,
+                "ms": round(ms, 2),
+            }
+        )
+        driver.tap("maintenance.close")
+    (out / "tour.json").write_text(
+        json.dumps({"airport": settings.airport, "screens": entries}, indent=1, ensure_ascii=False)
+        + "\n"
+    )
+    kiosk_app.close()
+    log.info("tour: %d screenshots in %s", len(entries), out)
+    return 0
