@@ -59,6 +59,12 @@ LATIN_STEMS: dict[str, str] = {
     "litsey": "лицей",
     "rayon": "район",
     "funksiya": "функция",
+    "litsenz": "лиценз",
+    "retsept": "рецепт",
+    "vaktsin": "вакцин",
+    "protsent": "процент",
+    "protsedur": "процедур",
+    "spetsifik": "специфик",
 }
 # Cyrillic stem -> Latin stem, where the rules would spell it otherwise.
 CYRILLIC_STEMS: dict[str, str] = {

@@ -50,6 +50,8 @@ WORDS: list[tuple[str, str]] = [
     ("elchixona", "элчихона"),
     ("soat", "соат"),
     ("inspeksiya", "инспекция"),
+    ("litsenziyasini", "лицензиясини"),
+    ("retsept", "рецепт"),
     ("OʻZBEKISTON", "ЎЗБЕКИСТОН"),
     ("Gʻafur Gʻulom", "Ғафур Ғулом"),
     ("Chorshanba", "Чоршанба"),
