@@ -316,3 +316,26 @@ def _kiosk_identity(kiosk: Any) -> AuthenticatedKiosk:
     if not kiosk_id or not airport:
         raise HTTPException(401, "kiosk token not recognised")
     return AuthenticatedKiosk(str(kiosk_id), str(airport))
+
+
+def install(app: Any, settings: StatsSettings | None = None) -> StatsDB:
+    """Add the stats endpoint to the server built by `create_app` (one line there).
+
+    Uses `app.state.data` (the data folder: `stats.db` lives in it) and `app.state.clock`.
+    """
+    from admin_sync.server.auth import require_kiosk
+
+    stats = getattr(app.state, "stats_db", None)
+    if stats is None:
+        stats = StatsDB(app.state.data.path / "stats.db")
+        stats.migrate()
+        app.state.stats_db = stats
+    app.include_router(
+        make_stats_router(
+            stats_db=lambda: app.state.stats_db,
+            kiosk_auth=require_kiosk,
+            settings=settings,
+            clock=app.state.clock,
+        )
+    )
+    return stats

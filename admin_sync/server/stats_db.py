@@ -197,6 +197,16 @@ class StatsDB:
             ).fetchall()
         return sorted(rows, key=lambda r: (r[0] == SUPPRESSED, -r[1], r[0]))
 
+    def by_airport(self, metric: str, flt: StatsFilter) -> list[tuple[str, int]]:
+        """(airport, total of the metric), by airport."""
+        where, params = flt.where()
+        with self.connect() as conn:
+            return conn.execute(
+                f"SELECT airport, sum(count) FROM counts WHERE metric = ? AND {where} "
+                "GROUP BY airport ORDER BY airport",
+                [metric, *params],
+            ).fetchall()
+
     def people_reached(self, flt: StatsFilter) -> list[tuple[str, int, int, int]]:
         """(airport, sessions, kiosks reporting, days with data) in the period."""
         where, params = flt.where()

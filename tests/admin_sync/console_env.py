@@ -1,0 +1,96 @@
+"""A real server (create_app + the stats endpoint + the console) on a temporary data folder."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import safe_airports_cli
+from admin_sync.server import console, stats_api
+from admin_sync.server.app import create_app
+from admin_sync.server.console.settings import ConsoleSettings
+from admin_sync.server.registry import add_kiosk
+from admin_sync.server.settings import ServerSettings
+from tests.admin_sync.asgi_client import TestClient
+
+EDITOR = ("edna", "editor password 1")
+VIEWER = ("vic", "viewer password 1")
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+def init_data(root: Path) -> Path:
+    data = root / "data"
+    code = safe_airports_cli.main(
+        ["admin", "init-keys", "--data", str(data), "--root-key", str(root / "root.pem")]
+    )
+    assert code == 0
+    return data
+
+
+class ConsoleEnv:
+    def __init__(self, root: Path, **console_settings: object) -> None:
+        self.clock = Clock()
+        self.data = init_data(root)
+        settings = ServerSettings.from_mapping({"data_dir": str(self.data)}, where="test")
+        self.app = create_app(settings, clock=self.clock)
+        stats_api.install(self.app)
+        console.install(self.app, ConsoleSettings(**console_settings))  # type: ignore[arg-type]
+        self.users = self.app.state.users_db
+        self.users.add_user(*EDITOR, "editor")
+        self.users.add_user(*VIEWER, "viewer")
+        self.client = TestClient(self.app)
+        self.kiosk, self.kiosk_token = add_kiosk(self.app.state.db, airport="TAS", name="TAS-T2-01")
+
+    def new_client(self) -> TestClient:
+        return TestClient(self.app)
+
+    def sign_in(self, who: tuple[str, str] = EDITOR, client: TestClient | None = None):
+        client = client or self.client
+        page = client.get("/console/sign-in")
+        token = _CSRF.search(page.text).group(1)
+        return client.post(
+            "/console/sign-in",
+            data={"csrf": token, "username": who[0], "password": who[1]},
+            follow_redirects=False,
+        )
+
+    @staticmethod
+    def csrf(html: str) -> str:
+        return _CSRF.search(html).group(1)
+
+    def heartbeat(self, **fields: object):
+        body = {"kiosk_id": self.kiosk.id, "app_version": "0.1.0", "uptime_seconds": 60}
+        body.update(fields)
+        return self.client.post(
+            "/api/v1/heartbeat", json=body, headers={"Authorization": f"Bearer {self.kiosk_token}"}
+        )
+
+    def upload_batch(self, day: str, part: int, cells: list[tuple[str, str, int]]):
+        body = {
+            "schema": 1,
+            "kiosk_id": self.kiosk.id,
+            "day": day,
+            "part": part,
+            "k": 5,
+            "dropped_batches": 0,
+            "cells": [{"metric": m, "value": v, "count": n} for m, v, n in cells],
+        }
+        return self.client.put(
+            f"/api/v1/stats/{uuid.uuid4()}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.kiosk_token}"},
+        )
