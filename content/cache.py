@@ -227,16 +227,16 @@ class ContentCache:
         if row is None:
             raise NotFound(f"airport {airport_id!r} is not in this content")
         languages = [self._languages[x][0] for x in json.loads(row[1]) if x in self._languages]
-        destinations = []
-        for dest_id in json.loads(row[2]):
-            flag = self._conn.execute(
-                "SELECT flag FROM destinations WHERE id = ?", (dest_id,)
-            ).fetchone()
-            destinations.append(
-                DestinationView(
-                    dest_id, self._label("destination", dest_id, lang), flag and flag[0]
-                )
+        order = json.loads(row[2])
+        found = {
+            r[0]: DestinationView(r[0], r[1] or r[0], r[2])
+            for r in self._conn.execute(
+                "SELECT d.id, l.text, d.flag FROM destinations d LEFT JOIN labels l "
+                "ON l.kind = 'destination' AND l.id = d.id AND l.lang = ?",
+                (lang,),
             )
+        }
+        destinations = [found.get(d, DestinationView(d, d, None)) for d in order]
         return AirportView(
             id=airport_id,
             country=row[0],
