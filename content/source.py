@@ -627,6 +627,10 @@ def _read_articles(
         checks[key] = check
         if article is not None:
             articles[key] = article
+    places_of: dict[tuple[str, str, str], list[tuple[tuple[Any, ...], tuple[str, int]]]] = {}
+    for place, value in where.places.items():
+        if place[0] == "article" and len(place) >= 4:
+            places_of.setdefault(place[1:4], []).append((place[4:], value))
     for target, (source, convert) in generate.items():
         for (scope, topic, lang), article in list(articles.items()):
             if lang != source or (scope, topic, target) in articles:
@@ -644,9 +648,8 @@ def _read_articles(
                 contacts=article.contacts,
                 generated=True,
             )
-            for place, value in list(where.places.items()):
-                if place[:4] == ("article", scope, topic, source):
-                    where.places[("article", scope, topic, target, *place[4:])] = value
+            for rest, value in places_of.get((scope, topic, source), []):
+                where.places[("article", scope, topic, target, *rest)] = value
     return tuple(articles[k] for k in sorted(articles)), checks
 
 
