@@ -138,7 +138,8 @@ _CYRILLIC_SIMPLE: dict[str, str] = {
 }
 
 # Spans never transliterated: {placeholders}, Markdown link targets, URLs and other addresses,
-# phone numbers. Everything between them is transliterated word by word.
+# e-mail addresses, domain names, phone numbers, HTML entities (&nbsp;). Everything between
+# them is transliterated word by word.
 _PROTECTED = re.compile(
     r"\{[^{}\s]*\}"
     r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"
@@ -146,6 +147,7 @@ _PROTECTED = re.compile(
     r"|[^\s@()<>]+@[^\s@()<>]+"
     r"|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b(?:/[^\s)\]>]*)?"
     r"|\+\d[\d ]*"
+    r"|&#?\w+;"
 )
 _APOS_CLASS = re.escape(APOSTROPHES)
 _L = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters, also those Uzbek does not use (ä, ş, ý...)

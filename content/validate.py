@@ -129,6 +129,9 @@ def validate_source(
 ) -> Report:
     """Every problem of the source folder at once (an empty report: ready to build)."""
     report = Report()
+    if not Path(src_dir).is_dir():
+        report.error(str(src_dir), 1, "there is no folder of content sources here")
+        return report
     tree = read_source(Path(src_dir), report)
     check_tree(tree, report, production=production, today=today or date.today())
     return report

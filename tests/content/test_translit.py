@@ -122,6 +122,10 @@ def test_markdown_links_placeholders_urls_and_numbers_are_kept() -> None:
     assert cyrillic_to_latin(cyrillic) == latin
 
 
+def test_html_entities_and_emails_are_kept() -> None:
+    assert latin_to_cyrillic("soat&nbsp;9 info@example.org") == "соат&nbsp;9 info@example.org"
+
+
 def test_foreign_words_are_kept() -> None:
     assert latin_to_cyrillic("WhatsApp yoki Telegram") == "WhatsApp ёки Телеграм"
     assert latin_to_cyrillic("QR kodni skanerlang") == "QR кодни сканерланг"

@@ -551,6 +551,18 @@ def test_cli_check_broken_prints_every_problem_and_exits_1(tmp_path: Path) -> No
     assert "FAILED: 3 errors" in result.stdout
 
 
+def test_cli_check_of_a_missing_folder(tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{tmp_path / 'nowhere'}:1: error: there is no folder")
+
+
+def test_cli_show_of_a_missing_cache(tmp_path: Path) -> None:
+    result = run_cli("show", str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "no such cache file" in result.stderr
+
+
 def test_cli_warnings_do_not_fail(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     (root / "articles/RU/working-legally/uz.md").unlink()
