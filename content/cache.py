@@ -405,16 +405,19 @@ class ContentCache:
         if not words or limit <= 0:
             return []
         match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        sql = (
-            f"SELECT t.scope, t.topic, t.plain, t.title FROM [{table}] "
-            f"JOIN article_texts t ON t.id = [{table}].rowid WHERE [{table}] MATCH ? "
-        )
+        scope_filter = ""
         params: list[Any] = [match]
         if dest is not None:
-            sql += "AND t.scope IN (?, ?) "
+            scope_filter = "AND rowid IN (SELECT id FROM article_texts WHERE scope IN (?, ?)) "
             params += [GENERAL_SCOPE, dest]
-        sql += f"ORDER BY bm25([{table}], 10.0, 1.0), t.scope, t.topic LIMIT ?"
         params.append(int(limit))
+        # rank and cut inside the FTS table first, then fetch the texts of the hits only
+        sql = (
+            "SELECT t.scope, t.topic, t.plain, t.title FROM ("
+            f"SELECT rowid AS id, bm25([{table}], 10.0, 1.0) AS score FROM [{table}] "
+            f"WHERE [{table}] MATCH ? {scope_filter}ORDER BY score, rowid LIMIT ?"
+            ") AS hit JOIN article_texts t ON t.id = hit.id ORDER BY hit.score, hit.id"
+        )
         try:
             rows = self._conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
@@ -467,40 +470,46 @@ def _query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    """Case- and diacritic-folded text, with the index in `text` of every folded character."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in APOSTROPHES:
-            continue
+class _FoldTable(dict[int, int]):
+    """str.translate table folding one character to one character, like the FTS5 tokenizer:
+    lower case, diacritics removed from Latin letters only, ё -> е. Filled as characters come."""
+
+    def __missing__(self, code: int) -> int:
+        ch = chr(code)
         if ch in "ёЁ":
-            ch = "е"
-        # like the FTS5 tokenizer: diacritics are removed from Latin letters only
-        folded = unicodedata.normalize("NFD", ch) if ord(ch) < 0x250 else ch
-        for f in folded.lower():
-            if not unicodedata.combining(f):
-                out.append(f)
-                index.append(i)
-    return "".join(out), index
+            folded = "е"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0] if code < 0x250 else ch
+            folded = base.lower()[:1] or ch
+        self[code] = ord(folded)
+        return self[code]
+
+
+_FOLD = _FoldTable()
+_APOSTROPHE_CLASS = "[" + re.escape(APOSTROPHES) + "]*"
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """A query word as a regex on folded text, at a word start, apostrophes allowed between."""
+    letters = [re.escape(c) for c in word.translate(_FOLD) if c not in APOSTROPHES]
+    return re.compile(r"(?<!\w)" + _APOSTROPHE_CLASS.join(letters))
 
 
 def make_snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
     """A piece of `text` around the first word that starts with one of `words`."""
     text = " ".join(text.split())
-    folded, index = _fold(text)
+    folded = text.translate(_FOLD)  # same length as text: positions carry over
     start = 0
     best = None
     for word in words:
-        fw, _ = _fold(word)
-        m = re.search(r"(?<!\w)" + re.escape(fw), folded)
+        m = _word_pattern(word).search(folded)
         if m and (best is None or m.start() < best):
             best = m.start()
     if best is not None:
-        start = max(0, index[best] - width // 3)
+        start = max(0, best - width // 3)
         if start:
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < index[best] else start
+            start = space + 1 if 0 <= space < best else start
     piece = text[start : start + width]
     end = start + len(piece)
     if end < len(text):
