@@ -67,14 +67,14 @@ DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- YAML with line numbers ----------------------------------------------------------------------
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A YAML mapping that remembers its own line and the line of each key (1-based)."""
 
     line: int = 1
     key_lines: dict[Any, int]
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list[Any]):
     """A YAML sequence that remembers its own line and the line of each item (1-based)."""
 
     line: int = 1
@@ -451,6 +451,8 @@ def _read_languages(src_dir: Path, report: Report, where: Where) -> tuple[Langua
 
 
 Converter = Callable[[str], str]
+# Reads a per-language text map of an item, filling in generated languages.
+LocalizedReader = Callable[..., Localized]
 
 
 def _generators(
@@ -480,7 +482,9 @@ def _generators(
     return out
 
 
-def _read_airports(src_dir, report, where, localized) -> Iterator[Airport]:  # type: ignore[no-untyped-def]
+def _read_airports(
+    src_dir: Path, report: Report, where: Where, localized: LocalizedReader
+) -> Iterator[Airport]:
     for file, data, key in _items(src_dir, "airports.yaml", report, where, "airport"):
         item = _Item(report, where, file, data, "airport", key)
         country = item.text("country")
@@ -491,7 +495,9 @@ def _read_airports(src_dir, report, where, localized) -> Iterator[Airport]:  # t
             yield Airport(key[1], country, name, languages, destinations)
 
 
-def _read_destinations(src_dir, report, where, localized) -> Iterator[Destination]:  # type: ignore[no-untyped-def]
+def _read_destinations(
+    src_dir: Path, report: Report, where: Where, localized: LocalizedReader
+) -> Iterator[Destination]:
     for file, data, key in _items(src_dir, "destinations.yaml", report, where, "destination"):
         item = _Item(report, where, file, data, "destination", key)
         kind = item.text("kind")
@@ -503,7 +509,9 @@ def _read_destinations(src_dir, report, where, localized) -> Iterator[Destinatio
             yield Destination(key[1], kind, name, flag)
 
 
-def _read_topics(src_dir, report, where, localized) -> Iterator[Topic]:  # type: ignore[no-untyped-def]
+def _read_topics(
+    src_dir: Path, report: Report, where: Where, localized: LocalizedReader
+) -> Iterator[Topic]:
     for file, data, key in _items(src_dir, "topics.yaml", report, where, "topic"):
         item = _Item(report, where, file, data, "topic", key)
         icon = item.text("icon")
@@ -512,7 +520,9 @@ def _read_topics(src_dir, report, where, localized) -> Iterator[Topic]:  # type:
             yield Topic(key[1], icon, title)
 
 
-def _read_contacts(src_dir, report, where, localized) -> Iterator[Contact]:  # type: ignore[no-untyped-def]
+def _read_contacts(
+    src_dir: Path, report: Report, where: Where, localized: LocalizedReader
+) -> Iterator[Contact]:
     for file, data, key in _items(src_dir, "contacts.yaml", report, where, "contact"):
         item = _Item(report, where, file, data, "contact", key)
         kind, country = item.text("kind"), item.text("country")
