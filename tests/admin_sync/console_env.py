@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
 import safe_airports_cli
 from admin_sync.server import console, stats_api
 from admin_sync.server.app import create_app
@@ -16,6 +18,8 @@ from admin_sync.server.registry import add_kiosk
 from admin_sync.server.settings import ServerSettings
 from tests.admin_sync.asgi_client import TestClient
 
+# argon2id with small costs: the tests check the logic, not the cost parameters
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 EDITOR = ("edna", "editor password 1")
 VIEWER = ("vic", "viewer password 1")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -48,7 +52,11 @@ class ConsoleEnv:
         settings = ServerSettings.from_mapping({"data_dir": str(self.data)}, where="test")
         self.app = create_app(settings, clock=self.clock)
         stats_api.install(self.app)
-        console.install(self.app, ConsoleSettings(**console_settings))  # type: ignore[arg-type]
+        console.install(
+            self.app,
+            ConsoleSettings(**console_settings),  # type: ignore[arg-type]
+            hasher=FAST_HASHER,
+        )
         self.users = self.app.state.users_db
         self.users.add_user(*EDITOR, "editor")
         self.users.add_user(*VIEWER, "viewer")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -25,7 +26,9 @@ from admin_sync.users import UsersDB, users_db_path
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def install(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
+def install(
+    app: FastAPI, settings: ConsoleSettings | None = None, *, hasher: PasswordHasher | None = None
+) -> None:
     settings = settings or ConsoleSettings()
     data = app.state.data
     clock = app.state.clock
@@ -35,6 +38,7 @@ def install(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
         max_failures=settings.max_failures,
         lock_seconds=settings.lock_seconds,
         session_seconds=settings.session_hours * 3600,
+        hasher=hasher,
     )
     users.migrate()
     stats = getattr(app.state, "stats_db", None)
