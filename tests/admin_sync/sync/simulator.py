@@ -8,8 +8,11 @@ answers the Updater from it, and a test attacks the kiosk by swapping what the f
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tuf.api import exceptions
 from tuf.ngclient import FetcherInterface
@@ -87,3 +90,55 @@ class SimulatorFetcher(FetcherInterface):
         for chunk in chunks:
             self.bytes_received += len(chunk)
             yield chunk
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "SimulatedRepository"
+    sim: SimulatedServer
+    endless: set[str]
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        path = self.path
+        if path in self.endless:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()  # no Content-Length: the body never ends
+            chunk = b"\0" * 65536
+            try:
+                while True:
+                    self.wfile.write(chunk)
+                    self.sent += len(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+        data = self.sim.replace.get(path)
+        if data is None and path.startswith(TUF_METADATA_PATH):
+            data = self.sim.store.read_metadata(path[len(TUF_METADATA_PATH) :])
+        elif data is None and path.startswith(TUF_TARGETS_PATH):
+            data = self.sim.store.read_target(path[len(TUF_TARGETS_PATH) :])
+        if data is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def served_over_http(sim: SimulatedServer, endless: set[str]) -> Iterator[str]:
+    """Serve the simulated repository on 127.0.0.1 (a free port); paths in `endless` stream
+    zeros forever. Yields the base URL."""
+    handler = type("Handler", (_Handler,), {"sim": sim, "endless": endless, "sent": 0})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

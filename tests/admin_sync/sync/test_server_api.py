@@ -1,0 +1,216 @@
+"""The server app in-process (real data folder, real SQLite file, real keys): TUF files, kiosk
+token checks, publishing over HTTP, clear 4xx answers, OpenAPI, health."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+import safe_airports_cli
+from admin_sync.admin_cli import tar_sources
+from admin_sync.datadir import DataDir
+from admin_sync.server import registry
+from admin_sync.server.app import create_app
+from admin_sync.server.settings import ServerSettings
+from tests.admin_sync.asgi_client import TestClient
+from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("server")
+    data = root / "data"
+    code = safe_airports_cli.main(
+        ["admin", "init-keys", "--data", str(data), "--root-key", str(root / "root.pem")]
+    )
+    assert code == 0
+    return data
+
+
+@pytest.fixture(scope="module")
+def client(data_dir: Path):
+    app = create_app(ServerSettings(data_dir=data_dir))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def admin_token(data_dir: Path) -> str:
+    return registry.add_admin(DataDir(data_dir).database(), "almaty-editor")
+
+
+@pytest.fixture
+def kiosk_token(data_dir: Path) -> tuple[registry.Kiosk, str]:
+    import secrets
+
+    return registry.add_kiosk(
+        DataDir(data_dir).database(), airport="TAS", name=f"TAS-T2-{secrets.token_hex(3)}"
+    )
+
+
+def test_health_and_openapi(client):
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["repository"] == "initialised"
+    doc = client.get("/openapi.json").json()
+    assert "/api/v1/heartbeat" in doc["paths"]
+    assert "/tuf/metadata/{name}" in doc["paths"]
+
+
+def test_serves_signed_metadata_and_refuses_odd_names(client):
+    root = client.get("/tuf/metadata/1.root.json")
+    assert root.status_code == 200
+    assert json.loads(root.content)["signed"]["_type"] == "root"
+    assert client.get("/tuf/metadata/timestamp.json").status_code == 200
+    assert client.get("/tuf/metadata/99.root.json").status_code == 404
+    for bad in ("..%2F..%2Fkeys%2Ftimestamp.pem", "timestamp.pem", "1.root.json.bak"):
+        answer = client.get(f"/tuf/metadata/{bad}")
+        assert answer.status_code == 404, bad
+    assert client.get("/tuf/targets/../keys/timestamp.pem").status_code == 404
+    assert client.get("/tuf/targets/parts/nothing.json").status_code == 404
+
+
+def beat(kiosk_id: str, **extra) -> dict:
+    return {
+        "kiosk_id": kiosk_id,
+        "app_version": "0.1.0",
+        "content_version": 3,
+        "uptime_seconds": 120,
+        "free_disk_bytes": 10_000_000,
+        "last_error": None,
+        **extra,
+    }
+
+
+def test_heartbeat_with_a_good_token_is_recorded(client, data_dir, kiosk_token):
+    kiosk, token = kiosk_token
+    answer = client.post(
+        "/api/v1/heartbeat", json=beat(kiosk.id), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200, answer.text
+    with DataDir(data_dir).database().connect() as conn:
+        row = conn.execute("SELECT * FROM heartbeats WHERE kiosk_id = ?", (kiosk.id,)).fetchone()
+    assert row["content_version"] == 3 and row["uptime_seconds"] == 120
+
+
+def test_wrong_or_missing_token_is_401(client, kiosk_token):
+    kiosk, _ = kiosk_token
+    wrong = client.post(
+        "/api/v1/heartbeat", json=beat(kiosk.id), headers={"Authorization": "Bearer sak_guess"}
+    )
+    assert wrong.status_code == 401
+    assert "unknown kiosk token" in wrong.json()["detail"]
+    missing = client.post("/api/v1/heartbeat", json=beat(kiosk.id))
+    assert missing.status_code == 401
+    assert "Bearer" in missing.json()["detail"]
+
+
+def test_revoked_kiosk_is_403(client, data_dir, kiosk_token):
+    kiosk, token = kiosk_token
+    code = safe_airports_cli.main(["admin", "revoke-kiosk", kiosk.name, "--data", str(data_dir)])
+    assert code == 0
+    answer = client.post(
+        "/api/v1/heartbeat", json=beat(kiosk.id), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 403
+    assert "revoked" in answer.json()["detail"]
+
+
+def test_token_of_another_kiosk_is_403(client, kiosk_token):
+    _kiosk, token = kiosk_token
+    answer = client.post(
+        "/api/v1/heartbeat", json=beat("fru-00000000"), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kiosk_id": "x"},
+        "not json",
+        None,
+    ],
+)
+def test_malformed_heartbeat_is_422_with_reasons(client, kiosk_token, body):
+    kiosk, token = kiosk_token
+    headers = {"Authorization": f"Bearer {token}"}
+    if body is None:
+        payload = beat(kiosk.id, uptime_seconds=-5, surprise=1)
+        answer = client.post("/api/v1/heartbeat", json=payload, headers=headers)
+    elif isinstance(body, str):
+        answer = client.post(
+            "/api/v1/heartbeat",
+            content=body,
+            headers={**headers, "Content-Type": "application/json"},
+        )
+    else:
+        answer = client.post("/api/v1/heartbeat", json=body, headers=headers)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert detail["message"] == "invalid request" and detail["problems"]
+
+
+def test_publish_over_http_needs_an_administrator(client):
+    answer = client.post("/api/v1/admin/publish", content=b"x")
+    assert answer.status_code == 401
+
+
+def test_publish_over_http_refuses_a_broken_archive(client, admin_token):
+    answer = client.post(
+        "/api/v1/admin/publish",
+        content=b"definitely not a tarball",
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert answer.status_code == 422
+    assert "tar.gz" in answer.json()["detail"]["message"]
+
+
+def test_publish_over_http_refuses_links_in_the_archive(client, admin_token):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("release.yaml")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "/etc/passwd"
+        tar.addfile(info)
+    answer = client.post(
+        "/api/v1/admin/publish",
+        content=buffer.getvalue(),
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert answer.status_code == 422
+    assert "only files and folders" in answer.json()["detail"]["message"]
+
+
+def test_publish_over_http_reports_validation_errors_and_publishes_nothing(
+    client, admin_token, data_dir, tmp_path
+):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(SAMPLE_DIR, broken)
+    (broken / "topics.yaml").write_text("- id: not-a-topic\n  icon: [\n", encoding="utf-8")
+    before = DataDir(data_dir).latest_content_version()
+    answer = client.post(
+        "/api/v1/admin/publish",
+        content=tar_sources(broken),
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert answer.status_code == 422
+    problems = answer.json()["detail"]["problems"]
+    assert any(p.startswith("topics.yaml:") for p in problems), problems
+    assert DataDir(data_dir).latest_content_version() == before
+
+
+def test_rollback_to_an_unknown_version_is_422(client, admin_token):
+    answer = client.post(
+        "/api/v1/admin/rollback",
+        json={"to_version": 999},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert answer.status_code == 422
+    assert "no content version 999" in answer.json()["detail"]["message"]
