@@ -521,3 +521,28 @@ def test_sample_round_trip_serves_every_airport_screen(sample_cache: Path) -> No
         assert opened > 0
         summary = cache.summary()
         assert set(summary["contacts"]) >= set(summary["destinations"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "query"),
+    [
+        ("uz-Cyrl", "ҲУҚУҚЛАРИНГИЗ ҳақида", "ҳуқуқ"),
+        ("ky", "ӨЗҮҢҮЗДҮН укуктарыңыз", "өзүң"),
+        ("tk", "IŞÇI hukuklary", "işçi"),
+        ("tk", "IŞÇI hukuklary", "isci"),
+        ("uz", "QOʻRQMANG, gʻamxoʻrlik", "qorq"),
+        ("uz", "maʼlumot", "ma'lum"),
+        ("ru", "ЁЛКА и учёт", "елк"),
+    ],
+)
+def test_search_folds_case_and_letters_in_every_script(
+    tmp_path: Path, lang: str, text: str, query: str
+) -> None:
+    content = make_content()
+    extra = article("RU", "health", lang, "Test", text + "\n")
+    build_cache(
+        replace(content, articles=(*content.articles, extra)), tmp_path / "c.db", content_version=1
+    )
+    with ContentCache.open(tmp_path / "c.db") as cache:
+        assert hits(cache, lang, query) == [("RU", "health")]
+        assert hits(cache, lang, query + "zzz") == []
