@@ -24,9 +24,9 @@ scope x topic x language to the text shown.
 
 Search: one contentless FTS5 table per language (`search_<language>`, e.g. `search_uz_cyrl`),
 indexing, under the rowid of the article text, every article a reader of that language sees
-(after fallback). Tokenizer `unicode61
-remove_diacritics 2`: case is folded for Latin and Cyrillic alike, and Latin diacritics are
-removed, so `turkiye` finds "Türkiye" and Turkmen `yasayys` finds "ýaşaýyş" (a kiosk keyboard
+(after fallback). Tokenizer `unicode61 remove_diacritics 2`, prefix indexes for 2 and 3
+characters (results as you type): case is folded for Latin and Cyrillic alike, Latin diacritics
+are removed, so `turkiye` finds "Türkiye" and Turkmen `yasayys` finds "ýaşaýyş" (a kiosk keyboard
 may lack those letters). SQLite removes no Cyrillic diacritics, which is right: й ў ғ қ ҳ ң ө ү
 are letters of their own. The one exception, Russian ё (usually typed е), is folded to е by
 `search_fold`, which also removes apostrophes inside words (Uzbek oʻ gʻ and the tutuq belgisi,
@@ -43,7 +43,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -336,7 +336,7 @@ def _block_plain_lines(blocks: list[dict[str, Any]]) -> Iterable[str]:
             yield plain_text(item)
 
 
-def _row_sort_key(table: str):  # noqa: ANN202 - small local helper
+def _row_sort_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     keys = {
         "labels": ("kind", "id", "lang"),
         "ui_strings": ("lang", "key"),

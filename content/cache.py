@@ -21,7 +21,16 @@ from content.build import APOSTROPHES, search_fold
 from content.migrations import SCHEMA_VERSION
 from content.model import GENERAL_SCOPE
 
-REQUIRED_META = ("schema_version", "content_version", "release_title", "is_sample", "source_hash")
+REQUIRED_META = (
+    "schema_version",
+    "content_version",
+    "release_title",
+    "is_sample",
+    "source_hash",
+    "summary",
+)
+# The oldest cache schema this code reads (a newer app may stop reading very old caches).
+MIN_SCHEMA_VERSION = 1
 MAX_QUERY_WORDS = 8
 SNIPPET_CHARS = 140
 
@@ -129,7 +138,10 @@ class SearchHit:
 
 
 class ContentCache:
-    """A content cache opened read-only. Use `ContentCache.open(path)`."""
+    """A content cache opened read-only. Use `ContentCache.open(path)`.
+
+    One connection; use it from one thread at a time (the kiosk's GUI thread).
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
         self._conn = conn
@@ -166,8 +178,13 @@ class ContentCache:
                     f"cache schema {version} is newer than this kiosk understands "
                     f"(max {SCHEMA_VERSION}): update the app ({path})"
                 )
-            if version < 1:
-                raise CacheError(f"{path} is not a content cache (schema version {version})")
+            if version == 0:
+                raise CacheError(f"{path} is not a content cache (schema version 0)")
+            if version < MIN_SCHEMA_VERSION:
+                raise CacheError(
+                    f"cache schema {version} is older than this kiosk reads "
+                    f"(min {MIN_SCHEMA_VERSION}): rebuild the cache ({path})"
+                )
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             missing = [k for k in REQUIRED_META if k not in meta]
             if missing:
