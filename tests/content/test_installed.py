@@ -210,3 +210,12 @@ def test_kill_9_during_installs_leaves_old_or_new_content(tmp_path: Path, base_c
         assert recorded in (pointer_version, pointer_version - 1)
         assert f"cache-v{pointer_version}.db" == current.name
         next_version = recorded + 1
+
+
+def test_a_file_staged_outside_the_store_is_moved_in(tmp_path: Path, base_cache: Path) -> None:
+    store = InstalledStore(tmp_path / "store")
+    outside = cache_of_version(base_cache, tmp_path / "elsewhere.db", 4)
+    path = store.install(outside, 4)
+    assert path == tmp_path / "store" / "cache-v4.db"
+    assert not outside.exists()
+    assert store.current_path() == path and store.installed_version() == 4
