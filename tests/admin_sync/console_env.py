@@ -102,3 +102,41 @@ class ConsoleEnv:
             json=body,
             headers={"Authorization": f"Bearer {self.kiosk_token}"},
         )
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
+
+
+def valid_source(dest: Path) -> Path:
+    """A copy of the sample content (a valid source folder)."""
+    import shutil
+
+    shutil.copytree(SAMPLE, dest)
+    # While the sample is still being written, some UI languages may be missing; the console
+    # tests need a valid folder, not a complete translation.
+    for lang in ("tk", "ky"):
+        if not (dest / "ui" / f"{lang}.yaml").exists():
+            shutil.copy(dest / "ui" / "en.yaml", dest / "ui" / f"{lang}.yaml")
+    return dest
+
+
+def zip_folder(folder: Path, *, prefix: str = "content") -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{prefix}/{path.relative_to(folder)}")
+    return buffer.getvalue()
+
+
+def tar_folder(folder: Path) -> bytes:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(folder, arcname=".")
+    return buffer.getvalue()

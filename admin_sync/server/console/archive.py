@@ -26,8 +26,6 @@ def _safe_relative(name: str) -> PurePosixPath:
         raise ArchiveError(f"archive entry {name!r}: absolute paths are not allowed")
     if any(part == ".." for part in path.parts):
         raise ArchiveError(f"archive entry {name!r}: '..' is not allowed")
-    if not path.parts:
-        raise ArchiveError(f"archive entry {name!r}: empty name")
     return path
 
 
@@ -71,7 +69,7 @@ def _extract_zip(data: bytes, dest: Path, budget: _Budget, max_members: int) -> 
                 if mode not in (0, 0o100000, 0o040000):
                     raise ArchiveError(f"archive entry {info.filename!r}: only files and folders")
                 target = dest.joinpath(*rel.parts)
-                if info.is_dir():
+                if info.is_dir() or not rel.parts:
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 with zf.open(info) as src:
@@ -96,7 +94,7 @@ def _extract_tar(data: bytes, dest: Path, budget: _Budget, max_members: int) -> 
                     raise ArchiveError(f"archive has more than {max_members} entries")
                 rel = _safe_relative(member.name)
                 target = dest.joinpath(*rel.parts)
-                if member.isdir():
+                if member.isdir() or not rel.parts:
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 if not member.isfile():
