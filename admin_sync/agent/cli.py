@@ -41,10 +41,12 @@ def run(args: argparse.Namespace) -> int:
     )
     from admin_sync.agent.agent import Agent, AgentError
     from admin_sync.agent.lock import AlreadyRunning, InstanceLock
+    from admin_sync.agent.stats_outbox import StatsStep
 
     try:
         config = load_config(args.config)
         agent = Agent(config)
+        agent.steps.append(StatsStep.from_config(config))  # seal + upload usage statistics
     except (SettingsError, AgentError) as exc:
         print(f"safe-airports sync: {exc}", file=sys.stderr)
         return 2

@@ -37,12 +37,13 @@ import random
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from admin_sync.settings_base import SettingsError, from_mapping, setting
 from admin_sync.stats_wire import (
     DEFAULT_K,
     batch_body,
@@ -74,27 +75,37 @@ class CounterSource(Protocol):
 
 @dataclass(frozen=True)
 class OutboxSettings:
-    """Settings of the statistics outbox (section `[sync]` of the kiosk TOML, prefix `stats_`)."""
+    """Settings of the statistics outbox: keys `stats_<name>` of the kiosk TOML's `[sync]` table."""
 
-    k: int = DEFAULT_K
-    max_pending: int = 4 * 366  # a year of 6-hour parts offline
-    backoff_base_seconds: float = 30.0
-    backoff_max_seconds: float = 6 * 3600.0
-    request_timeout_seconds: float = 20.0
-    max_uploads_per_cycle: int = 200
-    keep_sent: int = 200
+    k: int = setting(
+        DEFAULT_K,
+        help="Smallest count that may leave the kiosk; smaller cells are merged into a "
+        "suppressed total per metric, which is withheld if it is itself under k.",
+    )
+    max_pending: int = setting(
+        4 * 366,
+        help="Batches kept while offline (4 a day: the default is a year); past this the "
+        "oldest are dropped and their number is reported in the next batch.",
+    )
+    backoff_base_seconds: float = setting(
+        30.0, help="Wait after a failed upload; doubles with each failure in a row."
+    )
+    backoff_max_seconds: float = setting(6 * 3600.0, help="Longest wait between upload tries.")
+    request_timeout_seconds: float = setting(20.0, help="HTTP timeout of one upload.")
+    max_uploads_per_cycle: int = setting(200, help="Batches sent at most in one agent cycle.")
+    keep_sent: int = setting(200, help="Sent batches kept locally for diagnosis.")
 
+    @classmethod
+    def from_sync_table(cls, sync: Mapping[str, Any], *, where: str) -> OutboxSettings:
+        """The `stats_*` keys of a `[sync]` table (other keys belong to the agent)."""
+        values = {k.removeprefix("stats_"): v for k, v in sync.items() if k.startswith("stats_")}
+        settings = from_mapping(cls, values, where=f"{where} [sync] stats_*")
+        if settings.k < 2:
+            raise SettingsError(f"{where} [sync] stats_k: must be at least 2, got {settings.k}")
+        if settings.max_pending < 1:
+            raise SettingsError(f"{where} [sync] stats_max_pending: must be at least 1")
+        return settings
 
-# Declared as data so the settings can be documented and tested in one place.
-OUTBOX_SETTINGS_HELP: dict[str, str] = {
-    "k": "smallest count that may leave the kiosk; smaller cells are merged or withheld",
-    "max_pending": "batches kept while offline; past this the oldest are dropped and counted",
-    "backoff_base_seconds": "first retry delay after a failed upload (doubles each failure)",
-    "backoff_max_seconds": "longest retry delay",
-    "request_timeout_seconds": "HTTP timeout of one upload",
-    "max_uploads_per_cycle": "batches sent at most in one agent cycle",
-    "keep_sent": "sent batches kept locally for diagnosis",
-}
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: batches, write-ahead keys of the cells being sealed, and counters
@@ -439,3 +450,56 @@ def _reason(response: Any) -> str:
     if isinstance(data, dict) and "detail" in data:
         return str(data["detail"])[:200]
     return str(data)[:200]
+
+
+class StatsStep:
+    """The agent's cycle step: `agent.steps.append(StatsStep.from_config(config))`.
+
+    Opens the outbox (`state_dir/stats-outbox.db`) on first use, seals the kiosk's usage file
+    (`usage_file`) and uploads with the agent's session, server URL and token. A network
+    failure is only recorded (the update check reports the network); batches the server
+    refused are raised so that they reach the heartbeat's `last_error`.
+    """
+
+    __name__ = "statistics"
+
+    def __init__(self, settings: OutboxSettings | None = None) -> None:
+        self.settings = settings or OutboxSettings()
+        self.outbox: StatsOutbox | None = None
+
+    @classmethod
+    def from_config(cls, config: Any) -> StatsStep:
+        """From an `AgentConfig`: the `stats_*` keys of its TOML file's `[sync]` table."""
+        import tomllib
+
+        source = getattr(config, "source", None)
+        if source is None:
+            return cls()
+        sync = tomllib.loads(Path(source).read_text(encoding="utf-8")).get("sync", {})
+        return cls(OutboxSettings.from_sync_table(sync, where=str(source)))
+
+    def __call__(self, agent: Any, update_report: Any = None) -> None:
+        from kiosk.usage_store import UsageStore
+
+        if self.outbox is None:
+            self.outbox = StatsOutbox(
+                agent.state_dir / "stats-outbox.db",
+                kiosk_id=agent.kiosk_id,
+                settings=self.settings,
+            )
+        report = self.outbox.seal_and_upload(
+            agent.session,
+            counters=UsageStore(agent.config.usage_file),
+            server_url=agent.server_url,
+            token=agent.token,
+        )
+        agent.state["stats"] = {
+            **self.outbox.status(),
+            "sealed_last_cycle": len(report.sealed),
+            "sent_last_cycle": len(report.sent),
+            "last_upload_error": report.error,
+        }
+        if report.rejected:
+            raise RuntimeError(
+                f"server refused {len(report.rejected)} statistics batch(es); see the outbox"
+            )
