@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -239,9 +240,10 @@ def test_the_sample_builds_byte_identical_twice(tmp_path: Path) -> None:
         pytest.skip("content/sample/ has no articles yet (the sample is written separately)")
     from content.source import load_source
 
-    first, report = load_source(SAMPLE)
+    snapshot = shutil.copytree(SAMPLE, tmp_path / "sample")  # the sample may be edited meanwhile
+    first, report = load_source(snapshot)
     assert report.errors == [], report.format()
-    second, _ = load_source(SAMPLE)  # read again from disk: no state shared with the first
+    second, _ = load_source(snapshot)  # read again from disk: no state shared with the first
     build_cache(first, tmp_path / "a.db", content_version=1)
     build_cache(second, tmp_path / "b.db", content_version=1)
     assert sha(tmp_path / "a.db") == sha(tmp_path / "b.db")
