@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
-from admin_sync.server import admin_api, kiosk_api, tuf_routes
+from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
 from admin_sync.server.settings import ServerSettings
 from admin_sync.tuf_repo import Clock, utc_now
 
@@ -81,6 +81,8 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
     app.state.db = data.database()
     for router in ROUTERS:
         app.include_router(router)
+    stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
+    console.install(app)  # /console/ (DIR/users.db)
 
     @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")
     def healthz() -> dict:

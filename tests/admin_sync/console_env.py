@@ -11,11 +11,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 import safe_airports_cli
-from admin_sync.server import console, stats_api
 from admin_sync.server.app import create_app
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.registry import add_kiosk
 from admin_sync.server.settings import ServerSettings
+from admin_sync.users import UsersDB, users_db_path
 from tests.admin_sync.asgi_client import TestClient
 
 # argon2id with small costs: the tests check the logic, not the cost parameters
@@ -51,11 +51,17 @@ class ConsoleEnv:
         self.data = init_data(root)
         settings = ServerSettings.from_mapping({"data_dir": str(self.data)}, where="test")
         self.app = create_app(settings, clock=self.clock)
-        stats_api.install(self.app)
-        console.install(
-            self.app,
-            ConsoleSettings(**console_settings),  # type: ignore[arg-type]
+        # create_app installed the console with defaults; the tests swap in their settings and
+        # a cheap argon2 hasher (app.state is read on every request)
+        cs = ConsoleSettings(**console_settings)  # type: ignore[arg-type]
+        self.app.state.console_settings = cs
+        self.app.state.users_db = UsersDB(
+            users_db_path(self.data),
+            clock=self.clock,
             hasher=FAST_HASHER,
+            max_failures=cs.max_failures,
+            lock_seconds=cs.lock_seconds,
+            session_seconds=cs.session_hours * 3600,
         )
         self.users = self.app.state.users_db
         self.users.add_user(*EDITOR, "editor")
