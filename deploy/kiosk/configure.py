@@ -31,6 +31,10 @@ from typing import Any
 CONTENT_DIR = "/var/lib/safe-airports/content"
 USAGE_FILE = "/var/lib/safe-airports/usage/usage.sqlite"
 STATE_DIR = "/var/lib/safe-airports/sync"
+# The kiosk unit's CacheDirectory (writable under ProtectSystem=strict): the kiosk builds the
+# cache of its shipped sample content there when installed content is missing or unreadable.
+FALLBACK_CACHE_DIR = "/var/cache/safe-airports-kiosk/fallback"
+PIN_HASH_RE = re.compile(r"pbkdf2_sha256\$[0-9]+\$[0-9a-f]+\$[0-9a-f]+")
 PROVISIONING_FILE = "/etc/safe-airports/provisioning.json"
 ROTATIONS = (0, 90, 180, 270)
 AIRPORT_RE = re.compile(r"^[A-Z]{3}$")
@@ -169,7 +173,11 @@ def airport_for(data: Mapping[str, Any], airport: str | None, source: Path) -> s
 
 
 def plan_kiosk_config(
-    data: Mapping[str, Any], airport: str, token_file: str, existing: Mapping[str, Any]
+    data: Mapping[str, Any],
+    airport: str,
+    token_file: str,
+    existing: Mapping[str, Any],
+    pin_hash: str | None = None,
 ) -> dict[str, Any]:
     """The kiosk.toml content: keys the installer owns are set, every other key is kept."""
     config: dict[str, Any] = {k: v for k, v in existing.items() if k != "sync"}
@@ -178,7 +186,15 @@ def plan_kiosk_config(
         kiosk_id=data["kiosk_id"],
         content_dir=CONTENT_DIR,
         usage_file=USAGE_FILE,
+        fallback_cache_dir=FALLBACK_CACHE_DIR,
     )
+    if pin_hash is not None:
+        if pin_hash and not PIN_HASH_RE.fullmatch(pin_hash):
+            raise ConfigError(
+                "--maintenance-pin-hash: expected pbkdf2_sha256$ITER$SALT$HASH as printed by "
+                "`python -m kiosk.pin` (or empty to disable the maintenance screen)"
+            )
+        config["maintenance_pin_hash"] = pin_hash
     sync = dict(existing.get("sync", {}))
     sync.update(
         provisioning_file=PROVISIONING_FILE,
@@ -385,7 +401,9 @@ def cmd_kiosk_config(args: argparse.Namespace) -> None:
     data = load_provisioning(args.provisioning, allow_http=args.allow_http)
     airport = airport_for(data, args.airport, args.provisioning)
     existing = read_existing_toml(args.config)
-    config = plan_kiosk_config(data, airport, str(args.token), existing)
+    config = plan_kiosk_config(
+        data, airport, str(args.token), existing, pin_hash=args.maintenance_pin_hash
+    )
     write_atomically(args.token, data["token"].strip() + "\n", mode=0o600, owner=args.owner)
     write_atomically(args.config, to_toml(config), mode=0o640)
     if args.owner is not None:
@@ -427,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--config", type=Path, required=True)
     kiosk.add_argument("--token", type=Path, required=True)
     kiosk.add_argument("--owner", help="system user that owns the token and reads the config")
+    kiosk.add_argument("--maintenance-pin-hash", help="from `python -m kiosk.pin` (kept if absent)")
     kiosk.set_defaults(func=cmd_kiosk_config)
 
     display = sub.add_parser("display", help="write display.conf")

@@ -10,6 +10,7 @@
 #   --rotation DEG         screen rotation clockwise: 0, 90, 180 or 270 (kept from the last run)
 #   --touch-rotation DEG   touch rotation if it differs from the screen's
 #   --output NAME          connector to rotate, e.g. HDMI-A-1 (default: the first one)
+#   --pin-hash HASH        maintenance PIN hash from `python3 -m kiosk.pin` (kept from the last run)
 #   --wheelhouse DIR       install Python packages from DIR only (offline install)
 #   --allow-http           accept a plain-http server URL (test installs only)
 #   --no-start             install and enable, but do not (re)start the services now
@@ -54,6 +55,7 @@ ROTATION=""
 TOUCH_ROTATION=""
 OUTPUT=""
 WHEELHOUSE=""
+PIN_HASH=""
 ALLOW_HTTP=0
 PROVISIONING=""
 
@@ -94,7 +96,7 @@ parse_args() {
       --purge) PURGE=1 ;;
       --no-start) START=0 ;;
       --allow-http) ALLOW_HTTP=1 ;;
-      --airport | --rotation | --touch-rotation | --output | --wheelhouse)
+      --airport | --rotation | --touch-rotation | --output | --wheelhouse | --pin-hash)
         [[ $# -ge 2 ]] || die "$1 needs a value"
         case $1 in
           --airport) AIRPORT=$2 ;;
@@ -102,6 +104,7 @@ parse_args() {
           --touch-rotation) TOUCH_ROTATION=$2 ;;
           --output) OUTPUT=$2 ;;
           --wheelhouse) WHEELHOUSE=$2 ;;
+          --pin-hash) PIN_HASH=$2 ;;
         esac
         shift
         ;;
@@ -215,6 +218,7 @@ configure_kiosk() {
     --token "$CONF_DIR/token" --owner "$KIOSK_USER")
   [[ -z $AIRPORT ]] || args+=(--airport "$AIRPORT")
   [[ $ALLOW_HTTP == 0 ]] || args+=(--allow-http)
+  [[ -z $PIN_HASH ]] || args+=(--maintenance-pin-hash "$PIN_HASH")
   run python3 "$HERE/configure.py" "${args[@]}"
 }
 

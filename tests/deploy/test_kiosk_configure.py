@@ -57,6 +57,7 @@ def test_kiosk_config_and_token(tmp_path, prov):
         "kiosk_id": "tmj-0a1b2c3d",
         "content_dir": "/var/lib/safe-airports/content",
         "usage_file": "/var/lib/safe-airports/usage/usage.sqlite",
+        "fallback_cache_dir": "/var/cache/safe-airports-kiosk/fallback",
         "sync": {
             "provisioning_file": "/etc/safe-airports/provisioning.json",
             "server_url": "https://safe-airports.example.org",
@@ -205,3 +206,34 @@ def test_a_real_provisioning_file_gives_a_config_the_agent_accepts(tmp_path):
     assert str(agent.sync.token_file) == str(token)
     assert str(agent.usage_file) == "/var/lib/safe-airports/usage/usage.sqlite"
     assert token.read_text().strip() == json.loads((tmp_path / "p.json").read_text())["token"]
+
+
+def test_the_kiosk_app_accepts_the_config_with_a_maintenance_pin(tmp_path, prov):
+    from kiosk.pin import check_pin, hash_pin
+    from kiosk.settings import settings_from_mapping
+
+    config, token = tmp_path / "kiosk.toml", tmp_path / "token"
+    pin_hash = hash_pin("482916")
+    result = configure(
+        "kiosk-config", prov, "--config", config, "--token", token,
+        "--maintenance-pin-hash", pin_hash,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    settings = settings_from_mapping(tomllib.loads(config.read_text()), where=str(config))
+    assert settings.airport == "TMJ"
+    assert settings.kiosk_id == "tmj-0a1b2c3d"
+    assert str(settings.fallback_cache_dir) == "/var/cache/safe-airports-kiosk/fallback"
+    assert check_pin("482916", settings.maintenance_pin_hash)
+    # running again without the option keeps the PIN
+    assert configure("kiosk-config", prov, "--config", config, "--token", token).returncode == 0
+    assert tomllib.loads(config.read_text())["maintenance_pin_hash"] == pin_hash
+
+
+def test_a_pin_instead_of_its_hash_is_refused(tmp_path, prov):
+    result = configure(
+        "kiosk-config", prov, "--config", tmp_path / "k.toml", "--token", tmp_path / "t",
+        "--maintenance-pin-hash", "1234",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "python -m kiosk.pin" in result.stderr
+    assert not (tmp_path / "k.toml").exists()

@@ -145,11 +145,17 @@ def test_options_reach_the_configuration_commands(tmp_path):
     result = dry_run(
         tmp_path,
         "--airport", "TMJ", "--allow-http", "--touch-rotation", "270", "--output", "HDMI-A-1",
-        "--no-start", str(prov),
+        "--no-start", "--pin-hash", "pbkdf2_sha256$1000$ab$cd", str(prov),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     done = actions(result.stdout)
-    assert any(a.endswith("--owner kiosk --airport TMJ --allow-http") for a in done), done
+    assert any(
+        a.endswith(
+            "--owner kiosk --airport TMJ --allow-http --maintenance-pin-hash "
+            "'pbkdf2_sha256$1000$ab$cd'"
+        )
+        for a in done
+    ), done
     assert any(a.endswith("--touch-rotation 270 --output HDMI-A-1") for a in done), done
     assert not any(a.startswith("systemctl restart safe-airports") for a in done)
     assert done[-1] == "systemctl enable safe-airports-sync.service safe-airports-kiosk.service"
