@@ -15,6 +15,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+from admin_sync import users
 from admin_sync.datadir import DataDir
 from admin_sync.fsutil import write_atomic
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
@@ -104,6 +105,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="repository versions, expiry dates, latest release")
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_status)
+
+    users.register(sub)  # add-console-user: web console sign-in (admin_sync/users.py)
 
 
 def _as_rollback(args: argparse.Namespace) -> argparse.Namespace:

@@ -8,8 +8,8 @@ Sign-in throttling: after `max_failures` wrong passwords in a row a user name is
 `lock_seconds`, doubling with each further lock (up to a day); a correct password while locked
 is refused too, so guessing gains nothing from the lock ending early.
 
-`safe-airports admin add-user NAME --data DIR --role editor --password-stdin` creates a user
-(`add_user_arguments` / `cmd_add_user` are registered by `admin_sync.admin_cli`).
+`safe-airports admin add-console-user NAME --data DIR --role editor --password-stdin` creates a user
+(`register` is called by `admin_sync.admin_cli`; its `add-user` makes API tokens).
 """
 
 from __future__ import annotations
@@ -361,7 +361,21 @@ def cmd_add_user(args: argparse.Namespace) -> int:
         db.migrate()
         user = db.add_user(args.name, read_password(args), args.role)
     except UserError as exc:
-        print(f"safe-airports admin add-user: {exc}", file=sys.stderr)
+        print(f"safe-airports admin add-console-user: {exc}", file=sys.stderr)
         return 2
     print(f"console user {user.name} ({user.role}) created; sign in at <server>/console/")
     return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `admin add-console-user` to the `admin` command's subparsers."""
+    p = sub.add_parser(
+        "add-console-user",
+        help="create a web-console user (argon2-hashed password, role viewer or editor)",
+        description="Create a user who signs in to the web console at <server>/console/. "
+        "The password is prompted for twice, or read from standard input with --password-stdin.",
+    )
+    p.add_argument("name", help="user name (letters, digits, dots, dashes, @, underscores)")
+    p.add_argument("--data", required=True, help="the server's data folder")
+    add_user_arguments(p)
+    p.set_defaults(handler=cmd_add_user)
