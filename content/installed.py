@@ -86,6 +86,7 @@ class InstalledStore:
         return sorted(int(m.group(1)) for m in found if m)
 
     def staging_path(self, version: int) -> Path:
+        """Where to build version `version` before `install` (creates the staging folder)."""
         staging = self.root / STAGING
         staging.mkdir(parents=True, exist_ok=True)
         return staging / f"{cache_file_name(version)}.partial"
@@ -136,9 +137,9 @@ class InstalledStore:
             if _CACHE_NAME.match(path.name) and path.name not in keep:
                 path.unlink(missing_ok=True)
         staging = self.root / STAGING
-        if staging.is_dir():
+        if staging.is_dir():  # leftovers of interrupted downloads and builds
             for path in staging.iterdir():
-                if path.name.endswith(".partial"):
+                if path.is_file() and path.name.endswith((".partial", ".building", ".tmp")):
                     path.unlink(missing_ok=True)
         _fsync_dir(self.root)
 

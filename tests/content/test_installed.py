@@ -70,8 +70,11 @@ def test_install_v1_then_v2_keeps_the_previous(tmp_path: Path, base_cache: Path)
     with ContentCache.open(store.current_path()) as cache:
         assert cache.content_version == 2
 
+    leftover = tmp_path / "staging" / "cache-v9.db.partial.x1.building"  # an interrupted build
+    leftover.write_bytes(b"half")
     v3 = store.install(stage(store, base_cache, 3), 3)
     assert store.versions() == [2, 3]  # older than the previous one are deleted
+    assert list((tmp_path / "staging").iterdir()) == []
     assert store.current_path() == v3
 
 
