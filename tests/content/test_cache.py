@@ -486,9 +486,10 @@ def sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("content/sample/ has no articles yet (the sample is written separately)")
     from content.source import load_source
 
-    content, report = load_source(SAMPLE)
+    snapshot = shutil.copytree(SAMPLE, tmp_path_factory.mktemp("sample") / "src")
+    content, report = load_source(snapshot)  # a snapshot: the sample may be edited meanwhile
     assert report.errors == [], report.format()
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    path = snapshot.parent / "sample.db"
     build_cache(content, path, content_version=1)
     return path
 
@@ -497,7 +498,7 @@ def test_sample_round_trip_serves_every_airport_screen(sample_cache: Path) -> No
     """Every airport, language, destination and topic of the sample can be opened."""
     import yaml
 
-    airports = yaml.safe_load((SAMPLE / "airports.yaml").read_text(encoding="utf-8"))
+    airports = yaml.safe_load((sample_cache.parent / "src" / "airports.yaml").read_text("utf-8"))
     with ContentCache.open(sample_cache) as cache:
         assert cache.is_sample
         assert cache.airports() == [a["id"] for a in airports]
