@@ -9,7 +9,7 @@ from pathlib import Path
 from content.markdown_subset import Block, Link, check_markdown, extract_links, parse_blocks
 from content.model import TOPIC_IDS
 from content.problems import Report
-from content.source import load_source, parse_yaml, read_source
+from content.source import UNREADABLE, load_source, parse_yaml, read_source
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -111,7 +111,7 @@ def test_yaml_keeps_lines_and_plain_words() -> None:
 
 def test_yaml_problems_have_file_lines() -> None:
     report = Report()
-    assert parse_yaml("a: 1\nb: [2\n", "x.yaml", report) is None
+    assert parse_yaml("a: 1\nb: [2\n", "x.yaml", report) is UNREADABLE
     assert [(p.file, p.line) for p in report.errors] == [("x.yaml", 3)]
     report = Report()
     parse_yaml("a: 1\nb: 2\na: 3\n", "front.md", report, first_line=5)

@@ -606,3 +606,42 @@ def test_cli_build_and_show(tmp_path: Path) -> None:
 def test_sample_release_passes_the_check() -> None:
     result = run_cli("check", str(SAMPLE))
     assert result.returncode == 0, result.stdout
+
+
+GARBAGE = [
+    "",
+    "42",
+    "just text",
+    "- 1\n- 2",
+    "{a: b}",
+    "- id: 5\n",
+    "- id: [a]\n",
+    "- id: X\n  name: [1, 2]\n  languages: {a: b}\n  destinations: 7\n  title: {en: [x]}\n"
+    "  fallback: x\n  phones: '+1'\n  verified_on: 2026-01-01\n  messengers: [a]\n  free: yes\n",
+    "!!python/object/apply:os.system [echo hacked]",
+    "\t- tab",
+    "a: *unknown",
+    "- &a [*a]",
+]
+GARBAGE_FILES = [
+    "release.yaml",
+    "languages.yaml",
+    "airports.yaml",
+    "destinations.yaml",
+    "topics.yaml",
+    "contacts.yaml",
+    "ui/en.yaml",
+    ARTICLE,
+]
+
+
+@pytest.mark.parametrize("rel", GARBAGE_FILES)
+def test_garbage_is_reported_never_raised(tmp_path: Path, rel: str) -> None:
+    for i, garbage in enumerate(GARBAGE):
+        root = tmp_path / str(i)
+        shutil.copytree(MINIMAL, root)
+        text = f"---\n{garbage}\n---\nSome text.\n" if rel.endswith(".md") else garbage
+        (root / rel).write_text(text, encoding="utf-8")
+        report = validate_source(root, today=TODAY)
+        assert not report.ok, f"{rel} containing {garbage!r} passed the check"
+        assert all(p.line >= 1 for p in report.problems)
