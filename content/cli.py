@@ -133,5 +133,8 @@ def _flat(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
+        return "; ".join(
+            f"{k}: {' '.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            for k, v in value.items()
+        )
     return str(value)
