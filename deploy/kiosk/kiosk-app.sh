@@ -22,4 +22,5 @@ if [[ -n ${WATCHDOG_USEC:-} ]]; then
   export WATCHDOG_PID=$$
 fi
 
-exec /opt/safe-airports/venv/bin/safe-airports kiosk --config /etc/safe-airports/kiosk.toml
+exec "${SAFE_AIRPORTS_BIN:-/opt/safe-airports/venv/bin/safe-airports}" kiosk \
+  --config /etc/safe-airports/kiosk.toml

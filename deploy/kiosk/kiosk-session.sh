@@ -4,7 +4,7 @@
 #
 # Display settings come from /etc/safe-airports/display.conf, loaded by the unit as an
 # EnvironmentFile: ROTATION=0|90|180|270 (clockwise) and OUTPUT (the connector, e.g. HDMI-A-1;
-# empty means the first one).
+# empty means the first one). KIOSK_APP and SAFE_AIRPORTS_BIN only exist for the tests.
 set -euo pipefail
 
 rotation=${ROTATION:-0}
@@ -34,4 +34,4 @@ if grep -qE '^[[:space:]]*-r\b' <<<"$cage_help"; then
   export SAFE_AIRPORTS_ROTATION_APPLIED=1
 fi
 
-exec cage "${cage_args[@]}" -- /opt/safe-airports/libexec/kiosk-app
+exec cage "${cage_args[@]}" -- "${KIOSK_APP:-/opt/safe-airports/libexec/kiosk-app}"
