@@ -76,6 +76,23 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "idle.continue",
     "idle.finish",
     "checklist.title",
+    "checklist.hint",
+    "maintenance.title",
+    "maintenance.pin",
+    "maintenance.kiosk_id",
+    "maintenance.airport",
+    "maintenance.content_version",
+    "maintenance.content_date",
+    "maintenance.content_source",
+    "maintenance.content_installed",
+    "maintenance.content_fallback",
+    "maintenance.content_file",
+    "maintenance.last_sync",
+    "maintenance.never",
+    "maintenance.app_version",
+    "maintenance.free_disk",
+    "maintenance.screen_size",
+    "maintenance.close",
 )
 
 # How many characters fit on the screen in large text. UI keys: the first matching entry

@@ -484,7 +484,10 @@ def test_required_ui_keys_match_the_sample_english_file() -> None:
     import yaml
 
     english = yaml.safe_load((SAMPLE / "ui" / "en.yaml").read_text(encoding="utf-8"))
-    assert set(REQUIRED_UI_KEYS) <= set(english)
+    assert set(REQUIRED_UI_KEYS) == set(english), (
+        "content/validate.py REQUIRED_UI_KEYS must list exactly the keys of the sample's "
+        "ui/en.yaml (the keys the kiosk uses)"
+    )
 
 
 def test_ui_text_limits() -> None:
