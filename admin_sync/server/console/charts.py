@@ -59,6 +59,14 @@ def nice_max(value: int) -> int:
         step *= 10
 
 
+def axis(max_value: int) -> tuple[int, int]:
+    """(top, step) of a value axis: a round step (1, 2, 5 x 10^n), about five ticks."""
+    if max_value <= 0:
+        return 1, 1
+    step = nice_max(-(-max_value // 5))
+    return -(-max_value // step) * step, step
+
+
 def bar_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
     top = nice_max(max((v for _, v in rows), default=0))
     bars = [
@@ -107,7 +115,7 @@ def line_chart(title: str, rows: list[tuple[str, str, int]], days: list[str]) ->
     """rows: (day, series name, value); one line per series over `days` (missing days = 0)."""
     names = sorted({name for _, name, _ in rows})
     values = {(day, name): v for day, name, v in rows}
-    top = nice_max(max((v for _, _, v in rows), default=0))
+    top, tick_step = axis(max((v for _, _, v in rows), default=0))
     plot_w = LINE_WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = LINE_HEIGHT - PAD_TOP - PAD_BOTTOM
     step = plot_w / max(1, len(days) - 1)
@@ -134,6 +142,6 @@ def line_chart(title: str, rows: list[tuple[str, str, int]], days: list[str]) ->
         )
     label_every = max(1, len(days) // 6)
     x_labels = [(x(i), d[5:]) for i, d in enumerate(days) if i % label_every == 0]
-    y_ticks = [(y(top * f // 4), top * f // 4) for f in range(5)]
+    y_ticks = [(y(v), v) for v in range(0, top + 1, tick_step)]
     table = [(d, [values.get((d, name), 0) for name in names]) for d in days]
     return LineChart(title, LINE_WIDTH, LINE_HEIGHT, series, x_labels, y_ticks, days, table)
