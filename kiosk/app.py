@@ -8,6 +8,7 @@ manager restarts it.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -18,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 
@@ -103,6 +112,7 @@ class KioskApp:
         size: tuple[int, int] | None = None,
         usage_clock: Callable[[], datetime] = datetime.now,
         monotonic: Callable[[], float] = time.monotonic,
+        qml_module: str = QML_MODULE,
     ) -> None:
         self.qt_app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
         self.settings = settings
@@ -137,10 +147,14 @@ class KioskApp:
             screen_size=self._screen_size,
         )
         self.engine.rootContext().setContextProperty("kiosk", self.controller)
-        self.engine.loadFromModule(QML_MODULE, "Main")
+        self.engine.loadFromModule(qml_module, "Main")
         roots = self.engine.rootObjects()
         if not roots:
-            raise FatalError(f"the QML module {QML_MODULE} did not load (see the errors above)")
+            self.recorder.close()
+            engine, self.engine = self.engine, None
+            shiboken6.delete(engine)
+            self.source.current.cache.close()
+            raise FatalError(f"the QML module {qml_module} did not load (see the errors above)")
         self.window = roots[0]
         self._filter = WindowFilter(self, parent=self.window)
         self.window.installEventFilter(self._filter)
@@ -167,16 +181,30 @@ class KioskApp:
         return text
 
     def close(self) -> None:
-        """Stop everything: QML first (so no binding outlives the controller), then the rest."""
+        """Stop everything: QML first (so no binding outlives the controller), then the rest.
+
+        Deferred deletions are flushed before and after the engine goes, so that no QML object
+        is deleted later, during some other event loop run, after its engine is gone.
+        """
         self.controller.shutdown()
         self.recorder.close()
         self.window.removeEventFilter(self._filter)
         self.window.hide()
+        _flush_deletions()
         engine, self.engine = self.engine, None
         if engine is not None:
             shiboken6.delete(engine)
+        _flush_deletions()
         if self.source.current is not None:
             self.source.current.cache.close()
+        shiboken6.delete(self.controller)
+        gc.collect()
+
+
+def _flush_deletions() -> None:
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class WindowFilter(QObject):

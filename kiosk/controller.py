@@ -82,6 +82,7 @@ class KioskController(QObject):
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self.check_idle)
+        self._asking = False  # the "still there?" overlay is shown
         self._pin_open = False
         self._pin = ""
         self._pin_failed = False
@@ -173,12 +174,14 @@ class KioskController(QObject):
     searchStatus = Property(str, _get_search_status, notify=searchChanged)
 
     def _get_asking(self) -> bool:
-        return self.idle.phase() is IdlePhase.ASKING
+        return self._asking
 
     idleAsking = Property(bool, _get_asking, notify=idleChanged)
 
     def _get_seconds_left(self) -> int:
-        return self.idle.seconds_left() if self.idle.phase() is IdlePhase.ASKING else 0
+        if not self._asking:
+            return 0
+        return min(self.idle.seconds_left(), int(self.idle.countdown_seconds))
 
     idleSecondsLeft = Property(int, _get_seconds_left, notify=idleChanged)
 
@@ -396,11 +399,12 @@ class KioskController(QObject):
     # --- idle -----------------------------------------------------------------------------
 
     def user_activity(self) -> None:
-        """Any touch anywhere (called by the window's event filter)."""
-        was_asking = self.idle.phase() is IdlePhase.ASKING
+        """Any touch anywhere (called by the window's event filter) restarts the idle time.
+
+        The overlay itself stays until it is tapped (`stillHere`), so the touch that answers
+        it never lands on the screen underneath.
+        """
         self.idle.touch()
-        if was_asking:
-            self.idleChanged.emit()
         self._schedule_idle()
 
     def _schedule_idle(self) -> None:
@@ -418,13 +422,17 @@ class KioskController(QObject):
             self._record("idle_reset", "1")
             self.end_session()
             return
+        if phase is IdlePhase.ASKING:
+            self._asking = True
         self.idleChanged.emit()
         self._schedule_idle()
 
     @Slot()
     @guarded
     def stillHere(self) -> None:
+        self._asking = False
         self.user_activity()
+        self.idleChanged.emit()
 
     @Slot()
     @guarded
@@ -438,6 +446,7 @@ class KioskController(QObject):
             self._record("session_length", session_length_bucket(length))
         self.idle.stop()
         self._idle_timer.stop()
+        self._asking = False
         self.session.reset()
         self._search_results = []
         self._searched = False

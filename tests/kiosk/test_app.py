@@ -1,0 +1,283 @@
+"""The real kiosk (QML, controller, content cache, usage file) driven by taps on objectNames."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+
+from content.cache import ContentCache
+from content.installed import InstalledStore
+from kiosk.app import FatalError, KioskApp, is_escape_combo
+from kiosk.content_loader import FALLBACK, INSTALLED, SAMPLE_DIR
+from kiosk.usage_metrics import is_allowed
+from kiosk.usage_store import UsageStore
+from tests.kiosk.conftest import TEST_PIN
+
+
+def names_with_prefix(driver, prefix: str) -> list[str]:
+    from kiosk.tour import is_shown, walk
+
+    return [
+        i.objectName()
+        for i in walk(driver.window.contentItem())
+        if i.objectName().startswith(prefix) and is_shown(i)
+    ]
+
+
+def test_navigation_through_every_screen(make_kiosk, sample_cache: Path) -> None:
+    d = make_kiosk()
+    c = d.controller
+    assert c.screen == "attract" and not c.barVisible
+    assert d.find("attract.title").property("text")
+    d.tap("attract.start")
+    assert c.screen == "language"
+    cache = ContentCache.open(sample_cache)
+    airport = cache.airport("TAS", "ru")
+    cache.close()
+    assert names_with_prefix(d, "language.") == [f"language.{x.id}" for x in airport.languages]
+    d.tap("language.ru")
+    assert (c.screen, c.language) == ("home", "ru")
+    assert c.strings["home.title"] and d.find("nav.help")
+    prefix = "home.destination."
+    destinations = [n.removeprefix(prefix) for n in names_with_prefix(d, prefix)]
+    assert destinations == [x.id for x in airport.destinations]  # the airport's order
+    d.tap("home.destination.RU")
+    assert c.screen == "destination"
+    assert len(names_with_prefix(d, "topic.")) == 9
+    d.tap("topic.get-help")
+    assert c.screen == "article" and c.page["topic"] == "get-help"
+    assert names_with_prefix(d, "article.contact.")
+    d.tap("nav.back")
+    assert c.screen == "destination"
+    d.tap("nav.help")
+    assert c.screen == "help" and d.find("help.vcard").property("payload").startswith("BEGIN:VCARD")
+    assert names_with_prefix(d, "help.contact.ru-")  # the destination's contacts
+    assert names_with_prefix(d, "help.contact.uz-")  # and the home country's
+    d.tap("nav.home")
+    assert c.screen == "home"
+    d.tap("home.checklist")
+    assert c.screen == "checklist" and c.page["items"]
+    d.tap("checklist.item.0")
+    assert c.checkedItems == [0]
+    d.tap("nav.home")
+    d.tap("home.search")
+    assert c.screen == "search"
+    for key in "виз":
+        d.tap(f"key.{key}")
+    assert c.searchText == "виз" and c.searchResults
+    d.tap("key.backspace")
+    assert c.searchText == "ви"
+    d.tap("search.result.0")
+    assert c.screen == "article"
+    d.tap("nav.language")
+    d.tap("language.en")
+    assert (c.screen, c.language) == ("article", "en")
+    d.tap("nav.textSize")
+    assert c.largeText
+
+
+def test_usage_file_holds_only_allow_listed_values_after_a_session(make_kiosk, settings) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.uz")
+    d.tap("home.destination.KZ")
+    d.tap("topic.warning-signs")
+    d.tap("nav.help")
+    d.tap("nav.home")
+    d.tap("home.search")
+    for key in ("p", "a", "s"):
+        d.tap(f"key.{key}")
+    d.tap("nav.home")
+    c.finish()
+    d.app.recorder.flush()
+    cells = UsageStore(settings.usage_file).cells()
+    pairs = {(cell.metric, cell.value) for cell in cells}
+    assert all(is_allowed(m, v) for m, v in pairs)
+    assert {
+        ("session", "start"),
+        ("language", "uz"),
+        ("destination", "KZ"),
+        ("topic", "warning-signs"),
+        ("help_opened", "1"),
+        ("search_used", "1"),
+        ("screen", "help"),
+        ("qr_shown", "tel"),
+        ("qr_shown", "vcard"),
+        ("session_length", "lt30s"),
+    } <= pairs
+    assert not any("pas" in v for _, v in pairs)
+    conn = sqlite3.connect(settings.usage_file)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    conn.close()
+    assert tables == ["counters"]
+
+
+def test_idle_overlay_counts_down_and_reset_clears_the_session(make_kiosk, qtbot) -> None:
+    d = make_kiosk(idle_seconds=1, countdown_seconds=1)
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.ru")
+    d.tap("home.destination.RU")
+    d.tap("nav.textSize")
+    d.tap("topic.entry-registration")
+    d.find("scrollPage").setProperty("contentY", 400.0)
+    d.tap("nav.home")
+    d.tap("home.checklist")
+    d.tap("checklist.item.1")
+    d.tap("nav.home")
+    d.tap("home.search")
+    d.tap("key.а")
+    assert not c.session.is_default()
+    d.wait_for("idle.continue", timeout_ms=5000)  # the timer shows the overlay by itself
+    assert c.idleAsking and c.idleSecondsLeft == 1
+    d.tap("idle.continue")  # any touch: the person is still there
+    assert not c.idleAsking and c.screen == "search" and c.searchText == "а"
+    d.wait_for("idle.continue", timeout_ms=5000)
+    with qtbot.waitSignal(c.sessionReset, timeout=5000):
+        pass
+    assert c.screen == "attract" and not c.idleAsking
+    assert c.session.is_default()
+    assert (c.language, c.largeText, c.searchText, c.checkedItems) == ("en", False, "", [])
+    assert c.session.scroll == {}
+    d.wait_for("attract.start")
+    # The next person starts from scratch: the article opens at the top.
+    d.tap("attract.start")
+    d.tap("language.ru")
+    d.tap("home.destination.RU")
+    d.tap("topic.entry-registration")
+    assert d.find("scrollPage").property("contentY") == 0
+
+
+def test_scroll_position_is_restored_on_back(make_kiosk) -> None:
+    d = make_kiosk()
+    d.tap("attract.start")
+    d.tap("language.en")
+    d.tap("home.destination.RU")
+    d.tap("topic.get-help")
+    d.find("scrollPage").setProperty("contentY", 700.0)
+    d.tap("nav.help")
+    d.tap("nav.back")
+    assert d.controller.screen == "article"
+    assert d.find("scrollPage").property("contentY") == 700.0
+
+
+def test_new_content_is_shown_only_after_the_session_reset(
+    make_kiosk, installed_dir: Path, tmp_path: Path
+) -> None:
+    from content.build import build_cache
+    from content.source import load_source
+
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.en")
+    before = (c.loaded.path, c.cache.content_version)
+    parsed, _ = load_source(SAMPLE_DIR)
+    newer = replace(parsed, release={**parsed.release, "title": "Second release"})
+    build_cache(newer, tmp_path / "new.db", content_version=before[1] + 1)
+    InstalledStore(installed_dir).install_file(tmp_path / "new.db")
+    d.tap("home.destination.RU")
+    d.tap("topic.money")
+    d.tap("nav.help")
+    assert (c.loaded.path, c.cache.content_version) == before  # never mid-session
+    c.finish()
+    assert c.cache.content_version == before[1] + 1
+    assert c.cache.release_title == "Second release" and c.loaded.origin == INSTALLED
+    d.wait_for("attract.start")
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "schema-too-new"])
+def test_falls_back_to_the_packaged_sample(
+    make_kiosk, tmp_path: Path, sample_cache: Path, damage: str
+) -> None:
+    root = tmp_path / f"store-{damage}"
+    root.mkdir()
+    if damage == "corrupt":
+        (root / "cache-v7.db").write_bytes(b"this is not SQLite" * 100)
+        (root / "current").write_text("cache-v7.db")
+    elif damage == "schema-too-new":
+        data = sample_cache.read_bytes()
+        (root / "cache-v7.db").write_bytes(data)
+        conn = sqlite3.connect(root / "cache-v7.db")
+        conn.execute("PRAGMA user_version = 999")
+        conn.close()
+        (root / "current").write_text("cache-v7.db")
+    d = make_kiosk(content_dir=root)
+    c = d.controller
+    assert c.loaded.origin == FALLBACK and c.cache.is_sample
+    assert d.find("attract.title").property("text")
+    # The maintenance screen says so.
+    d.corner_taps()
+    assert c.pinOpen
+    for digit in TEST_PIN:
+        d.tap(f"pin.{digit}")
+    d.tap("pin.ok")
+    assert c.screen == "maintenance"
+    rows = {r["label"]: r["value"] for r in c.page["rows"]}
+    assert rows[c.strings["maintenance.content_source"]].startswith(
+        c.strings["maintenance.content_fallback"]
+    )
+    assert rows[c.strings["maintenance.kiosk_id"]] == "test-kiosk-1"
+    assert rows[c.strings["maintenance.last_sync"]] == c.strings["maintenance.never"]
+    d.tap("maintenance.close")
+    assert c.screen == "attract"
+
+
+def test_wrong_pin_does_not_open_maintenance(make_kiosk) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.corner_taps()
+    for digit in "0000":
+        d.tap(f"pin.{digit}")
+    d.tap("pin.ok")
+    assert c.pinFailed and c.screen != "maintenance"
+    d.tap("pin.cancel")
+    assert not c.pinOpen
+
+
+def test_an_error_in_a_slot_returns_to_attract(make_kiosk, caplog) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.en")
+    c.openTopic("no-such-topic")  # the content has no such article: the slot raises
+    assert c.screen == "attract" and c.session.is_default()
+    assert "returning to the attract screen" in caplog.text
+    d.wait_for("attract.start")
+    d.tap("attract.start")
+    assert c.screen == "language"
+
+
+@pytest.mark.qt_log_ignore("failed to load component", "No module named")
+def test_missing_qml_is_fatal(qapp, settings) -> None:
+    with pytest.raises(FatalError, match="did not load"):
+        KioskApp(settings, qml_module="SafeAirports.NoSuchModule")
+
+
+def test_kiosk_mode_swallows_escape_keys_and_close(make_kiosk, settings) -> None:
+    kiosk_app = KioskApp(settings, windowed=False)
+    try:
+        window = kiosk_app.window
+        assert window.flags() & Qt.WindowType.FramelessWindowHint
+        assert window.cursor().shape() == Qt.CursorShape.BlankCursor
+        for key, mods in [
+            (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        ]:
+            assert is_escape_combo(key, mods.value)
+            event = QKeyEvent(QEvent.Type.KeyPress, key, mods)
+            assert kiosk_app._filter.eventFilter(window, event) is True
+        assert not is_escape_combo(Qt.Key.Key_A, 0)
+        window.close()
+        assert window.isVisible()
+    finally:
+        kiosk_app.close()
