@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from admin_sync.server.stats_db import BatchConflict, StatsDB
+from admin_sync.settings_base import setting
 from admin_sync.stats_wire import (
     DAY_PARTS,
     DAY_PATTERN,
@@ -48,16 +49,17 @@ MAX_VALUE_CHARS = 64
 class StatsSettings:
     """Server-side statistics settings."""
 
-    min_k: int = DEFAULT_K
-    max_age_days: int = 400
-    max_future_days: int = 1  # kiosks in UTC+5/+6 are ahead of a UTC server
-
-
-STATS_SETTINGS_HELP: dict[str, str] = {
-    "min_k": "smallest k accepted; a batch with a smaller k or a cell under it is refused",
-    "max_age_days": "oldest day (before today) a batch may be about",
-    "max_future_days": "days after the server's today a batch may be about (time zones)",
-}
+    min_k: int = setting(
+        DEFAULT_K,
+        help="Smallest k accepted; a batch declaring a smaller k, or any cell under it, is "
+        "refused with 422.",
+    )
+    max_age_days: int = setting(
+        400, help="Oldest day (before the server's today) a batch may be about."
+    )
+    max_future_days: int = setting(
+        1, help="Days after the server's today a batch may be about (kiosks in UTC+5/+6)."
+    )
 
 
 @dataclass(frozen=True)
