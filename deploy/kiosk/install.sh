@@ -213,7 +213,13 @@ install_app() {
 }
 
 configure_kiosk() {
-  run install -m 0600 -o "$KIOSK_USER" -g "$KIOSK_USER" "$PROVISIONING" "$CONF_DIR/provisioning.json"
+  if [[ $PROVISIONING -ef $CONF_DIR/provisioning.json ]]; then
+    note "using the installed provisioning file"
+    run chown "$KIOSK_USER:$KIOSK_USER" "$CONF_DIR/provisioning.json"
+    run chmod 0600 "$CONF_DIR/provisioning.json"
+  else
+    run install -m 0600 -o "$KIOSK_USER" -g "$KIOSK_USER" "$PROVISIONING" "$CONF_DIR/provisioning.json"
+  fi
   local args=(kiosk-config "$CONF_DIR/provisioning.json" --config "$CONF_DIR/kiosk.toml"
     --token "$CONF_DIR/token" --owner "$KIOSK_USER")
   [[ -z $AIRPORT ]] || args+=(--airport "$AIRPORT")
