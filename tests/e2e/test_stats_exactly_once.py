@@ -166,3 +166,82 @@ def test_every_count_arrives_exactly_once(tmp_path) -> None:
     finally:
         proxy.close()
         server.stop()
+
+
+def test_the_agent_seals_and_uploads_in_its_cycle(tmp_path) -> None:
+    """`safe-airports sync --once` (a real agent process) carries the counters to the server."""
+    import json
+    import subprocess
+    import sys
+
+    data = init_data(tmp_path)
+    server = ServerProcess(data)
+    provisioning = tmp_path / "provisioning.json"
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safe_airports_cli",
+            "admin",
+            "add-kiosk",
+            "--data",
+            str(data),
+            "--airport",
+            "NMA",
+            "--name",
+            "NMA-01",
+            "--server-url",
+            server.url,
+            "--out",
+            str(provisioning),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    kiosk_id = json.loads(provisioning.read_text())["kiosk_id"]
+    (tmp_path / "kiosk.toml").write_text(
+        'airport = "NMA"\ncontent_dir = "content"\nusage_file = "usage.db"\n'
+        '[sync]\nprovisioning_file = "provisioning.json"\nstate_dir = "state"\nstats_k = 6\n'
+    )
+    yesterday = datetime.now() - timedelta(days=1)
+    usage = UsageStore(tmp_path / "usage.db")
+    usage.increment_many(
+        [
+            ("session", "start", yesterday, 14),
+            ("language", "uz", yesterday, 8),
+            ("language", "ru", yesterday, 3),
+            ("language", "tk", yesterday, 2),
+        ]
+    )
+    server.start()
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "safe_airports_cli",
+                "sync",
+                "--config",
+                str(tmp_path / "kiosk.toml"),
+                "--once",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        state = json.loads((tmp_path / "state" / "state.json").read_text())
+        assert state["stats"]["sent_last_cycle"] == 1 and state["stats"]["stats_pending"] == 0
+        with sqlite3.connect(data / "stats.db") as conn:
+            rows = sorted(
+                conn.execute("SELECT airport, kiosk_id, metric, value, count FROM counts")
+            )
+        assert rows == [
+            ("NMA", kiosk_id, "language", "uz", 8),  # ru 3 + tk 2 = 5 < k=6: withheld
+            ("NMA", kiosk_id, "session", "start", 14),
+        ]
+        assert usage.cells() == []
+    finally:
+        server.stop()
