@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ from admin_sync.stats_wire import (
     canonical_json,
     value_allowed,
 )
+
+log = logging.getLogger("safe_airports.server.stats")
 
 MAX_METRIC_CHARS = 32
 MAX_VALUE_CHARS = 64
@@ -298,6 +302,9 @@ def make_stats_router(
             )
         except BatchConflict as exc:
             raise BatchError(409, str(exc)) from None
+        except sqlite3.OperationalError as exc:  # busy or full disk: the kiosk retries later
+            log.error("could not store statistics batch %s: %s", batch_id, exc)
+            raise BatchError(503, "statistics store busy; retry later") from None
         status = 201 if outcome == "stored" else 200
         return JSONResponse(
             {"batch_id": batch_id, "stored": outcome == "stored", "cells": len(batch.cells)},
