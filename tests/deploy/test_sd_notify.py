@@ -166,3 +166,40 @@ def test_a_blocked_qt_event_loop_stops_pinging_within_the_interval(notify_socket
         child.kill()
         _, stderr = child.communicate(timeout=30)
     assert "watchdog not enabled" not in stderr
+
+
+def test_the_real_kiosk_app_reports_ready_then_pings_from_its_loop(notify_socket, tmp_path):
+    """`safe-airports kiosk` as the unit runs it (offscreen here): READY=1 once the window is
+    up, then WATCHDOG=1 every half timeout, from the app's own Qt event loop."""
+    sock, path = notify_socket
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'airport = "TAS"\nkiosk_id = "tas-watchdog"\ncontent_dir = "{tmp_path / "content"}"\n'
+        f'usage_file = "{tmp_path / "usage.sqlite"}"\n'
+        f'fallback_cache_dir = "{tmp_path / "fallback"}"\n'
+    )
+    timeout_s = 2.0
+    env = dict(os.environ)
+    env.update(
+        NOTIFY_SOCKET=path,
+        WATCHDOG_USEC=str(int(timeout_s * 1_000_000)),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-m", "safe_airports_cli", "kiosk", "--config", str(config)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert receive(sock, timeout=120) == "READY=1"
+        times = []
+        for _ in range(3):
+            assert receive(sock, timeout=timeout_s) == "WATCHDOG=1"
+            times.append(time.monotonic())
+        assert all(b - a < timeout_s for a, b in zip(times, times[1:], strict=False))
+    finally:
+        app.kill()
+        app.communicate(timeout=30)
