@@ -6,7 +6,7 @@ staging folder; the store verifies it and flips the pointer (see content/install
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -21,8 +21,11 @@ class Installer(Protocol):
 
 
 class ContentInstaller:
-    def __init__(self, content_dir: Path) -> None:
+    def __init__(
+        self, content_dir: Path, *, on_staged: Callable[[Path, int], None] | None = None
+    ) -> None:
         self.store = InstalledStore(content_dir)
+        self.on_staged = on_staged  # observer: the staged file is built, install comes next
 
     def installed_version(self) -> int | None:
         return self.store.installed_version()
@@ -33,4 +36,6 @@ class ContentInstaller:
         staged.parent.mkdir(parents=True, exist_ok=True)
         staged.unlink(missing_ok=True)
         build_cache(content, staged, content_version=version)
+        if self.on_staged is not None:
+            self.on_staged(staged, version)
         return self.store.install(staged, version)

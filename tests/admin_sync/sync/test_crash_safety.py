@@ -1,0 +1,140 @@
+"""kill -9 during installs: the content always opens read-only as one complete version.
+
+A forked child runs the install step in a loop, alternating two contents (1.2 MB caches): it
+writes the staged cache (a copy of a prebuilt cache stamped with the next version number, as
+fast stand-in for the builder, which writes to the same staging file) and calls
+`InstalledStore.install`, announcing each phase on a pipe. The parent kills it with SIGKILL at a
+random instant, half the time while it writes the staged file, half the time while the store
+verifies, moves and flips the pointer; then it opens the cache read-only and checks it is
+exactly one complete version, old or new. SAFE_AIRPORTS_CRASH_KILLS sets how many kills
+(default 50); the first install goes through the agent's full ContentInstaller path.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import shutil
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from admin_sync.agent.install import ContentInstaller
+from content.build import build_cache
+from content.cache import ContentCache
+from content.installed import InstalledStore
+from content.parts import join_parts, split_parts
+from tests.admin_sync.sync.kiosk_under_test import article_text, edit_one_article
+
+MARKER = "Crash-test edition of this article."
+KILLS = int(os.environ.get("SAFE_AIRPORTS_CRASH_KILLS", "50"))
+
+
+def _stage(template: Path, staged: Path, version: int) -> None:
+    shutil.copyfile(template, staged)
+    conn = sqlite3.connect(staged)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'content_version'", (str(version),))
+    conn.close()
+
+
+def _child(store: InstalledStore, template_a: Path, template_b: Path, write_fd: int) -> None:
+    try:
+        while True:
+            version = (store.installed_version() or 0) + 1
+            os.write(write_fd, f"B{version}\n".encode())
+            staged = store.staging_path(version)
+            _stage(template_b if version % 2 == 0 else template_a, staged, version)
+            os.write(write_fd, f"S{version}\n".encode())
+            store.install(staged, version)
+    finally:
+        os._exit(0)
+
+
+def _wait_for(read_fd: int, prefix: str, buffer: list[str]) -> int:
+    """Block until the child announces `prefix` (B: building, S: staged); returns the version."""
+    while True:
+        for line in buffer:
+            if line.startswith(prefix):
+                buffer.clear()
+                return int(line[1:])
+        buffer.clear()
+        ready, _, _ = select.select([read_fd], [], [], 60)
+        assert ready, "the install loop stopped talking"
+        buffer.extend(os.read(read_fd, 4096).decode().split())
+
+
+def _check(installer: ContentInstaller, key, low: int, high: int) -> int:
+    """The installed content opens read-only, is complete, and is a version in [low, high]."""
+    path = installer.store.current_path()
+    assert path is not None, "no current cache after a crash"
+    with ContentCache.open(path) as cache:
+        version = cache.content_version
+        assert low <= version <= high, (low, version, high)
+        assert cache.integrity_problems() == []
+        # the right content for that version, not a mix: even versions carry the marker
+        assert (MARKER in article_text(cache, key)) == (version % 2 == 0), version
+        assert cache.airports(), "a complete cache has its airports"
+    recorded = installer.installed_version()
+    assert recorded is not None and recorded in (version, version - 1), (recorded, version)
+    return version
+
+
+@pytest.mark.slow
+def test_kill_9_during_installs_leaves_old_or_new_content(tmp_path, sample_content):
+    parts_a = split_parts(sample_content)
+    edited, key = edit_one_article(sample_content, MARKER)
+    parts_b = split_parts(edited)
+    installer = ContentInstaller(tmp_path / "content")
+    installer.install(parts_a, 1)
+    template_a = tmp_path / "a.db"
+    shutil.copyfile(installer.store.current_path(), template_a)
+    template_b = tmp_path / "b.db"
+    build_cache(join_parts(parts_b), template_b, content_version=2)
+    started = time.monotonic()  # time both phases once, to spread the kills over them
+    _stage(template_b, installer.store.staging_path(2), 2)
+    build_time = time.monotonic() - started
+    started = time.monotonic()
+    installer.store.install(installer.store.staging_path(2), 2)
+    install_time = time.monotonic() - started
+    rng = random.Random(int(os.environ.get("SAFE_AIRPORTS_CRASH_SEED", "4242")))
+    seen, kills, phases = 2, 0, {"build": 0, "install": 0}
+    versions_seen = {2}
+    while kills < KILLS:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: install in a loop until killed; never returns into pytest
+            try:
+                os.close(read_fd)
+                _child(installer.store, template_a, template_b, write_fd)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        buffer: list[str] = []
+        try:
+            phase = rng.choice(["build", "install"])
+            if phase == "build":
+                attempted = _wait_for(read_fd, "B", buffer)
+                time.sleep(rng.uniform(0, build_time))
+            else:
+                attempted = _wait_for(read_fd, "S", buffer)
+                time.sleep(rng.uniform(0, install_time * 1.5))
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            kills += 1
+            phases[phase] += 1
+            tail = os.read(read_fd, 4096).decode().split()  # the child is dead: no blocking
+            attempted = max([attempted, *(int(x[1:]) for x in tail)])
+        finally:
+            os.close(read_fd)
+        seen = _check(installer, key, seen, attempted)
+        versions_seen.add(seen)
+    assert kills >= 50 and min(phases.values()) >= 10, phases
+    assert len(versions_seen) > 3, versions_seen  # kills landed before and after the flip
+    nxt = (installer.installed_version() or 0) + 1  # and the store still takes new versions
+    installer.install(parts_b if nxt % 2 == 0 else parts_a, nxt)
+    assert _check(installer, key, nxt, nxt) == nxt
