@@ -252,6 +252,7 @@ def make_stats_router(
             409: {"description": "the id was used for a different body"},
             413: {"description": "body too large"},
             422: {"description": "a value breaks the rules; detail says which"},
+            503: {"description": "the statistics store is busy; retry later"},
         },
         openapi_extra={
             "requestBody": {

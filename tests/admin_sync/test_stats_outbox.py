@@ -126,12 +126,24 @@ def test_cap_drops_oldest_and_reports_the_number(tmp_path, store) -> None:
     # the first batch sealed after the drop carries the count of dropped batches
     assert sorted(b["dropped_batches"] for b in bodies) == [0, 0, 2]
     fill(store, 7)
-    outbox.seal(store)  # drops one more, including the batch that carried "2"?
+    outbox.seal(store)  # drops the oldest pending one (which carried nothing)
     bodies = [b for _, b in outbox.pending_bodies()]
-    assert sum(b["dropped_batches"] for b in bodies) + 0 >= 2
+    assert [b["dropped_batches"] for b in bodies] == [2, 0, 1]
     assert outbox.status()["stats_dropped_total"] == 3
-    # no loss of the report: total reported across pending batches = total dropped
+    # every drop is reported exactly once across what is still to be sent
     assert sum(b["dropped_batches"] for b in bodies) == 3
+
+
+def test_dropping_a_batch_that_carried_a_report_keeps_the_report(tmp_path, store) -> None:
+    outbox = make_outbox(tmp_path, max_pending=1)
+    fill(store, 3)
+    outbox.seal(store)
+    fill(store, 2)
+    outbox.seal(store)  # drops 1; the new batch carries 1
+    fill(store, 1)
+    outbox.seal(store)  # drops the carrier: 1 + the 1 it carried
+    [(_, body)] = outbox.pending_bodies()
+    assert body["dropped_batches"] == 2 and outbox.status()["stats_dropped_total"] == 2
 
 
 def test_upload_marks_sent_only_on_2xx_and_backs_off(tmp_path, store) -> None:
