@@ -1,0 +1,101 @@
+"""In large-text mode, no text is clipped or overflows its item, in any language, both ways up."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRectF
+
+from kiosk.tour import is_shown, walk
+
+# Every language the sample offers, with an airport that offers it.
+LANGUAGES = [
+    ("TAS", "uz"),
+    ("TAS", "uz-Cyrl"),
+    ("TAS", "ru"),
+    ("TAS", "en"),
+    ("FRU", "ky"),
+    ("ASB", "tk"),
+]
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+def text_problems(driver) -> list[str]:
+    window = driver.window
+    problems = []
+    for item in walk(window.contentItem()):
+        if not item.inherits("QQuickText") or not is_shown(item):
+            continue
+        text = item.property("text")
+        if not text:
+            continue
+        where = f"{driver.controller.screen}: {text[:50]!r}"
+        width, height = item.width(), item.height()
+        if item.property("truncated"):
+            problems.append(f"{where} is truncated")
+        if item.property("contentWidth") > width + 1:
+            problems.append(f"{where} is wider ({item.property('contentWidth'):.0f}) than {width}")
+        if item.property("contentHeight") > height + 1:
+            problems.append(
+                f"{where} is taller ({item.property('contentHeight'):.0f}) than {height}"
+            )
+        rect = item.mapRectToScene(QRectF(0, 0, width, height))
+        if rect.left() < -1 or rect.right() > window.width() + 1:
+            problems.append(f"{where} runs off the screen ({rect.left():.0f}..{rect.right():.0f})")
+        box = item.parentItem()
+        while box is not None and not box.inherits("QQuickRectangle"):
+            box = box.parentItem()
+        if box is not None and box.width() > 0:
+            outer = box.mapRectToScene(QRectF(0, 0, box.width(), box.height()))
+            if not outer.adjusted(-1, -1, 1, 1).contains(rect):
+                problems.append(f"{where} sticks out of its box")
+    return problems
+
+
+def settle(driver) -> None:
+    driver.process()
+    driver.wait_frame()
+
+
+@pytest.mark.parametrize("orientation", list(SIZES))
+@pytest.mark.parametrize(("airport", "lang"), LANGUAGES)
+def test_large_text_fits_everywhere(make_kiosk, airport: str, lang: str, orientation: str) -> None:
+    d = make_kiosk(airport=airport, size=SIZES[orientation])
+    c = d.controller
+    problems = text_problems(d)  # the attract screen
+    c.start()
+    c.chooseLanguage(lang)
+    c.toggleTextSize()
+    assert c.largeText
+    settle(d)
+    problems += text_problems(d)
+    c.openLanguage()
+    settle(d)
+    problems += text_problems(d)
+    c.back()
+    dest = c.page["destinations"][0]["id"]
+    c.openDestination(dest)
+    settle(d)
+    problems += text_problems(d)
+    for topic in [t["id"] for t in c.page["topics"]]:
+        c.openTopic(topic)
+        settle(d)
+        problems += text_problems(d)
+        c.back()
+    c.openHelp()
+    settle(d)
+    problems += text_problems(d)
+    c.home()
+    c.openChecklist()
+    settle(d)
+    problems += text_problems(d)
+    c.home()
+    c.openSearch()
+    for key in c.keyboardRows[1][:2]:
+        c.typeKey(key)
+    settle(d)
+    problems += text_problems(d)
+    d.clock.advance(c.idle.idle_seconds + 1)
+    c.check_idle()
+    settle(d)
+    problems += text_problems(d)
+    assert problems == []
