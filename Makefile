@@ -25,6 +25,10 @@ system-deps:
 	    echo "Installing Debian packages: $$missing"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	  fi; \
+	  if ! command -v nginx >/dev/null 2>&1 && [ ! -x $(VENV)/nginx/usr/sbin/nginx ]; then \
+	    echo "Unpacking Debian's nginx into $(VENV)/nginx for the reverse-proxy tests (no daemon is started)"; \
+	    mkdir -p $(VENV)/nginx && (cd $(VENV)/nginx && { apt-get download -q nginx || { apt-get update -q && apt-get download -q nginx; }; } && dpkg-deb -x nginx_*.deb . && rm -f nginx_*.deb); \
+	  fi; \
 	else \
 	  echo "Not root: not installing Debian packages ($(APT_PACKAGES)); tests that need them skip with a message."; \
 	fi

@@ -38,6 +38,7 @@ def nginx_binary() -> str | None:
         os.environ.get("SAFE_AIRPORTS_NGINX"),
         shutil.which("nginx"),
         "/usr/sbin/nginx",
+        str(REPO / ".venv" / "nginx" / "usr" / "sbin" / "nginx"),  # unpacked by `make`
     ):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
