@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from content.model import (
     Topic,
 )
 from content.problems import Report
-from content.translit import cyrillic_to_latin, latin_to_cyrillic
+from content.translit import Glossary, cyrillic_to_latin, latin_to_cyrillic
 
 # Fields each kind of item may have; anything else is reported (probably a typo).
 KNOWN_FIELDS: dict[str, frozenset[str]] = {
@@ -384,7 +385,8 @@ def read_source(src_dir: Path, report: Report) -> SourceTree:
         report.error(str(src_dir), 1, "this is not a folder of content sources")
     release = _read_release(src_dir, report, where)
     languages = _read_languages(src_dir, report, where)
-    generate = _generators(languages, report, where)
+    glossary = read_glossary(src_dir, report, where)
+    generate = _generators(languages, report, where, glossary)
 
     def localized(item: _Item, k: str, required: bool = True) -> Localized:
         texts = item.mapping(k, required)
@@ -472,7 +474,7 @@ LocalizedReader = Callable[..., Localized]
 
 
 def _generators(
-    languages: tuple[Language, ...], report: Report, where: Where
+    languages: tuple[Language, ...], report: Report, where: Where, glossary: Glossary
 ) -> dict[str, tuple[str, Converter]]:
     """target language -> (source language, transliteration) for `generated_from` languages."""
     scripts = {lang.id: lang.script for lang in languages}
@@ -485,9 +487,9 @@ def _generators(
         if source_script is None:
             continue  # the validator reports the unknown language
         if (source_script, lang.script) == ("Latn", "Cyrl"):
-            out[lang.id] = (lang.generated_from, latin_to_cyrillic)
+            out[lang.id] = (lang.generated_from, partial(latin_to_cyrillic, glossary=glossary))
         elif (source_script, lang.script) == ("Cyrl", "Latn"):
-            out[lang.id] = (lang.generated_from, cyrillic_to_latin)
+            out[lang.id] = (lang.generated_from, partial(cyrillic_to_latin, glossary=glossary))
         else:
             report.error(
                 file,
@@ -496,6 +498,66 @@ def _generators(
                 "(Latn) to Cyrillic (Cyrl) or back can be generated",
             )
     return out
+
+
+GLOSSARY_FILE = "translit.yaml"
+_GLOSSARY_LATIN = re.compile(r"^[a-z]+(?:[ʻʼ'‘’`][a-z]+)*[ʻʼ'‘’`]?$")
+_GLOSSARY_CYRILLIC = re.compile(r"^[а-яёўқғҳ]+$")
+
+
+def read_glossary(src_dir: Path, report: Report, where: Where) -> Glossary:
+    """The release's transliteration glossary, `translit.yaml` (optional; see content/README.md).
+
+    Unknown keys are warned about; wrongly typed entries are errors and left out.
+    """
+    name = GLOSSARY_FILE
+    path = Path(src_dir) / name
+    if not path.is_file():
+        return Glossary()
+    data = parse_yaml(path.read_text(encoding="utf-8"), name, report)
+    if data is UNREADABLE or data is None:
+        return Glossary()
+    if not isinstance(data, dict):
+        report.error(
+            name, getattr(data, "line", 1), f"{name} must be a map with `keep:` and `words:`"
+        )
+        return Glossary()
+    where.set(("glossary",), name, 1)
+    for k, line in data.key_lines.items():
+        where.set(("glossary", k), name, line)
+        if k not in ("keep", "words"):
+            report.warning(name, line, f"unknown key {k!r} in {name} (ignored; known: keep, words)")
+    keep: list[str] = []
+    value = data.get("keep")
+    if value is not None and not isinstance(value, list):
+        report.error(name, data.key_lines["keep"], "`keep` must be a list of words or phrases")
+    for i, item in enumerate(value if isinstance(value, list) else []):
+        if isinstance(item, str) and item.strip():
+            keep.append(item)
+        else:
+            report.error(
+                name, value.item_lines[i], f"an item of `keep` must be a text, not {item!r}"
+            )
+    words: dict[str, str] = {}
+    value = data.get("words")
+    if value is not None and not isinstance(value, dict):
+        report.error(name, data.key_lines["words"], "`words` must be a map like `polsha: польша`")
+    for latin, cyrillic in (value if isinstance(value, dict) else {}).items():
+        line = value.key_lines[latin]
+        if not isinstance(latin, str) or not _GLOSSARY_LATIN.match(latin):
+            report.error(
+                name, line, f"{latin!r} in `words` must be an Uzbek Latin word in small letters"
+            )
+        elif not isinstance(cyrillic, str) or not _GLOSSARY_CYRILLIC.match(cyrillic):
+            report.error(
+                name,
+                line,
+                f"the Cyrillic of {latin!r} in `words` must be a word in small Cyrillic letters, "
+                f"not {cyrillic!r}",
+            )
+        else:
+            words[latin] = cyrillic
+    return Glossary(keep=tuple(keep), words=words)
 
 
 def _read_airports(

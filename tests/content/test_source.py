@@ -217,3 +217,142 @@ def test_check_markdown_links() -> None:
         "[a](tel:12-34)\n[b](article:RU)\n[c](mailto:x@y.z)\n[d](https://)\n[e](tg:resolve)\n"
     )
     assert [line for line, _ in problems] == [1, 2, 3, 4]
+
+
+# --- The transliteration glossary (translit.yaml) and the generated uz-Cyrl of the sample ------
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
+
+
+def _generated_texts(src: Path) -> str:
+    """Every generated uz-Cyrl text of a source folder, joined."""
+    content, _ = load_source(src)
+    texts = [f"{a.title}\n{a.body}" for a in content.articles if a.language == "uz-Cyrl"]
+    texts += content.ui.get("uz-Cyrl", {}).values()
+    for items in (content.airports, content.destinations, content.topics, content.contacts):
+        for item in items:
+            for name in ("name", "title", "hours"):
+                texts.append(getattr(item, name, {}).get("uz-Cyrl", ""))
+    return "\n".join(texts)
+
+
+def test_sample_uz_cyrl_keeps_names_and_abbreviations() -> None:
+    text = _generated_texts(SAMPLE)
+    for wrong in (
+        "Полша",
+        "ЭПС",
+        "Э-9",
+        "(Д ",
+        "МОҲРЕ",
+        "ГЛАА",
+        "УКВИ",
+        "ПИП",
+        "СГК",
+        "АЛО",
+        "КОК",
+        "ГОВ",
+        "СИМ",
+        "Ҳи Кореа",
+        "Алиэн",
+        "Сеасонал",
+        "Эмиратес",
+        "Маке ит",
+        "Бундесагентур",
+        "Арбеит",
+        "Руссиан",
+        "Узбек”",
+        " о pracę",
+        "Скиллед",
+        "Натионал",
+        "Систем)",
+    ):
+        assert wrong not in text, wrong
+    # (uz source, its uz-Cyrl): checked for those the sample (still edited by translators) has
+    source = _source_texts(SAMPLE)
+    present = [(uz, cyrl) for uz, cyrl in SAMPLE_PAIRS if uz in source]
+    assert len(present) >= len(SAMPLE_PAIRS) // 2, "the sample lost most of these phrases"
+    for uz, cyrl in present:
+        assert cyrl in text, (uz, cyrl)
+
+
+SAMPLE_PAIRS: list[tuple[str, str]] = [
+    ("Polsha", "Польша"),
+    ("Polshada", "Польшада"),
+    ("EPS-TOPIK", "EPS-TOPIK"),
+    ("E-9 vizasi", "E-9 визаси"),
+    ("(D toifasi)", "(D тоифаси)"),
+    ("MOHREga", "MOHREга"),
+    ("GOV.UK", "GOV.UK"),
+    ("SIM karta", "SIM карта"),
+    ("Hi Korea", "Hi Korea"),
+    ("(Alien Registration Card)", "(Alien Registration Card)"),
+    ("(Seasonal Worker visa)", "(Seasonal Worker visa)"),
+    ("Emirates ID", "Emirates ID"),
+    ("(National Minimum Wage)", "(National Minimum Wage)"),
+    ("(Wage Protection System)", "(Wage Protection System)"),
+    ("Make it in Germany", "Make it in Germany"),
+    ("(Bundesagentur für Arbeit)", "(Bundesagentur für Arbeit)"),
+    ("Faire Mobilität", "Faire Mobilität"),
+    ("(umowa o pracę)", "(umowa o pracę)"),
+    ("“Russian” yoki “Uzbek”", "“Russian” ёки “Uzbek”"),
+    ("e-Visa", "e-Visa"),
+    ("eVisa", "eVisa"),
+    ("(eGov)", "(eGov)"),
+    ("BAAda", "БААда"),
+    ("TIV", "ТИВ"),
+]
+
+
+def _source_texts(src: Path) -> str:
+    content, _ = load_source(src)
+    texts = [f"{a.title}\n{a.body}" for a in content.articles if a.language == "uz"]
+    texts += content.ui.get("uz", {}).values()
+    for items in (content.airports, content.destinations, content.topics, content.contacts):
+        for item in items:
+            for name in ("name", "title", "hours"):
+                texts.append(getattr(item, name, {}).get("uz", ""))
+    return "\n".join(texts)
+
+
+def test_glossary_is_optional_and_read(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    shutil.copytree(MINIMAL, root)
+    (root / "articles/general/money/uz.md").write_text(
+        "---\ntitle: Polshada pul\nverified_on: 2026-10-01\nreview_by: 2027-04-01\n"
+        "source: Test\nstatus: sample\n---\nHi Korea va EPS.\n",
+        encoding="utf-8",
+    )
+    without = {a.key: a for a in load_source(root)[0].articles}
+    assert without[("general", "money", "uz-Cyrl")].title == "Полшада пул"
+    assert without[("general", "money", "uz-Cyrl")].body == "Ҳи Кореа ва EPS."
+    (root / "translit.yaml").write_text(
+        "keep: [Hi Korea]\nwords:\n  polsha: польша\n", encoding="utf-8"
+    )
+    content, report = load_source(root)
+    assert report.problems == []
+    money = {a.key: a for a in content.articles}[("general", "money", "uz-Cyrl")]
+    assert (money.title, money.body) == ("Польшада пул", "Hi Korea ва EPS.")
+
+
+def test_glossary_problems_have_file_lines(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    shutil.copytree(MINIMAL, root)
+    (root / "translit.yaml").write_text(
+        "keep:\n  - Hi Korea\n  - [a, b]\nwords:\n  polsha: польша\n  Polsha: Польша\n"
+        "  turkiya: turkiya\nkeepp: [x]\n",
+        encoding="utf-8",
+    )
+    from content.validate import validate_source
+
+    lines = validate_source(root, today=date(2026, 10, 2)).format()
+    assert "translit.yaml:3: error: an item of `keep` must be a text, not ['a', 'b']" in lines
+    assert any(x.startswith("translit.yaml:6: error: 'Polsha' in `words`") for x in lines)
+    assert any(x.startswith("translit.yaml:7: error: the Cyrillic of 'turkiya'") for x in lines)
+    assert any(x.startswith("translit.yaml:8: warning: unknown key 'keepp'") for x in lines)
+    (root / "translit.yaml").write_text("keep: Hi Korea\nwords: [polsha]\n", encoding="utf-8")
+    lines = validate_source(root, today=date(2026, 10, 2)).format()
+    assert "translit.yaml:1: error: `keep` must be a list of words or phrases" in lines
+    assert any(x.startswith("translit.yaml:2: error: `words` must be a map") for x in lines)
+    (root / "translit.yaml").write_text("- polsha\n", encoding="utf-8")
+    lines = validate_source(root, today=date(2026, 10, 2)).format()
+    assert any(x.startswith("translit.yaml:1: error: translit.yaml must be a map") for x in lines)
