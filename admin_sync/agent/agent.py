@@ -94,6 +94,7 @@ class Agent:
         self.installer = installer
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = f"safe-airports-agent/{app_version()}"
+        self.session.headers["Authorization"] = f"Bearer {self.token}"  # the server may require it
         self.rng = rng or random.Random()
         self.monotonic = monotonic
         self.started = monotonic()

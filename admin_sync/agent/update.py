@@ -74,6 +74,10 @@ def explain(exc: BaseException) -> str:
         return f"the server sent more data than the signed metadata allows: {detail}"
     if isinstance(exc, tuf_errors.SlowRetrievalError):
         return f"the server is too slow: {detail}"
+    if isinstance(exc, tuf_errors.DownloadHTTPError) and exc.status_code == 401:
+        return f"the server does not know this kiosk's token (HTTP 401): {detail}"
+    if isinstance(exc, tuf_errors.DownloadHTTPError) and exc.status_code == 403:
+        return f"the server refused this kiosk: token revoked (HTTP 403): {detail}"
     if isinstance(exc, tuf_errors.DownloadHTTPError):
         return f"the server answered with an error: {detail}"
     if isinstance(exc, tuf_errors.DownloadError):

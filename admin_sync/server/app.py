@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
 from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
+from admin_sync.server.auth import require_kiosk
 from admin_sync.server.settings import ServerSettings
 from admin_sync.tuf_repo import Clock, utc_now
 
@@ -80,7 +81,10 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
     app.state.clock = clock
     app.state.db = data.database()
     for router in ROUTERS:
-        app.include_router(router)
+        if router is tuf_routes.router and settings.tuf_requires_kiosk_token:
+            app.include_router(router, dependencies=[Depends(require_kiosk)])
+        else:
+            app.include_router(router)
     stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
     console.install(app)  # /console/ (DIR/users.db)
 

@@ -39,6 +39,11 @@ class ServerSettings:
     max_upload_bytes: int = setting(
         64 * 1024 * 1024, help="Largest content upload accepted by publishing over HTTP."
     )
+    tuf_requires_kiosk_token: bool = setting(
+        True,
+        help="Serve the TUF repository only to provisioned kiosks (their bearer token), so a "
+        "revoked kiosk gets no more updates. Turn off to serve it publicly (e.g. from a CDN).",
+    )
     log_level: str = setting("info", help="Log level: debug, info, warning or error.")
 
     def expiries(self) -> Expiries:

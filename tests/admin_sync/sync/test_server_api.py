@@ -61,17 +61,32 @@ def test_health_and_openapi(client):
     assert "/tuf/metadata/{name}" in doc["paths"]
 
 
-def test_serves_signed_metadata_and_refuses_odd_names(client):
-    root = client.get("/tuf/metadata/1.root.json")
+def test_serves_signed_metadata_and_refuses_odd_names(client, kiosk_token):
+    _kiosk, token = kiosk_token
+    auth = {"Authorization": f"Bearer {token}"}
+    root = client.get("/tuf/metadata/1.root.json", headers=auth)
     assert root.status_code == 200
     assert json.loads(root.content)["signed"]["_type"] == "root"
-    assert client.get("/tuf/metadata/timestamp.json").status_code == 200
-    assert client.get("/tuf/metadata/99.root.json").status_code == 404
+    assert client.get("/tuf/metadata/timestamp.json", headers=auth).status_code == 200
+    assert client.get("/tuf/metadata/99.root.json", headers=auth).status_code == 404
     for bad in ("..%2F..%2Fkeys%2Ftimestamp.pem", "timestamp.pem", "1.root.json.bak"):
-        answer = client.get(f"/tuf/metadata/{bad}")
+        answer = client.get(f"/tuf/metadata/{bad}", headers=auth)
         assert answer.status_code == 404, bad
-    assert client.get("/tuf/targets/../keys/timestamp.pem").status_code == 404
-    assert client.get("/tuf/targets/parts/nothing.json").status_code == 404
+    assert client.get("/tuf/targets/../keys/timestamp.pem", headers=auth).status_code == 404
+    assert client.get("/tuf/targets/parts/nothing.json", headers=auth).status_code == 404
+
+
+def test_repository_needs_a_kiosk_token_unless_configured_public(client, data_dir, kiosk_token):
+    assert client.get("/tuf/metadata/timestamp.json").status_code == 401
+    bad = {"Authorization": "Bearer sak_nope"}
+    assert client.get("/tuf/metadata/timestamp.json", headers=bad).status_code == 401
+    kiosk, token = kiosk_token
+    registry.revoke_kiosk(DataDir(data_dir).database(), kiosk.id)
+    revoked = {"Authorization": f"Bearer {token}"}
+    assert client.get("/tuf/metadata/timestamp.json", headers=revoked).status_code == 403
+    public = create_app(ServerSettings(data_dir=data_dir, tuf_requires_kiosk_token=False))
+    with TestClient(public) as anyone:
+        assert anyone.get("/tuf/metadata/timestamp.json").status_code == 200
 
 
 def beat(kiosk_id: str, **extra) -> dict:
