@@ -53,17 +53,17 @@ import sqlite_utils
 from content.migrations import SCHEMA_VERSION, migrate
 from content.model import (
     CONTACT_KINDS,
+    FINAL_FALLBACK,
     GENERAL_SCOPE,
     TOPIC_IDS,
     Article,
     Content,
-    Language,
     Localized,
+    fallback_chain,
 )
 from content.parts import content_hash
 
 PAGE_SIZE = 4096
-FINAL_FALLBACK = "en"
 # The apostrophe-like characters used inside Uzbek words (oʻ, gʻ, tutuq belgisi) and typed for them.
 APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4"
 _IN_WORD_APOSTROPHE = re.compile(rf"(?<=\w)[{APOSTROPHES}]+(?=\w)")
@@ -81,15 +81,6 @@ class CachePlan:
     tables: dict[str, list[dict[str, Any]]]
     search: dict[str, list[dict[str, Any]]]  # FTS table name -> rows
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-def fallback_chain(language: Language) -> tuple[str, ...]:
-    """The lookup order for a language: itself, its `fallback` list in order, then English."""
-    chain: list[str] = []
-    for lang in (language.id, *language.fallback, FINAL_FALLBACK):
-        if lang not in chain:
-            chain.append(lang)
-    return tuple(chain)
 
 
 def search_table_name(language_id: str) -> str:

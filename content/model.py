@@ -30,6 +30,8 @@ DESTINATION_SPECIFIC_TOPICS: frozenset[str] = frozenset(
 CONTACT_KINDS: tuple[str, ...] = ("emergency", "hotline", "embassy", "consulate", "ngo", "police")
 STATUSES: tuple[str, ...] = ("verified", "sample")
 GENERAL_SCOPE = "general"
+# The last language of every fallback chain: every text must exist in it.
+FINAL_FALLBACK = "en"
 
 # Localised text: language id -> text.
 Localized = dict[str, str]
@@ -42,6 +44,19 @@ class Language:
     script: str
     fallback: tuple[str, ...] = ()
     generated_from: str | None = None
+
+
+def fallback_chain(language: Language) -> tuple[str, ...]:
+    """The lookup order for a language: itself, its `fallback` list in order, then English.
+
+    The one rule used by the validator (what falls back where) and the cache builder (which
+    text each language shows); the kiosk reads what the builder resolved.
+    """
+    chain: list[str] = []
+    for lang in (language.id, *language.fallback, FINAL_FALLBACK):
+        if lang not in chain:
+            chain.append(lang)
+    return tuple(chain)
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,20 @@ translation that falls back, content past its review date) do not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from content.model import (
     CONTACT_KINDS,
     DESTINATION_SPECIFIC_TOPICS,
+    FINAL_FALLBACK,
     GENERAL_SCOPE,
     STATUSES,
     TOPIC_IDS,
     Content,
     Language,
     Localized,
+    fallback_chain,
 )
 from content.problems import Report
 from content.source import SourceTree, Where, read_source
@@ -138,7 +139,6 @@ SHORT_NUMBER = re.compile(r"^\d{2,6}$")
 HTTPS_URL = re.compile(r"^https://[^\s/]+\.[^\s/]+(?:/\S*)?$")
 MESSENGER_URL = re.compile(r"^(?:https://[^\s/]+\.[^\s/]+(?:/\S*)?|(?:tg|viber|whatsapp):\S+)$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
-FINAL_FALLBACK = "en"
 
 
 def validate_source(
@@ -157,16 +157,6 @@ def validate_source(
 def check_tree(tree: SourceTree, report: Report, *, production: bool, today: date) -> None:
     """Cross-checks of everything read: ids, references, dates, lengths, coverage."""
     _Checker(tree, report, production, today).run()
-
-
-def fallback_chain(lang: str, languages: Iterable[Language]) -> list[str]:
-    """The documented rule: the language, then its `fallback` list in order, then English."""
-    by_id = {x.id: x for x in languages}
-    chain = [lang]
-    for other in (*(by_id[lang].fallback if lang in by_id else ()), FINAL_FALLBACK):
-        if other not in chain:
-            chain.append(other)
-    return chain
 
 
 class _Checker:
@@ -203,8 +193,9 @@ class _Checker:
     def readable(self, file: str) -> bool:
         return file not in self.tree.unreadable
 
-    def chain(self, lang: str) -> list[str]:
-        return fallback_chain(lang, self.c.languages)
+    def chain(self, lang: str) -> tuple[str, ...]:
+        """The fallback rule of `content.model.fallback_chain` (an unknown language: English)."""
+        return fallback_chain(self.languages.get(lang) or Language(lang, lang, ""))
 
     def language_ref(self, lang: str, place: tuple[str, int], what: str) -> None:
         if lang not in self.languages and "languages.yaml" not in self.tree.unreadable:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from content.model import Language, fallback_chain
 from content.problems import Problem
-from content.validate import REQUIRED_UI_KEYS, fallback_chain, ui_text_limit, validate_source
+from content.validate import REQUIRED_UI_KEYS, ui_text_limit, validate_source
 
 HERE = Path(__file__).parent
 MINIMAL = HERE / "fixtures" / "minimal"
@@ -501,9 +502,18 @@ def test_fallback_chain_ends_in_english(tmp_path: Path) -> None:
     from content.source import load_source
 
     content, _ = load_source(MINIMAL)
-    assert fallback_chain("uz-Cyrl", content.languages) == ["uz-Cyrl", "uz", "ru", "en"]
-    assert fallback_chain("en", content.languages) == ["en"]
-    assert fallback_chain("xx", content.languages) == ["xx", "en"]
+    by_id = {x.id: x for x in content.languages}
+    assert fallback_chain(by_id["uz-Cyrl"]) == ("uz-Cyrl", "uz", "ru", "en")
+    assert fallback_chain(by_id["en"]) == ("en",)
+    assert fallback_chain(Language("xx", "xx", "Latn")) == ("xx", "en")
+
+
+def test_validator_and_builder_share_one_fallback_rule() -> None:
+    import content.build
+    import content.validate
+
+    assert content.build.fallback_chain is fallback_chain
+    assert content.validate.fallback_chain is fallback_chain
 
 
 def test_problem_format() -> None:
