@@ -18,6 +18,7 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from admin_sync.agent.install import Installer
 from admin_sync.agent.part_cache import PartCache
+from admin_sync.fsutil import write_atomic
 from admin_sync.protocol import (
     MANIFEST_TARGET,
     TUF_METADATA_PATH,
@@ -227,7 +228,16 @@ def _check(
     )
     log.info("building and installing content version %s", offered)
     installer.install(blobs, offered)
-    removed = parts.keep_only({p.sha256 for p in manifest.parts.values()})
+    # keep the parts of this release and of the one before (a rollback then costs nothing)
+    installed_manifest = state_dir / "installed-release.json"
+    keep = {p.sha256 for p in manifest.parts.values()}
+    try:
+        previous = ReleaseManifest.from_bytes(installed_manifest.read_bytes())
+        keep |= {p.sha256 for p in previous.parts.values()}
+    except (OSError, ProtocolError):
+        pass
+    write_atomic(installed_manifest, manifest.to_bytes())
+    removed = parts.keep_only(keep)
     log.info(
         "installed content version %s (previous: %s); removed %d stale cached parts",
         offered,
