@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
-from kiosk import pages
+from kiosk import pages, qr
 from kiosk.content_loader import ContentSource, LoadedContent
 from kiosk.keyboards import layout_for
 from kiosk.pin import check_pin
@@ -90,8 +90,13 @@ class KioskController(QObject):
         self._strings: dict[str, str] = {}
         self._search_results: list[dict[str, str]] = []
         self._searched = False
+        self._warm_queue: list[str] | None = None
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(15)
+        self._warm_timer.timeout.connect(self._warm_step)
         self._load_language_independent()
         self._refresh()
+        self._warm_timer.start()
 
     # --- content --------------------------------------------------------------------------
 
@@ -454,6 +459,8 @@ class KioskController(QObject):
         try:
             if self.source.maybe_switch():
                 self._load_language_independent()
+                self._warm_queue = None
+                self._warm_timer.start()
         except Exception:
             log.exception("content switch failed; keeping the current content")
         self._refresh()
@@ -465,6 +472,7 @@ class KioskController(QObject):
         self.sessionReset.emit()
 
     def shutdown(self) -> None:
+        self._warm_timer.stop()
         self.idle.stop()
         self._idle_timer.stop()
 
@@ -478,6 +486,48 @@ class KioskController(QObject):
             self._page = {"invitations": []}
             self.screenChanged.emit()
             self.pageChanged.emit()
+
+    # --- QR warm-up ------------------------------------------------------------------------
+
+    def qr_payloads(self) -> list[str]:
+        """Every QR payload the help screens of this airport can show, in every language."""
+        payloads: list[str] = []
+        for lang in self._airport_languages:
+            strings = self.cache.ui_strings(lang)
+            for dest in sorted(self._destination_ids):
+                there, home = self.cache.help_contacts(dest, self._home_country, lang)
+                for contact in there + home:
+                    card = pages.contact_card(contact, strings, self._language_names)
+                    payloads.extend(code["payload"] for code in card["codes"])
+                dest_name = self.cache.destination_name(dest, lang)
+                title = strings.get("help.title", "help.title") + f": {dest_name}"
+                vcard = pages.vcard_of(title, there + home)
+                if vcard:
+                    payloads.append(vcard["payload"])
+            home = self.cache.contacts([self._home_country], lang)
+            vcard = pages.vcard_of(strings.get("help.title", "help.title"), home)
+            if vcard:
+                payloads.append(vcard["payload"])
+        return list(dict.fromkeys(payloads))
+
+    def warm_pending(self) -> bool:
+        """True while QR codes are still being prepared in the background."""
+        return self._warm_timer.isActive()
+
+    def _warm_step(self) -> None:
+        """One QR code per tick, only while nobody is using the kiosk."""
+        if self.session.current.name != "attract":
+            return
+        try:
+            if self._warm_queue is None:
+                self._warm_queue = self.qr_payloads()
+            if not self._warm_queue:
+                self._warm_timer.stop()
+                return
+            qr.matrix(self._warm_queue.pop())
+        except Exception:
+            log.exception("QR warm-up failed")
+            self._warm_timer.stop()
 
     # --- maintenance ----------------------------------------------------------------------
 

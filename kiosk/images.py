@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtQuick import QQuickImageProvider
 from PySide6.QtSvg import QSvgRenderer
 
-from kiosk.qr import MIN_SIZE, decode_id, render_png
+from kiosk.qr import MIN_SIZE, decode_id, gray_rows
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,19 @@ def _placeholder(width: int) -> QImage:
     return image
 
 
+def qr_image(payload: str, min_size: int = MIN_SIZE) -> QImage:
+    """The QR code as a crisp grayscale image: whole pixels per module, at least `min_size`."""
+    modules, data = gray_rows(payload)
+    small = QImage(data, modules, modules, modules, QImage.Format.Format_Grayscale8).copy()
+    # Whole pixels per module, no bigger than asked (QML shows it unscaled, centred), but
+    # never below the scannable minimum.
+    scale = max(min_size // modules, -(-MIN_SIZE // modules), 1)
+    edge = modules * scale
+    return small.scaled(
+        edge, edge, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation
+    )
+
+
 class QrImageProvider(QQuickImageProvider):
     def __init__(self) -> None:
         super().__init__(QQuickImageProvider.ImageType.Image)
@@ -56,7 +69,7 @@ class QrImageProvider(QQuickImageProvider):
         if image is None:
             try:
                 _, payload = decode_id(image_id)
-                image = QImage.fromData(QByteArray(render_png(payload, wanted)), "PNG")
+                image = qr_image(payload, wanted)
             except Exception:
                 log.exception("cannot render QR code %s", image_id[:40])
                 image = _placeholder(wanted)

@@ -8,6 +8,7 @@ under `image://qr/<kind>/<base64url payload>`.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import re
 from collections.abc import Iterable
@@ -86,6 +87,28 @@ def vcard(title: str, entries: Iterable[tuple[str, str]]) -> str:
 
 def vcard_code(title: str, entries: Iterable[tuple[str, str]]) -> QrCode:
     return QrCode("vcard", vcard(title, entries), title)
+
+
+@functools.lru_cache(maxsize=1024)
+def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The modules of the QR code of `payload` (True = dark), quiet zone included.
+
+    Encoding is the slow part (pure Python), so results are cached; the kiosk warms this cache
+    for every contact of its airport while the attract screen runs.
+    """
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QUIET_ZONE
+    )
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    return tuple(tuple(row) for row in qr.get_matrix())
+
+
+@functools.lru_cache(maxsize=256)
+def gray_rows(payload: str) -> tuple[int, bytes]:
+    """(modules per side, one byte per module: 0 dark, 255 light), row after row."""
+    rows = matrix(payload)
+    return len(rows), b"".join(bytes(0 if dark else 255 for dark in row) for row in rows)
 
 
 def render(payload: str, min_size: int = MIN_SIZE) -> Image.Image:

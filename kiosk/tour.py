@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, QPoint, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
@@ -70,7 +70,9 @@ class TourDriver:
         self._frames += 1
 
     def process(self, ms: int = 0) -> None:
+        """Run the event loop once, deleting what QML let go of (as exec() would)."""
         self.app.qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def wait_frame(self, timeout_ms: int = 5000) -> float:
         """Wait for the next rendered frame; milliseconds waited."""
@@ -182,15 +184,26 @@ def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
     shoot("checklist", driver.tap("home.checklist"))
     driver.tap("nav.home")
     driver.tap("home.search")
-    first_key = c.keyboardRows[1][0]
-    for key in [c.keyboardRows[0][2], first_key]:
+    word = search_word(c)
+    for key in word[:-1]:
         driver.tap(f"key.{key}")
-    shoot("search", driver.tap(f"key.{c.keyboardRows[0][1]}"))
+    shoot("search", driver.tap(f"key.{word[-1]}"))
     driver.tap("nav.back")
     shoot("article-large", _large_article(driver, dest))
     shoot("language-again", driver.tap("nav.language"))
     driver.tap(f"language.{lang}")
     driver.tap("nav.textSize")
+
+
+def search_word(controller: Any) -> list[str]:
+    """Keys spelling the start of a word from the topic titles (so the search finds it)."""
+    keys = {k for row in controller.keyboardRows for k in row}
+    for topic in controller.cache.topics(controller.lang):
+        for word in topic.title.lower().split():
+            letters = list(word[:4])
+            if len(letters) >= 3 and all(ch in keys for ch in letters):
+                return letters
+    return [controller.keyboardRows[0][0]]
 
 
 def _large_article(driver: TourDriver, dest: str) -> float:
@@ -219,6 +232,12 @@ def run_tour(
     driver = TourDriver(kiosk_app)
     kiosk_app.window.show()
     driver.wait_frame()
+    # A kiosk waits on its attract screen long before the first person comes: let it prepare
+    # its QR codes first, as it would there.
+    timer = QElapsedTimer()
+    timer.start()
+    while kiosk_app.controller.warm_pending() and timer.elapsed() < 60_000:
+        driver.process(20)
     entries: list[dict[str, Any]] = []
     c = kiosk_app.controller
     langs = languages or tour_languages(kiosk_app)

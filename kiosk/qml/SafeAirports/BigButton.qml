@@ -26,7 +26,7 @@ Rectangle {
     Grid {
         id: content
         anchors.centerIn: parent
-        readonly property real room: button.width - 2 * button.padding
+        width: button.text === "" ? button.iconSize : button.width - 2 * button.padding
         columns: button.vertical || button.icon === "" || button.text === "" ? 1 : 2
         spacing: 16
         horizontalItemAlignment: Grid.AlignHCenter

@@ -19,7 +19,7 @@ ScrollPage {
     Grid {
         id: grid
         width: parent.width
-        columns: screen.portrait ? 3 : 5
+        columns: screen.portrait ? (Theme.large ? 2 : 3) : (Theme.large ? 4 : 5)
         spacing: Theme.spacing
         readonly property real tileWidth: (width - (columns - 1) * spacing) / columns
         property real tallest: {

@@ -72,6 +72,7 @@ ScrollPage {
                 width: 460; height: 460
                 sourceSize.width: 460; sourceSize.height: 460
                 smooth: false
+                fillMode: Image.Pad
                 property string payload: kiosk.page.vcard ? kiosk.page.vcard.payload : ""
             }
         }

@@ -30,15 +30,24 @@ ScrollPage {
     Grid {
         id: grid
         width: parent.width
-        columns: screen.portrait ? 2 : 4
+        columns: screen.portrait ? 2 : (Theme.large ? 3 : 4)
         spacing: Theme.spacing
+        property real tallest: {
+            let h = 0
+            for (let i = 0; i < children.length; ++i)
+                if (children[i].objectName !== "")
+                    h = Math.max(h, children[i].implicitHeight)
+            return h
+        }
         Repeater {
             model: kiosk.page.destinations || []
             BigButton {
                 objectName: "home.destination." + modelData.id
+                height: Math.max(implicitHeight, grid.tallest)
                 width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
                 minHeight: 140
-                fontSize: Theme.heading
+                padding: 12
+                fontSize: Theme.large ? 40 : 36
                 icon: modelData.flag
                 iconSize: 72
                 text: modelData.name

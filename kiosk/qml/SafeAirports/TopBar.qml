@@ -17,7 +17,7 @@ Rectangle {
             objectName: "nav.home"
             width: bar.unit; height: Math.max(implicitHeight, row.tallest)
             vertical: true; iconSize: 48; padding: 10
-            fontSize: Theme.small
+            fontSize: Theme.large ? 26 : 24
             icon: "icons/home.svg"
             text: kiosk.strings["nav.home"] || ""
             onClicked: kiosk.home()
@@ -26,7 +26,7 @@ Rectangle {
             objectName: "nav.back"
             width: bar.unit; height: Math.max(implicitHeight, row.tallest)
             vertical: true; iconSize: 48; padding: 10
-            fontSize: Theme.small
+            fontSize: Theme.large ? 26 : 24
             opacity: kiosk.canGoBack ? 1 : 0.45
             icon: "icons/back.svg"
             text: kiosk.strings["nav.back"] || ""
@@ -36,7 +36,7 @@ Rectangle {
             objectName: "nav.language"
             width: bar.unit; height: Math.max(implicitHeight, row.tallest)
             vertical: true; iconSize: 48; padding: 10
-            fontSize: Theme.small
+            fontSize: Theme.large ? 26 : 24
             icon: "icons/language.svg"
             text: kiosk.strings["nav.language"] || ""
             onClicked: kiosk.openLanguage()
@@ -45,7 +45,7 @@ Rectangle {
             objectName: "nav.textSize"
             width: bar.unit; height: Math.max(implicitHeight, row.tallest)
             vertical: true; iconSize: 48; padding: 10
-            fontSize: Theme.small
+            fontSize: Theme.large ? 26 : 24
             icon: "icons/textsize.svg"
             fill: kiosk.largeText ? Theme.accent : Theme.surface
             text: (kiosk.largeText ? kiosk.strings["nav.text_normal"] : kiosk.strings["nav.text_large"]) || ""
