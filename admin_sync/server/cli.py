@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from admin_sync.settings_base import SettingsError, help_lines
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
             os.environ, {"data_dir": args.data_dir, "host": args.host, "port": args.port}
         )
     except SettingsError as exc:
-        print(f"safe-airports server: {exc}")
+        print(f"safe-airports server: {exc}", file=sys.stderr)
         return 2
     import uvicorn
 
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if not (settings.data_dir / "repo" / "metadata").exists():
         print(
             f"safe-airports server: {settings.data_dir} has no TUF repository yet; "
-            "run `safe-airports admin init-keys --data DIR --root-key FILE` first"
+            "run `safe-airports admin init-keys --data DIR --root-key FILE` first",
+            file=sys.stderr,
         )
         return 2
     app = create_app(settings)

@@ -4,6 +4,7 @@ down."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 from pathlib import Path
@@ -127,6 +128,10 @@ def test_publish_provision_update_edit_and_outage(tmp_path: Path) -> None:
         assert "sync agent stopped" in kiosk.log_text()
     finally:
         server.stop()
+    # the server logged structured JSON lines, one per request among them
+    entries = [json.loads(line) for line in server.log_path.read_text().splitlines() if line]
+    assert any(e.get("path") == "/api/v1/heartbeat" and e.get("status") == 200 for e in entries)
+    assert all({"time", "level", "logger", "message"} <= e.keys() for e in entries)
 
 
 def test_second_agent_instance_is_refused(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import safe_airports_cli
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import part_target
 from admin_sync.tuf_repo import hashed_target_name
@@ -123,3 +124,32 @@ def test_wrong_kiosk_token_gets_401_and_keeps_its_content(server, tmp_path):
     assert result.returncode == 1
     assert "does not know this kiosk's token (HTTP 401)" in result.stderr
     assert InstalledStore(kiosk.content_dir).installed_version() == current
+
+
+def test_publishing_over_http_needs_an_administrator_token(server, tmp_path, capsys):
+    token_file = tmp_path / "editor.token"
+    admin("add-user", "editor-e2e", "--data", str(server.data), "--token-out", str(token_file))
+    edited = edited_sample(tmp_path, "Published over HTTP.")
+    wrong = tmp_path / "wrong.token"
+    wrong.write_text("saa_wrong\n")
+    before = DataDir(server.data).latest_content_version()
+    code = safe_airports_cli.main(
+        ["admin", "publish", str(edited), "--server", server.url, "--token-file", str(wrong)]
+    )
+    assert code == 1
+    assert "HTTP 401" in capsys.readouterr().err
+    assert DataDir(server.data).latest_content_version() == before
+    admin("publish", str(edited), "--server", server.url, "--token-file", str(token_file))
+    assert DataDir(server.data).latest_content_version() == before + 1
+    assert (
+        "Published over HTTP."
+        in DataDir(server.data)
+        .store()
+        .read_target(
+            hashed_target_name(
+                part_target("articles/KZ/en.json"),
+                DataDir(server.data).load_release(before + 1).parts["articles/KZ/en.json"].sha256,
+            )
+        )
+        .decode()
+    )
