@@ -54,6 +54,7 @@ Names and codes in Latin letters stay Latin (Latin -> Cyrillic only):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -124,6 +125,16 @@ class Glossary:
         """Every Latin stem, longest first (the glossary's win over the built-in ones)."""
         stems = {**LATIN_STEMS, **{_normalize(k).lower(): v for k, v in self.words.items()}}
         return tuple(sorted(stems.items(), key=lambda kv: -len(kv[0])))
+
+    @cached_property
+    def latin_stems_map(self) -> dict[str, str]:
+        return dict(self.latin_stems)
+
+    @cached_property
+    def latin_stem_pattern(self) -> re.Pattern[str]:
+        """Matches the longest stem at the start of a word (small letters), not before ʻ/ʼ."""
+        alternatives = "|".join(re.escape(stem) for stem, _ in self.latin_stems)
+        return re.compile(rf"(?:{alternatives})(?![{_APOS_CLASS}])")
 
     @cached_property
     def cyrillic_stems(self) -> tuple[tuple[str, str], ...]:
@@ -259,8 +270,8 @@ def _outside_protected(text: str, convert: Callable[[str], str], protected: re.P
 
 
 def _is_all_caps(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """At least two letters, all capitals (the words here hold letters and apostrophes only)."""
+    return word.isupper() and sum(c.isalpha() for c in word) >= 2
 
 
 def _apply_case(out: str, source: str, all_caps: bool) -> str:
@@ -296,6 +307,8 @@ def _latin_part(part: str, glossary: Glossary) -> str:
         return part
     n = len(words)
     texts = [m.group(0) for m in words]
+    starts = [m.start() for m in words]
+    caps = [_is_all_caps(w) for w in texts]
     # joined[i]: word i and word i+1 are one phrase (a space or a hyphen between them).
     joined = [
         _JOINER.fullmatch(part[words[i].end() : words[i + 1].start()]) is not None
@@ -305,9 +318,8 @@ def _latin_part(part: str, glossary: Glossary) -> str:
     foreign = [_is_foreign_latin(w) for w in texts]
     if glossary.keep_pattern is not None:  # the glossary's names count as foreign words
         for kept in glossary.keep_pattern.finditer(part):
-            for i, m in enumerate(words):
-                if kept.start() <= m.start() < kept.end():
-                    foreign[i] = True
+            for i in _words_within(starts, kept.start(), kept.end()):
+                foreign[i] = True
     for i in range(n - 1):  # e-Visa, e-Gov
         if (
             texts[i] == "e"
@@ -356,7 +368,7 @@ def _latin_part(part: str, glossary: Glossary) -> str:
             keep[i] = True
     # A gloss in brackets or quotes with a clearly foreign word is kept whole.
     for gloss in _GLOSS.finditer(part):
-        inside = [i for i, m in enumerate(words) if gloss.start(1) <= m.start() < gloss.end(1)]
+        inside = _words_within(starts, gloss.start(1), gloss.end(1))
         if any(foreign[i] for i in inside):
             for i in inside:
                 keep[i] = True
@@ -364,7 +376,7 @@ def _latin_part(part: str, glossary: Glossary) -> str:
     # Lines of capitals (headings) are Uzbek text, not abbreviations.
     heading = [False] * n
     for i in range(n - 1):
-        if spaced[i] and _is_all_caps(texts[i]) and _is_all_caps(texts[i + 1]):
+        if spaced[i] and caps[i] and caps[i + 1]:
             heading[i] = heading[i + 1] = True
 
     out: list[str] = []
@@ -382,6 +394,11 @@ def _latin_part(part: str, glossary: Glossary) -> str:
             out.append(_latin_word(word, glossary))
     out.append(part[pos:])
     return "".join(out)
+
+
+def _words_within(starts: list[int], begin: int, end: int) -> range:
+    """Indexes of the words starting in text[begin:end] (`starts`: the words' starts, sorted)."""
+    return range(bisect_left(starts, begin), bisect_left(starts, end))
 
 
 def _capitalised_name_word(word: str) -> bool:
@@ -411,9 +428,7 @@ def _abbreviation(word: str, glossary: Glossary) -> tuple[str, str] | None:
         return None
     if not caps.isascii() or not caps.isalpha() or len(caps) > MAX_ABBREVIATION:
         return None  # TOSHKENT, OʻZBEKISTON: Uzbek words in capitals
-    if caps in UZBEK_ABBREVIATIONS or any(
-        caps.lower().startswith(stem) for stem, _ in glossary.latin_stems
-    ):
+    if caps in UZBEK_ABBREVIATIONS or glossary.latin_stem_pattern.match(caps.lower()):
         return None
     return caps, suffix
 
@@ -424,13 +439,9 @@ def _latin_word(word: str, glossary: Glossary, *, at_start: bool = True) -> str:
     all_caps = _is_all_caps(word)
     out: list[str] = []
     start = 0
-    for stem, cyrillic in glossary.latin_stems if at_start else ():
-        if lower.startswith(stem) and (
-            len(lower) == len(stem) or lower[len(stem)] not in APOSTROPHES
-        ):
-            out.append(_apply_case(cyrillic, norm, all_caps))
-            start = len(stem)
-            break
+    if at_start and (stem := glossary.latin_stem_pattern.match(lower)):
+        out.append(_apply_case(glossary.latin_stems_map[stem.group(0)], norm, all_caps))
+        start = stem.end()
     out.append(_latin_letters(norm, lower, start, all_caps, at_start=at_start))
     return "".join(out)
 
