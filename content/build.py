@@ -126,6 +126,7 @@ def render_markdown(markdown: str) -> tuple[list[dict[str, Any]], list[dict[str,
     {label, url} in order of appearance, without duplicates.
     """
     module = importlib.import_module("content.markdown_subset")
+    parsed_blocks, parsed_links = module.parse_article(markdown)  # one parse for both
     blocks = [
         {
             "kind": b.kind,
@@ -134,9 +135,9 @@ def render_markdown(markdown: str) -> tuple[list[dict[str, Any]], list[dict[str,
             "items": list(b.items),
             "src": b.src,
         }
-        for b in module.parse_blocks(markdown)
+        for b in parsed_blocks
     ]
-    links = [{"label": link.label, "url": link.url} for link in module.extract_links(markdown)]
+    links = [{"label": link.label, "url": link.url} for link in parsed_links]
     return blocks, links
 
 

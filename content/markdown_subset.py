@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -69,7 +70,9 @@ class MarkdownCheck:
     images: list[tuple[int, str]] = field(default_factory=list)  # (line, path)
 
 
+@cache
 def _parser() -> MarkdownIt:
+    """One configured parser, made on first use (parsing keeps no state in it)."""
     md = MarkdownIt("commonmark").enable("table")
     md.validateLink = lambda url: True  # judge every link ourselves, never drop one silently
     return md
@@ -157,11 +160,26 @@ def _link_problem(href: str) -> str | None:
 # --- Parsing into blocks -------------------------------------------------------------------------
 
 
+def parse_article(markdown: str) -> tuple[list[Block], list[Link]]:
+    """`parse_blocks` and `extract_links` of the same Markdown, parsed once (the builder's
+    single pass over each article)."""
+    tokens = _parser().parse(markdown)
+    return _blocks(tokens), _links(tokens)
+
+
 def parse_blocks(markdown: str) -> list[Block]:
     """The article body as blocks for the kiosk (assumes `check_markdown` found no problem;
     anything outside the subset is dropped, never passed through)."""
+    return _blocks(_parser().parse(markdown))
+
+
+def extract_links(markdown: str) -> list[Link]:
+    """Every allowed link of the article, in order, without duplicates (shown as QR codes)."""
+    return _links(_parser().parse(markdown))
+
+
+def _blocks(tokens: list[Token]) -> list[Block]:
     blocks: list[Block] = []
-    tokens = _parser().parse(markdown)
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -198,10 +216,9 @@ def parse_blocks(markdown: str) -> list[Block]:
     return blocks
 
 
-def extract_links(markdown: str) -> list[Link]:
-    """Every allowed link of the article, in order, without duplicates (shown as QR codes)."""
+def _links(tokens: list[Token]) -> list[Link]:
     links: dict[str, Link] = {}
-    for token in _parser().parse(markdown):
+    for token in tokens:
         children = token.children or []
         for k, child in enumerate(children):
             if child.type != "link_open":

@@ -356,3 +356,23 @@ def test_glossary_problems_have_file_lines(tmp_path: Path) -> None:
     (root / "translit.yaml").write_text("- polsha\n", encoding="utf-8")
     lines = validate_source(root, today=date(2026, 10, 2)).format()
     assert any(x.startswith("translit.yaml:1: error: translit.yaml must be a map") for x in lines)
+
+
+def test_parse_article_is_blocks_and_links_in_one_pass() -> None:
+    from content.markdown_subset import parse_article
+
+    content, _ = load_source(SAMPLE)
+    assert content.articles
+    for article in content.articles:
+        assert parse_article(article.body) == (
+            parse_blocks(article.body),
+            extract_links(article.body),
+        )
+    blocks, links = parse_article(
+        "## Yordam\n\n[Sayt](https://example.org) va [b](tel:+74951234567)"
+    )
+    assert blocks == [
+        Block("heading", "Yordam", level=2),
+        Block("paragraph", "Sayt va b"),
+    ]
+    assert links == [Link("Sayt", "https://example.org"), Link("b", "tel:+74951234567")]
