@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -278,41 +278,37 @@ def run(settings: Any, *, windowed: bool, tour: Path | None = None) -> int:
         log.critical("the kiosk cannot start: %s", exc)
         return EXIT_FATAL
     holder.append(kiosk_app)
-    _start_watchdog(kiosk_app)
+    watchdog = start_watchdog(kiosk_app)
     status = kiosk_app.qt_app.exec()
+    if watchdog is not None:
+        watchdog.stopping()
     kiosk_app.close()
     return int(status)
 
 
-def _start_watchdog(kiosk_app: KioskApp) -> None:
-    """Tell systemd we are up and keep its watchdog fed from the Qt event loop.
+def start_watchdog(kiosk_app: KioskApp, environ: Mapping[str, str] | None = None) -> Any:
+    """Tell systemd the kiosk is ready and feed its watchdog from the Qt event loop.
 
-    Uses `kiosk/sd_notify.py` (written by the deployment side) when present; without it this
-    hook does nothing.
+    The ping runs on a QTimer of the GUI thread, so a frozen event loop stops the pings and
+    systemd restarts the kiosk. Outside systemd this does nothing. Returns the Watchdog.
     """
-    try:
-        from kiosk import sd_notify  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    try:
-        watchdog = sd_notify.Watchdog() if hasattr(sd_notify, "Watchdog") else None
-        if hasattr(sd_notify, "notify"):
-            sd_notify.notify("READY=1")
-    except Exception:
-        log.exception("sd_notify failed")
-        return
-    if watchdog is None:
-        return
-    interval = getattr(watchdog, "interval_seconds", None) or 10.0
-    timer = QTimer(kiosk_app.window)
-    timer.setInterval(int(float(interval) * 1000))
-    timer.timeout.connect(lambda: _ping(watchdog))
-    timer.start()
-    kiosk_app.watchdog_timer = timer  # type: ignore[attr-defined]
+    from kiosk.sd_notify import Watchdog
 
-
-def _ping(watchdog: Any) -> None:
     try:
-        (getattr(watchdog, "ping", None) or watchdog.kick)()
-    except Exception:
-        log.exception("watchdog ping failed")
+        watchdog = Watchdog(environ)
+    except ValueError as exc:
+        log.error("systemd watchdog settings ignored: %s", exc)
+        return None
+    loaded = kiosk_app.source.current
+    if loaded is not None:
+        version = loaded.cache.content_version
+        watchdog.ready(f"kiosk {kiosk_app.settings.kiosk_id}: {loaded.origin} content v{version}")
+    if watchdog.enabled:
+        timer = QTimer(kiosk_app.controller)
+        timer.setInterval(watchdog.interval_ms)
+        timer.timeout.connect(watchdog.ping)
+        timer.start()
+        kiosk_app.watchdog_timer = timer
+        watchdog.ping()
+    kiosk_app.watchdog = watchdog
+    return watchdog

@@ -767,10 +767,7 @@ class KioskController(QObject):
                 self.t("maintenance.content_version"),
                 f"{self.cache.content_version} — {self.cache.release_title}",
             ),
-            (
-                self.t("maintenance.content_date"),
-                str(summary.get("built_on") or summary.get("date") or "—"),
-            ),
+            (self.t("maintenance.content_date"), self._content_date(summary)),
             (
                 self.t("maintenance.content_source"),
                 origin + (f" ({loaded.reason})" if loaded.reason else ""),
@@ -785,6 +782,17 @@ class KioskController(QObject):
             "title": self.t("maintenance.title"),
             "rows": [{"label": a, "value": b} for a, b in rows],
         }
+
+    def _content_date(self, summary: dict[str, Any]) -> str:
+        """The release date if the content names one, else when this cache file was written."""
+        for key in ("released_on", "release_date", "date"):
+            if summary.get(key):
+                return str(summary[key])
+        try:
+            stamp = self.loaded.path.stat().st_mtime
+        except OSError:
+            return "—"
+        return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
 
     def _last_sync(self) -> str:
         state_dir = self.settings.sync_state_dir

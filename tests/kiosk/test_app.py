@@ -281,3 +281,31 @@ def test_kiosk_mode_swallows_escape_keys_and_close(make_kiosk, settings) -> None
         assert window.isVisible()
     finally:
         kiosk_app.close()
+
+
+def test_systemd_watchdog_is_fed_from_the_qt_loop(make_kiosk, tmp_path: Path, qtbot) -> None:
+    import socket
+
+    from kiosk.app import start_watchdog
+
+    d = make_kiosk()
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
+        server.bind(str(path))
+        server.setblocking(False)
+        env = {"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "200000"}  # ping every 0.1 s
+        watchdog = start_watchdog(d.app, env)
+        assert watchdog.enabled
+        received: list[str] = []
+
+        def pings() -> int:
+            try:
+                while True:
+                    received.append(server.recv(4096).decode())
+            except BlockingIOError:
+                pass
+            return sum("WATCHDOG=1" in m for m in received)
+
+        qtbot.waitUntil(lambda: pings() >= 3, timeout=5000)
+        assert received[0].startswith("READY=1")
+        assert "STATUS=kiosk test-kiosk-1: installed content" in received[0]

@@ -69,8 +69,8 @@ ScrollPage {
                 objectName: "help.vcard"
                 anchors.horizontalCenter: parent.horizontalCenter
                 source: kiosk.page.vcard ? "image://qr/" + kiosk.page.vcard.image : ""
-                width: 460; height: 460
-                sourceSize.width: 460; sourceSize.height: 460
+                width: 560; height: 560
+                sourceSize.width: 560; sourceSize.height: 560
                 smooth: false
                 fillMode: Image.Pad
                 property string payload: kiosk.page.vcard ? kiosk.page.vcard.payload : ""
