@@ -48,7 +48,9 @@ class DataDir:
     def store(self) -> DirectoryStore:
         return DirectoryStore(self.repo_dir)
 
-    def repository(self, *, clock: Clock = utc_now, expiries: Expiries | None = None):
+    def repository(
+        self, *, clock: Clock = utc_now, expiries: Expiries | None = None
+    ) -> TufRepository:
         return TufRepository(self.store(), clock=clock, expiries=expiries)
 
     def online_signers(self) -> dict[str, CryptoSigner]:

@@ -22,6 +22,10 @@ from admin_sync.protocol import (
     part_target,
 )
 from admin_sync.tuf_repo import Clock, Expiries, hashed_target_name, utc_now
+from content.build import release_title
+from content.parts import split_parts
+from content.source import load_source
+from content.validate import validate_source
 
 log = logging.getLogger("safe_airports.publish")
 
@@ -130,11 +134,6 @@ def publish_source(
     expiries: Expiries | None = None,
 ) -> ReleaseManifest:
     """Validate the content sources and publish them; invalid sources publish nothing."""
-    from content.build import release_title
-    from content.parts import split_parts
-    from content.source import load_source
-    from content.validate import validate_source
-
     if not source_dir.is_dir():
         raise PublishError(f"{source_dir}: not a folder of content sources")
     report = validate_source(source_dir, production=production)

@@ -106,8 +106,8 @@ class DirectoryStore:
 
     def put_target(self, path: str, data: bytes) -> None:
         full = self.targets_dir / check_relative_path(path)
-        if full.is_file() and full.stat().st_size == len(data):
-            return  # content-addressed: same name, same bytes
+        if full.is_file() and full.read_bytes() == data:
+            return  # content-addressed: already there (a damaged copy is rewritten)
         write_atomic(full, data)
 
     def commit_metadata(self, files: Mapping[str, bytes]) -> None:

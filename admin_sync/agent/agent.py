@@ -117,6 +117,13 @@ class Agent:
             self.state_path, (json.dumps(self.state, indent=1, sort_keys=True) + "\n").encode()
         )
 
+    def _installed_version(self) -> int | None:
+        try:
+            return self.installer.installed_version()
+        except Exception as exc:  # a damaged version record: reported, never fatal here
+            log.error("cannot read the installed content version: %s", exc)
+            return None
+
     # ---- one cycle --------------------------------------------------------------------------
     def make_fetcher(self) -> SessionFetcher:
         s = self.config.sync
@@ -148,7 +155,7 @@ class Agent:
             beat = Heartbeat(
                 kiosk_id=self.kiosk_id,
                 app_version=app_version(),
-                content_version=self.installer.installed_version(),
+                content_version=self._installed_version(),
                 uptime_seconds=int(self.monotonic() - self.started),
                 free_disk_bytes=free_disk_bytes(self.config.content_dir),
                 last_error=(errors[0][:2000] if errors else self.state.get("last_error")),
@@ -178,7 +185,7 @@ class Agent:
         self.state["last_cycle_at"] = now
         self.state["last_cycle"] = {**report.to_dict(), "seconds": round(seconds, 3)}
         self.state["consecutive_failures"] = self.failures
-        self.state["installed_version"] = self.installer.installed_version()
+        self.state["installed_version"] = self._installed_version()
         if report.ok:
             self.state["last_success"] = now
         if errors:

@@ -112,12 +112,13 @@ def check_for_update(
     fetcher itself)."""
     counter = counter if counter is not None else fetcher
     start_bytes = getattr(counter, "bytes_received", 0)
-    installed = installer.installed_version()
+    installed: int | None = None
 
     def fetched() -> int:
         return getattr(counter, "bytes_received", 0) - start_bytes
 
     try:
+        installed = installer.installed_version()  # a damaged record stops the update here
         report = _check(
             server_url=server_url,
             trusted_root=trusted_root,

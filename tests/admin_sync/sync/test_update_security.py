@@ -218,3 +218,19 @@ def test_rotation_with_the_wrong_root_key_is_refused(sim):
         sim.repo.rotate_key(
             "timestamp", root_signer=generate_key(), new_signer=generate_key(), online=sim.online
         )
+
+
+def test_damaged_version_record_stops_updates_with_a_clear_reason(on_v1, edited, sync_log):
+    sim, kiosk = on_v1
+    parts, key = edited
+    sim.publish(parts)
+    current = kiosk.installer.store.current_path()
+    record = kiosk.content_dir / "installed-version.json"
+    record.write_text("{not json")
+    report = kiosk.update_from(sim)
+    assert report.outcome == "failed"
+    assert "is damaged" in report.message
+    assert kiosk.installer.store.current_path() == current
+    with kiosk.open_cache() as cache:
+        assert cache.content_version == 1
+    assert any("update failed" in r.getMessage() for r in sync_log.records)
