@@ -121,6 +121,22 @@ TEXT_LIMITS: dict[str, int] = {
 }
 
 
+def limits_markdown() -> str:
+    """The length limits as the Markdown table of content/README.md (a test keeps them equal)."""
+    rows = ["| text | at most (characters) |", "| --- | --- |"]
+    for what, limit in TEXT_LIMITS.items():
+        rows.append(f"| {what[0].upper()}{what[1:]} | {limit} |")
+    for entry, limit in UI_TEXT_LIMITS:
+        if entry == "":
+            what = "Every other UI text"
+        elif entry.endswith("."):
+            what = f"UI texts whose key starts with `{entry}`"
+        else:
+            what = f"UI text `{entry}`"
+        rows.append(f"| {what} | {limit} |")
+    return "\n".join(rows)
+
+
 def ui_text_limit(key: str) -> int:
     """The most characters the UI text `key` may have (see UI_TEXT_LIMITS)."""
     for entry, limit in UI_TEXT_LIMITS:

@@ -658,3 +658,19 @@ def test_garbage_is_reported_never_raised(tmp_path: Path, rel: str) -> None:
         report = validate_source(root, today=TODAY)
         assert not report.ok, f"{rel} containing {garbage!r} passed the check"
         assert all(p.line >= 1 for p in report.problems)
+
+
+def test_readme_length_limits_are_the_code_limits() -> None:
+    from content.validate import TEXT_LIMITS, UI_TEXT_LIMITS, limits_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "content" / "README.md").read_text()
+    start = readme.index("<!-- limits:")
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- /limits -->")].strip()
+    assert table == limits_markdown(), (
+        "content/README.md's length table differs from content/validate.py: paste the output of "
+        '`python -c "from content.validate import limits_markdown; print(limits_markdown())"`'
+    )
+    # every limit of the code is in the table
+    for what, limit in TEXT_LIMITS.items():
+        assert f"| {what[0].upper()}{what[1:]} | {limit} |" in table
+    assert table.count("\n") == 1 + len(TEXT_LIMITS) + len(UI_TEXT_LIMITS)
