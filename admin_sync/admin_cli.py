@@ -79,6 +79,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--new-root-key", help="for ROLE=root: where to write the new root key")
     p.set_defaults(handler=cmd_rotate_key)
 
+    p = sub.add_parser("renew-root", help="re-sign root metadata with a fresh expiry date")
+    p.add_argument("--data", required=True)
+    p.add_argument("--root-key", required=True, help="the offline root key file")
+    p.set_defaults(handler=cmd_renew_root)
+
     p = sub.add_parser("add-kiosk", help="register a kiosk and write its provisioning file")
     p.add_argument("--airport", required=True, help="IATA code, e.g. TAS")
     p.add_argument("--name", required=True, help='kiosk name, e.g. "TAS-T2-01"')
@@ -289,6 +294,20 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     print(f"rotated the {args.role} key; root metadata is now version {version}")
     if args.role == "root":
         print(f"new OFFLINE root key: {new_path}; the old one can be destroyed")
+    return 0
+
+
+def cmd_renew_root(args: argparse.Namespace) -> int:
+    data = DataDir(Path(args.data))
+    try:
+        root_signer = load_key(Path(args.root_key))
+        with data.lock():
+            repo = data.repository(expiries=_settings(args.data).expiries())
+            version = repo.renew_root(root_signer)
+            expires = repo.describe()["root"]["expires"]
+    except (RepositoryError, KeyFileError) as exc:
+        return _err(str(exc))
+    print(f"root metadata version {version} signed; valid until {expires}")
     return 0
 
 

@@ -281,6 +281,17 @@ class TufRepository:
         self.store.commit_metadata(files)
         return new_root.version
 
+    def renew_root(self, root_signer: Signer) -> int:
+        """Sign a new root version with the same keys and a fresh expiry; returns its version."""
+        current = self.root()
+        self._check_signer(current.signed, "root", root_signer)
+        new_root = Root.from_dict(current.signed.to_dict())
+        new_root.version = current.signed.version + 1
+        new_root.expires = self._expiry("root")
+        _, rbytes = self._signed(new_root, [root_signer])
+        self.store.commit_metadata({f"{new_root.version}.root.json": rbytes, "root.json": rbytes})
+        return new_root.version
+
     def describe(self) -> dict:
         """Versions and expiry dates of the live roles (for `admin status` and logs)."""
         out = {}

@@ -232,3 +232,28 @@ def test_readers_never_see_a_mix_of_two_publications(folder):
     assert reads > 0 and problems == []
     generations = sorted(p.name for p in store.generations_dir.iterdir())
     assert len(generations) <= DirectoryStore.KEEP_GENERATIONS
+
+
+def test_renew_root_extends_its_expiry_and_old_kiosks_follow(folder, tmp_path, capsys):
+    data, root_key = folder
+    provisioned_root = data.repository().root_bytes()
+    before = data.repository().root().signed
+    assert cli("renew-root", "--data", str(data.path), "--root-key", str(root_key)) == 0
+    after = data.repository().root().signed
+    assert after.version == before.version + 1 and after.expires >= before.expires
+    assert after.keys == before.keys
+    wrong = tmp_path / "not-root.pem"
+    wrong.write_bytes(data.key_path("timestamp").read_bytes())
+    assert cli("renew-root", "--data", str(data.path), "--root-key", str(wrong)) == 1
+    assert "not the one the root metadata trusts" in capsys.readouterr().err
+    from tuf.ngclient import Updater
+
+    updater = Updater(
+        str(tmp_path / "tuf"),
+        BASE + TUF_METADATA_PATH,
+        fetcher=DirectoryFetcher(data.store()),
+        bootstrap=provisioned_root,
+    )
+    updater.refresh()
+    # the kiosk now trusts the renewed root: python-tuf stored it in its root history
+    assert (tmp_path / "tuf" / "root_history" / f"{after.version}.root.json").is_file()
