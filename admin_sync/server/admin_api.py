@@ -16,9 +16,11 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to
 from admin_sync.server.auth import AdminDep
+from admin_sync.tuf_repo import RepositoryError
 
 router = APIRouter(tags=["admin"])
 log = logging.getLogger("safe_airports.server.admin")
@@ -83,6 +85,7 @@ def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
     responses={
         413: {"description": "archive too large"},
         422: {"description": "invalid archive or content: the problems, file:line"},
+        503: {"description": "signing keys or repository unavailable"},
     },
 )
 async def publish(request: Request, admin: AdminDep, production: bool = False) -> PublishOut:
@@ -114,6 +117,9 @@ async def publish(request: Request, admin: AdminDep, production: bool = False) -
     except PublishError as exc:
         log.warning("publish by %s refused: %s", admin, exc)
         raise _problem(str(exc), exc.lines) from exc
+    except (RepositoryError, KeyFileError) as exc:
+        log.error("publish by %s impossible: %s", admin, exc)
+        raise _problem(f"the server cannot sign releases now: {exc}", status=503) from exc
     log.info("content version %s published by %s", manifest.content_version, admin)
     return PublishOut.of(manifest)
 
@@ -135,6 +141,8 @@ def rollback(body: RollbackIn, request: Request, admin: AdminDep) -> PublishOut:
         )
     except PublishError as exc:
         raise _problem(str(exc), exc.lines) from exc
+    except (RepositoryError, KeyFileError) as exc:
+        raise _problem(f"the server cannot sign releases now: {exc}", status=503) from exc
     log.info(
         "content version %s published by %s (content of %s)",
         manifest.content_version,
