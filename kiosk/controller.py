@@ -534,6 +534,9 @@ class KioskController(QObject):
     def corner_press(self, x: float, y: float, width: float, height: float) -> None:
         if self.corner.press(x, y, width, height) and self.settings.maintenance_pin_hash:
             self._pin_open, self._pin, self._pin_failed = True, "", False
+            if self.idle.phase() is IdlePhase.OFF:
+                self.idle.start()  # a PIN pad or maintenance screen left open also times out
+                self._schedule_idle()
             self.pinChanged.emit()
 
     @Slot(str)

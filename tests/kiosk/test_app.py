@@ -309,3 +309,16 @@ def test_systemd_watchdog_is_fed_from_the_qt_loop(make_kiosk, tmp_path: Path, qt
         qtbot.waitUntil(lambda: pings() >= 3, timeout=5000)
         assert received[0].startswith("READY=1")
         assert "STATUS=kiosk test-kiosk-1: installed content" in received[0]
+
+
+def test_an_abandoned_maintenance_screen_times_out(make_kiosk, qtbot) -> None:
+    d = make_kiosk(idle_seconds=1, countdown_seconds=1)
+    c = d.controller
+    d.corner_taps()
+    for digit in TEST_PIN:
+        d.tap(f"pin.{digit}")
+    d.tap("pin.ok")
+    assert c.screen == "maintenance"
+    with qtbot.waitSignal(c.sessionReset, timeout=5000):
+        pass
+    assert c.screen == "attract" and not c.pinOpen

@@ -5,6 +5,8 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.article"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     maxWidth: 1300
 
@@ -12,15 +14,15 @@ ScrollPage {
         width: parent.width
         spacing: 24
         Image {
-            visible: (kiosk.page.icon || "") !== ""
-            source: kiosk.page.icon || ""
+            visible: (page.icon || "") !== ""
+            source: page.icon || ""
             width: 110; height: 110
             sourceSize.width: 110; sourceSize.height: 110
         }
         Text {
             width: parent.width - 134
             anchors.verticalCenter: parent.verticalCenter
-            text: kiosk.page.title || ""
+            text: page.title || ""
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.title
@@ -30,7 +32,7 @@ ScrollPage {
     }
 
     Repeater {
-        model: kiosk.page.sections || []
+        model: page.sections || []
         Column {
             id: section
             width: parent.width
@@ -72,7 +74,7 @@ ScrollPage {
                     id: sampleText
                     x: 16; y: 12
                     width: parent.width - 32
-                    text: kiosk.strings["article.sample_notice"] || ""
+                    text: Theme.strings["article.sample_notice"] || ""
                     wrapMode: Text.Wrap
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
@@ -126,7 +128,7 @@ ScrollPage {
     }
 
     Repeater {
-        model: kiosk.page.articleLinks || []
+        model: page.articleLinks || []
         BigButton {
             objectName: "article.link." + index
             width: parent.width
@@ -137,9 +139,9 @@ ScrollPage {
     }
 
     Text {
-        visible: (kiosk.page.contacts || []).length > 0
+        visible: (page.contacts || []).length > 0
         width: parent.width
-        text: kiosk.strings["article.contacts"] || ""
+        text: Theme.strings["article.contacts"] || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -147,7 +149,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: kiosk.page.contacts || []
+        model: page.contacts || []
         ContactCard {
             objectName: "article.contact." + modelData.id
             width: parent.width
@@ -155,9 +157,9 @@ ScrollPage {
         }
     }
     Text {
-        visible: (kiosk.page.links || []).length > 0
+        visible: (page.links || []).length > 0
         width: parent.width
-        text: kiosk.strings["article.links"] || ""
+        text: Theme.strings["article.links"] || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -165,7 +167,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: kiosk.page.links || []
+        model: page.links || []
         QrRow {
             objectName: "article.linkqr." + index
             width: parent.width

@@ -5,9 +5,11 @@ import QtQuick
 Rectangle {
     id: screen
     objectName: "screen.attract"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     property int index: 0
-    readonly property var invitations: kiosk.page.invitations || []
+    readonly property var invitations: page.invitations || []
     readonly property var current: invitations.length > 0 ? invitations[index % invitations.length] : ({})
     color: Theme.primary
 
@@ -81,7 +83,7 @@ Rectangle {
         width: parent.width - 2 * 96
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.Wrap
-        text: (kiosk.page.languageNames || []).join("   ·   ")
+        text: (page.languageNames || []).join("   ·   ")
         font.family: Theme.fontFamily
         font.pixelSize: 40
         color: Theme.primaryText

@@ -4,12 +4,14 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.checklist"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     maxWidth: 1300
 
     Text {
         width: parent.width
-        text: kiosk.page.title || ""
+        text: page.title || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -17,7 +19,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: kiosk.page.items || []
+        model: page.items || []
         Rectangle {
             id: item
             objectName: "checklist.item." + index

@@ -48,7 +48,7 @@ Rectangle {
         Text {
             visible: card.contact.sample === true
             width: parent.width
-            text: kiosk.strings["article.sample_notice"] || ""
+            text: Theme.strings["article.sample_notice"] || ""
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.small

@@ -4,12 +4,14 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.destination"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     maxWidth: 1800
 
     Text {
         width: parent.width
-        text: kiosk.page.title || ""
+        text: page.title || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -30,7 +32,7 @@ ScrollPage {
             return h
         }
         Repeater {
-            model: kiosk.page.topics || []
+            model: page.topics || []
             BigButton {
                 objectName: "topic." + modelData.id
                 width: grid.tileWidth

@@ -5,12 +5,14 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.help"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     maxWidth: 1300
 
     Text {
         width: parent.width
-        text: kiosk.page.title || ""
+        text: page.title || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -18,7 +20,7 @@ ScrollPage {
         color: Theme.text
     }
     Rectangle {
-        visible: (kiosk.page.inDanger || "") !== ""
+        visible: (page.inDanger || "") !== ""
         width: parent.width
         height: danger.implicitHeight + 48
         radius: Theme.radius
@@ -27,7 +29,7 @@ ScrollPage {
             id: danger
             x: 24; y: 24
             width: parent.width - 48
-            text: kiosk.page.inDanger || ""
+            text: page.inDanger || ""
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.title
@@ -36,7 +38,7 @@ ScrollPage {
         }
     }
     Rectangle {
-        visible: !!kiosk.page.vcard
+        visible: !!page.vcard
         width: parent.width
         height: saveAll.implicitHeight + 48
         radius: Theme.radius
@@ -50,7 +52,7 @@ ScrollPage {
             spacing: 16
             Text {
                 width: parent.width
-                text: kiosk.strings["help.save_all"] || ""
+                text: Theme.strings["help.save_all"] || ""
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.heading
@@ -59,7 +61,7 @@ ScrollPage {
             }
             Text {
                 width: parent.width
-                text: kiosk.strings["help.save_all_hint"] || ""
+                text: Theme.strings["help.save_all_hint"] || ""
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
@@ -68,19 +70,19 @@ ScrollPage {
             Image {
                 objectName: "help.vcard"
                 anchors.horizontalCenter: parent.horizontalCenter
-                source: kiosk.page.vcard ? "image://qr/" + kiosk.page.vcard.image : ""
+                source: page.vcard ? "image://qr/" + page.vcard.image : ""
                 width: 560; height: 560
                 sourceSize.width: 560; sourceSize.height: 560
                 smooth: false
                 fillMode: Image.Pad
-                property string payload: kiosk.page.vcard ? kiosk.page.vcard.payload : ""
+                property string payload: page.vcard ? page.vcard.payload : ""
             }
         }
     }
     Text {
-        visible: (kiosk.page.destTitle || "") !== ""
+        visible: (page.destTitle || "") !== ""
         width: parent.width
-        text: kiosk.page.destTitle || ""
+        text: page.destTitle || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -89,7 +91,7 @@ ScrollPage {
         topPadding: 16
     }
     Repeater {
-        model: kiosk.page.destContacts || []
+        model: page.destContacts || []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width
@@ -98,7 +100,7 @@ ScrollPage {
     }
     Text {
         width: parent.width
-        text: kiosk.page.homeTitle || ""
+        text: page.homeTitle || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -107,7 +109,7 @@ ScrollPage {
         topPadding: 16
     }
     Repeater {
-        model: kiosk.page.homeContacts || []
+        model: page.homeContacts || []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width

@@ -5,6 +5,8 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.home"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
 
     BigButton {
@@ -14,12 +16,12 @@ ScrollPage {
         fill: Theme.help; ink: Theme.helpText
         icon: "icons/help.svg"; iconSize: 72
         fontSize: Theme.title
-        text: kiosk.strings["home.get_help_now"] || ""
+        text: Theme.strings["home.get_help_now"] || ""
         onClicked: kiosk.openHelp()
     }
     Text {
         width: parent.width
-        text: kiosk.strings["home.title"] || ""
+        text: Theme.strings["home.title"] || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -40,7 +42,7 @@ ScrollPage {
             return h
         }
         Repeater {
-            model: kiosk.page.destinations || []
+            model: page.destinations || []
             BigButton {
                 objectName: "home.destination." + modelData.id
                 height: Math.max(implicitHeight, grid.tallest)
@@ -68,7 +70,7 @@ ScrollPage {
             height: Math.max(implicitHeight, searchButton.implicitHeight)
             minHeight: 130
             icon: "icons/checklist.svg"; iconSize: 64
-            text: kiosk.strings["home.before_you_go"] || ""
+            text: Theme.strings["home.before_you_go"] || ""
             onClicked: kiosk.openChecklist()
         }
         BigButton {
@@ -77,7 +79,7 @@ ScrollPage {
             width: (actions.width - actions.spacing) / 2
             minHeight: 130
             icon: "icons/search.svg"; iconSize: 64
-            text: kiosk.strings["home.search"] || ""
+            text: Theme.strings["home.search"] || ""
             onClicked: kiosk.openSearch()
         }
     }

@@ -19,7 +19,7 @@ Rectangle {
             spacing: 32
             Text {
                 width: parent.width
-                text: kiosk.strings["idle.still_there"] || ""
+                text: Theme.strings["idle.still_there"] || ""
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
@@ -39,7 +39,7 @@ Rectangle {
             }
             Text {
                 width: parent.width
-                text: (kiosk.strings["idle.countdown"] || "").replace("{seconds}", kiosk.idleSecondsLeft)
+                text: (Theme.strings["idle.countdown"] || "").replace("{seconds}", kiosk.idleSecondsLeft)
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
@@ -52,13 +52,13 @@ Rectangle {
                 minHeight: 130
                 fill: Theme.primary; ink: Theme.primaryText
                 fontSize: Theme.heading
-                text: kiosk.strings["idle.continue"] || ""
+                text: Theme.strings["idle.continue"] || ""
                 onClicked: kiosk.stillHere()
             }
             BigButton {
                 objectName: "idle.finish"
                 width: parent.width
-                text: kiosk.strings["idle.finish"] || ""
+                text: Theme.strings["idle.finish"] || ""
                 onClicked: kiosk.finish()
             }
         }

@@ -52,7 +52,7 @@ Rectangle {
                 height: Math.max(keyboard.keyHeight, implicitHeight)
                 padding: 6
                 fontSize: Theme.small
-                text: kiosk.strings["keyboard.clear"] || ""
+                text: Theme.strings["keyboard.clear"] || ""
                 onClicked: kiosk.clearSearch()
             }
             BigButton {
@@ -61,7 +61,7 @@ Rectangle {
                 height: Math.max(keyboard.keyHeight, implicitHeight)
                 padding: 6
                 fontSize: Theme.small
-                text: kiosk.strings["keyboard.space"] || ""
+                text: Theme.strings["keyboard.space"] || ""
                 onClicked: kiosk.typeKey(" ")
             }
             BigButton {

@@ -4,11 +4,13 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.language"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
     maxWidth: 1200
 
     Repeater {
-        model: kiosk.page.prompts || []
+        model: page.prompts || []
         Text {
             width: parent.width
             text: modelData
@@ -26,7 +28,7 @@ ScrollPage {
         columns: screen.portrait ? 1 : 2
         spacing: Theme.spacing
         Repeater {
-            model: kiosk.page.languages || []
+            model: page.languages || []
             BigButton {
                 objectName: "language." + modelData.id
                 width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns

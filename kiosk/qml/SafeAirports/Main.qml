@@ -13,6 +13,7 @@ Window {
     title: "Safe Airports"
 
     Binding { target: Theme; property: "large"; value: kiosk.largeText }
+    Binding { target: Theme; property: "strings"; value: kiosk.strings }
 
     readonly property bool portrait: height >= width
 

@@ -4,11 +4,13 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.maintenance"
+    // The page is read once: screens are rebuilt whenever it changes.
+    readonly property var page: kiosk.page
     property bool portrait: true
 
     Text {
         width: parent.width
-        text: kiosk.page.title || ""
+        text: page.title || ""
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -16,7 +18,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: kiosk.page.rows || []
+        model: page.rows || []
         Column {
             width: parent.width
             spacing: 4
@@ -43,7 +45,7 @@ ScrollPage {
     BigButton {
         objectName: "maintenance.close"
         width: parent.width
-        text: kiosk.strings["maintenance.close"] || ""
+        text: Theme.strings["maintenance.close"] || ""
         onClicked: kiosk.closeMaintenance()
     }
 }

@@ -12,7 +12,7 @@ Rectangle {
         spacing: 24
         Text {
             width: parent.width
-            text: kiosk.strings["maintenance.pin"] || ""
+            text: Theme.strings["maintenance.pin"] || ""
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily

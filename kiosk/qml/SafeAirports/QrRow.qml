@@ -53,7 +53,7 @@ Rectangle {
             Text {
                 width: parent.width
                 visible: text !== ""
-                text: kiosk.strings["article.scan_hint"] || ""
+                text: Theme.strings["article.scan_hint"] || ""
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.small

@@ -30,7 +30,7 @@ Item {
             x: lens.x + lens.width + 20
             anchors.verticalCenter: parent.verticalCenter
             width: parent.width - x - 24
-            text: kiosk.searchText !== "" ? kiosk.searchText + "|" : (kiosk.strings["search.placeholder"] || "")
+            text: kiosk.searchText !== "" ? kiosk.searchText + "|" : (Theme.strings["search.placeholder"] || "")
             wrapMode: Text.WrapAnywhere
             font.family: Theme.fontFamily
             font.pixelSize: Theme.heading

@@ -6,6 +6,8 @@ import QtQuick
 QtObject {
     property bool large: false
     property string fontFamily: "Noto Sans"
+    // The UI strings of the session's language (bound in Main.qml; read as a plain JS object).
+    property var strings: ({})
 
     readonly property color background: "#F4F1EA"
     readonly property color surface: "#FFFFFF"

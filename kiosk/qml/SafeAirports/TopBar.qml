@@ -19,7 +19,7 @@ Rectangle {
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
             icon: "icons/home.svg"
-            text: kiosk.strings["nav.home"] || ""
+            text: Theme.strings["nav.home"] || ""
             onClicked: kiosk.home()
         }
         BigButton {
@@ -29,7 +29,7 @@ Rectangle {
             fontSize: Theme.large ? 26 : 24
             opacity: kiosk.canGoBack ? 1 : 0.45
             icon: "icons/back.svg"
-            text: kiosk.strings["nav.back"] || ""
+            text: Theme.strings["nav.back"] || ""
             onClicked: kiosk.back()
         }
         BigButton {
@@ -38,7 +38,7 @@ Rectangle {
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
             icon: "icons/language.svg"
-            text: kiosk.strings["nav.language"] || ""
+            text: Theme.strings["nav.language"] || ""
             onClicked: kiosk.openLanguage()
         }
         BigButton {
@@ -48,7 +48,7 @@ Rectangle {
             fontSize: Theme.large ? 26 : 24
             icon: "icons/textsize.svg"
             fill: kiosk.largeText ? Theme.accent : Theme.surface
-            text: (kiosk.largeText ? kiosk.strings["nav.text_normal"] : kiosk.strings["nav.text_large"]) || ""
+            text: (kiosk.largeText ? Theme.strings["nav.text_normal"] : Theme.strings["nav.text_large"]) || ""
             onClicked: kiosk.toggleTextSize()
         }
         BigButton {
@@ -58,7 +58,7 @@ Rectangle {
             fontSize: Theme.button
             fill: Theme.help; ink: Theme.helpText
             icon: "icons/help.svg"
-            text: kiosk.strings["nav.help"] || ""
+            text: Theme.strings["nav.help"] || ""
             onClicked: kiosk.openHelp()
         }
         property real tallest: {
