@@ -37,23 +37,23 @@ class LoadedContent:
 
 
 def _source_hash(src: Path) -> str:
+    """A fingerprint of the sample sources (names, sizes, modification times): cheap at start,
+    and different whenever a new package brings other sample files."""
     digest = hashlib.sha256()
     for file in sorted(p for p in src.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(src)).encode())
-        digest.update(b"\0")
-        digest.update(file.read_bytes())
-        digest.update(b"\0")
+        stat = file.stat()
+        digest.update(f"{file.relative_to(src)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
 
 
 def build_fallback(cache_dir: Path, sample_dir: Path = SAMPLE_DIR) -> Path:
     """Build the packaged sample content into `cache_dir` unless already built; its path."""
-    from content.build import build_cache
-    from content.source import load_source
-
     out = cache_dir / f"sample-{_source_hash(sample_dir)}.db"
     if out.exists():
         return out
+    from content.build import build_cache  # the builder is only needed the first time
+    from content.source import load_source
+
     parsed, report = load_source(sample_dir)
     if not report.ok:
         raise ContentUnavailable(

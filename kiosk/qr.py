@@ -13,10 +13,10 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import qrcode
-import qrcode.constants
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
 
 MIN_SIZE = 320  # pixels; modules are whole pixels, so the image is at least this big
 QUIET_ZONE = 4  # modules, as the QR standard asks
@@ -96,12 +96,19 @@ def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     Encoding is the slow part (pure Python), so results are cached; the kiosk warms this cache
     for every contact of its airport while the attract screen runs.
     """
-    qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QUIET_ZONE
-    )
+    qr = _qr_code()
     qr.add_data(payload.encode("utf-8"))
     qr.make(fit=True)
     return tuple(tuple(row) for row in qr.get_matrix())
+
+
+def _qr_code() -> Any:
+    import qrcode  # imported on first use: it is slow to import and not needed to start
+    import qrcode.constants
+
+    return qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QUIET_ZONE
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,10 +119,8 @@ def gray_rows(payload: str) -> tuple[int, bytes]:
 
 
 def render(payload: str, min_size: int = MIN_SIZE) -> Image.Image:
-    """The QR code of `payload` as a black-on-white image, whole pixels per module."""
-    qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QUIET_ZONE
-    )
+    """The QR code of `payload` as a black-on-white image, whole pixels per module (pillow)."""
+    qr = _qr_code()
     qr.add_data(payload.encode("utf-8"))
     qr.make(fit=True)
     modules = qr.modules_count + 2 * QUIET_ZONE

@@ -139,7 +139,7 @@ ScrollPage {
     }
 
     Text {
-        visible: (page.contacts || []).length > 0
+        visible: screen.ready && (page.contacts || []).length > 0
         width: parent.width
         text: Theme.strings["article.contacts"] || ""
         wrapMode: Text.Wrap
@@ -149,7 +149,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: page.contacts || []
+        model: screen.ready ? (page.contacts || []) : []
         ContactCard {
             objectName: "article.contact." + modelData.id
             width: parent.width
@@ -157,7 +157,7 @@ ScrollPage {
         }
     }
     Text {
-        visible: (page.links || []).length > 0
+        visible: screen.ready && (page.links || []).length > 0
         width: parent.width
         text: Theme.strings["article.links"] || ""
         wrapMode: Text.Wrap
@@ -167,7 +167,7 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: page.links || []
+        model: screen.ready ? (page.links || []) : []
         QrRow {
             objectName: "article.linkqr." + index
             width: parent.width

@@ -99,6 +99,7 @@ ScrollPage {
         }
     }
     Text {
+        visible: screen.ready
         width: parent.width
         text: page.homeTitle || ""
         wrapMode: Text.Wrap
@@ -109,7 +110,7 @@ ScrollPage {
         topPadding: 16
     }
     Repeater {
-        model: page.homeContacts || []
+        model: screen.ready ? (page.homeContacts || []) : []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width

@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Window
 
 // A kinetic-scrolling page whose scroll position is part of the session (restored on Back,
 // forgotten at the session reset). A fade and a bar show that there is more below.
@@ -8,6 +9,22 @@ Item {
     property alias flick: flick
     property int maxWidth: 1400
     property string restoreKey: ""
+    // False until this page's first frame is on screen: pages build what is below the fold
+    // only then, so a tap shows the new screen at once.
+    property bool ready: false
+
+    Connections {
+        target: page.Window.window
+        enabled: !page.ready
+        function onFrameSwapped() { page.ready = true }
+    }
+    onReadyChanged: restoreScroll()
+
+    function restoreScroll() {
+        const key = kiosk.scrollKey
+        flick.contentY = Math.min(kiosk.scrollFor(key), Math.max(0, flick.contentHeight - flick.height))
+        page.restoreKey = key
+    }
 
     Flickable {
         id: flick
@@ -51,9 +68,5 @@ Item {
         y: (page.height - height) * Math.min(1, Math.max(0, flick.contentY / Math.max(1, flick.contentHeight - flick.height)))
     }
 
-    Component.onCompleted: {
-        const key = kiosk.scrollKey
-        flick.contentY = Math.min(kiosk.scrollFor(key), Math.max(0, flick.contentHeight - flick.height))
-        page.restoreKey = key
-    }
+    Component.onCompleted: restoreScroll()
 }
