@@ -59,6 +59,7 @@ class Agent:
         session: requests.Session | None = None,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        progress: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
         settings = config.sync
@@ -103,6 +104,7 @@ class Agent:
         self.state = self._load_state()
         self.failures = int(self.state.get("consecutive_failures", 0))
         self.steps: list[CycleStep] = []  # extension point: run after the update check
+        self.progress = progress  # called whenever the agent makes progress (watchdog)
 
     # ---- state ------------------------------------------------------------------------------
     def _load_state(self) -> dict[str, Any]:
@@ -132,6 +134,7 @@ class Agent:
             connect_timeout=s.connect_timeout_seconds,
             read_timeout=s.read_timeout_seconds,
             max_seconds=s.max_download_seconds,
+            on_chunk=self.progress,
         )
 
     def run_cycle(self) -> UpdateReport:
@@ -146,6 +149,7 @@ class Agent:
         )
         errors = [] if report.ok else [report.message]
         for step in self.steps:
+            self.progress()
             try:
                 step(self, report)
             except Exception as exc:  # one broken step must not stop updates
@@ -199,6 +203,7 @@ class Agent:
     def run_forever(self, stop: threading.Event, *, max_cycles: int | None = None) -> None:
         cycles = 0
         while not stop.is_set():
+            self.progress()
             try:
                 self.run_cycle()
             except Exception:  # a bug or a full disk: log, back off, try again
@@ -218,7 +223,10 @@ class Agent:
                 log.info("next check in %.1f s", delay)
             self.state["next_cycle_in_seconds"] = round(delay, 1)
             self._save_state()
-            stop.wait(delay)
+            deadline = self.monotonic() + delay
+            while not stop.is_set() and self.monotonic() < deadline:  # waiting is progress too
+                self.progress()
+                stop.wait(min(1.0, max(0.0, deadline - self.monotonic())))
 
 
 def state_of(state_dir: Path) -> dict[str, Any]:

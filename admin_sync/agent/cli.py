@@ -40,14 +40,21 @@ def run(args: argparse.Namespace) -> int:
         stream=sys.stderr,
     )
     from admin_sync.agent.agent import Agent, AgentError
+    from admin_sync.agent.liveness import Liveness
     from admin_sync.agent.lock import AlreadyRunning, InstanceLock
     from admin_sync.agent.stats_outbox import StatsStep
+    from kiosk.sd_notify import Watchdog
 
     try:
         config = load_config(args.config)
-        agent = Agent(config)
+        s = config.sync
+        liveness = Liveness(
+            Watchdog(),
+            stall_seconds=max(120.0, 2 * (s.connect_timeout_seconds + s.read_timeout_seconds)),
+        )
+        agent = Agent(config, progress=liveness.mark)
         agent.steps.append(StatsStep.from_config(config))  # seal + upload usage statistics
-    except (SettingsError, AgentError) as exc:
+    except (SettingsError, AgentError, ValueError) as exc:
         print(f"safe-airports sync: {exc}", file=sys.stderr)
         return 2
     log = logging.getLogger("safe_airports.sync")
@@ -65,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         log.info("sync agent started for kiosk %s, server %s", agent.kiosk_id, agent.server_url)
-        agent.run_forever(stop)
+        liveness.ready(f"sync agent for kiosk {agent.kiosk_id}")
+        try:
+            agent.run_forever(stop)
+        finally:
+            liveness.stopping("sync agent stopping")
         log.info("sync agent stopped")
         return 0
     finally:

@@ -29,8 +29,10 @@ class SessionFetcher(FetcherInterface):
         read_timeout: float,
         max_seconds: float,
         monotonic: Callable[[], float] = time.monotonic,
+        on_chunk: Callable[[], None] = lambda: None,
     ) -> None:
         self.session = session
+        self.on_chunk = on_chunk  # progress signal (the systemd watchdog)
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_seconds = max_seconds
@@ -82,6 +84,7 @@ class SessionFetcher(FetcherInterface):
                     chunk = chunk[: limit + 1 - received]
                 received += len(chunk)
                 self.bytes_received += len(chunk)
+                self.on_chunk()
                 yield chunk
                 if limit is not None and received > limit:
                     return

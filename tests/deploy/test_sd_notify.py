@@ -206,11 +206,6 @@ def test_the_real_kiosk_app_reports_ready_then_pings_from_its_loop(notify_socket
         app.communicate(timeout=30)
 
 
-@pytest.mark.skip(
-    reason="the sync agent does not notify systemd yet: admin_sync/agent (cli.py/agent.py) must "
-    "send READY=1 once running and WATCHDOG=1 from its loop, also while waiting between cycles "
-    "and during downloads (kiosk.sd_notify.Watchdog); remove this skip when it does"
-)
 def test_the_real_sync_agent_reports_ready_and_pings_while_it_waits(notify_socket, tmp_path):
     """`safe-airports sync` with a server that does not answer: it backs off for 30 s and more,
     and must keep pinging all the while (the unit has Type=notify and WatchdogSec)."""

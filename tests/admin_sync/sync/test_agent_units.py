@@ -116,3 +116,37 @@ def test_provisioning_file_errors_are_clear(tmp_path: Path):
                 }
             ).encode()  # fmt: skip
         )
+
+
+def test_watchdog_pings_only_while_the_agent_makes_progress(tmp_path):
+    import socket
+
+    from admin_sync.agent.liveness import Liveness
+    from kiosk.sd_notify import Watchdog
+
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(5)
+    now = [0.0]
+    watchdog = Watchdog({"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"})  # ping every 0.05 s
+    liveness = Liveness(watchdog, stall_seconds=10, monotonic=lambda: now[0])
+    try:
+        liveness.ready("testing")
+        assert sock.recv(4096).decode().startswith("READY=1")
+        assert sock.recv(4096) == b"WATCHDOG=1"
+        now[0] = 11.0  # no mark for longer than stall_seconds: the agent is stuck
+        sock.settimeout(0.5)
+        received = []
+        try:
+            while True:
+                received.append(sock.recv(4096))
+        except TimeoutError:
+            pass
+        assert len(received) <= 1  # at most one ping already in flight, then silence
+        liveness.mark()  # progress again: pings resume
+        sock.settimeout(5)
+        assert sock.recv(4096) == b"WATCHDOG=1"
+    finally:
+        liveness.stopping("done")
+        sock.close()
