@@ -21,7 +21,7 @@ from admin_sync.protocol import (
     check_part_name,
     part_target,
 )
-from admin_sync.tuf_repo import Clock, Expiries, hashed_target_name, utc_now
+from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
 from content.build import release_title
 from content.parts import split_parts
 from content.source import load_source
@@ -87,7 +87,8 @@ def publish_parts(
             raise PublishError(
                 f"{data.path}: no TUF repository here; run `safe-airports admin init-keys` first"
             )
-        version = (data.latest_content_version() or 0) + 1
+        # versions only grow: above every recorded release and above what is live now
+        version = max(data.latest_content_version() or 0, live_content_version(data) or 0) + 1
         plan = plan_release(
             parts,
             content_version=version,
@@ -122,6 +123,20 @@ def publish_parts(
         f", republishing version {rollback_of}" if rollback_of else "",
     )
     return plan.manifest
+
+
+def live_content_version(data: DataDir) -> int | None:
+    """The content version of the release the repository serves now (None if none)."""
+    repo = data.repository()
+    if not repo.is_initialized():
+        return None
+    info = repo.targets().signed.targets.get(MANIFEST_TARGET)
+    if info is None:
+        return None
+    blob = data.store().read_target(
+        hashed_target_name(MANIFEST_TARGET, info.hashes[HASH_ALGORITHM])
+    )
+    return ReleaseManifest.from_bytes(blob).content_version if blob else None
 
 
 def publish_source(

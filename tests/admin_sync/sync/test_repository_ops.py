@@ -257,3 +257,15 @@ def test_renew_root_extends_its_expiry_and_old_kiosks_follow(folder, tmp_path, c
     updater.refresh()
     # the kiosk now trusts the renewed root: python-tuf stored it in its root history
     assert (tmp_path / "tuf" / "root_history" / f"{after.version}.root.json").is_file()
+
+
+def test_versions_keep_growing_even_if_the_release_history_is_lost(folder):
+    from admin_sync.publish import live_content_version, publish_parts
+
+    data, _ = folder
+    for i in range(2):
+        publish_parts(data, {"shared.json": f"v{i}".encode()}, title="t", published_by="t")
+    assert live_content_version(data) == 2
+    shutil.rmtree(data.releases_dir)  # an operator deleted the history folder
+    manifest = publish_parts(data, {"shared.json": b"v3"}, title="t", published_by="t")
+    assert manifest.content_version == 3
