@@ -7,6 +7,8 @@ A Python exception in a slot is logged and the kiosk goes back to the attract sc
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import json
 import logging
@@ -32,6 +34,12 @@ log = logging.getLogger(__name__)
 
 APP_VERSION = "0.1.0"
 PIN_MAX = 8
+
+
+def release_free_memory() -> None:
+    """Give memory freed by the last session back to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -464,6 +472,7 @@ class KioskController(QObject):
         except Exception:
             log.exception("content switch failed; keeping the current content")
         self._refresh()
+        release_free_memory()
         self.largeTextChanged.emit()
         self.searchChanged.emit()
         self.idleChanged.emit()

@@ -60,7 +60,7 @@ def qr_image(payload: str, min_size: int = MIN_SIZE) -> QImage:
 class QrImageProvider(QQuickImageProvider):
     def __init__(self) -> None:
         super().__init__(QQuickImageProvider.ImageType.Image)
-        self._cache = _Lru(64)
+        self._cache = _Lru(32)
 
     def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
         wanted = max(MIN_SIZE, requested.width() if requested.isValid() else 0)

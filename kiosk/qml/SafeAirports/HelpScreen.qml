@@ -74,6 +74,7 @@ ScrollPage {
                 width: 560; height: 560
                 sourceSize.width: 560; sourceSize.height: 560
                 smooth: false
+                cache: false
                 fillMode: Image.Pad
                 property string payload: page.vcard ? page.vcard.payload : ""
             }

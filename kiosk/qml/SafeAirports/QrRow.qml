@@ -26,6 +26,7 @@ Rectangle {
             width: row.qrSize; height: row.qrSize
             sourceSize.width: row.qrSize; sourceSize.height: row.qrSize
             smooth: false
+            cache: false
             fillMode: Image.Pad
             property string payload: row.code.payload || ""
         }
