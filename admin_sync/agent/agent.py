@@ -162,7 +162,7 @@ class Agent:
                 content_version=self._installed_version(),
                 uptime_seconds=int(self.monotonic() - self.started),
                 free_disk_bytes=free_disk_bytes(self.config.content_dir),
-                last_error=(errors[0][:2000] if errors else self.state.get("last_error")),
+                last_error=errors[0][:2000] if errors else None,
             )
             problem = send_heartbeat(
                 self.session,

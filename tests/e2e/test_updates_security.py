@@ -74,6 +74,13 @@ def test_tampered_target_on_the_server_is_refused(server, tmp_path):
         assert "does not match its signed length or hash" in result.stderr
         assert f"keeping installed content version {before}" in result.stderr
         assert InstalledStore(kiosk.content_dir).installed_version() == before
+        with data.database().connect() as conn:  # the administrators see why, per kiosk
+            row = conn.execute(
+                "SELECT last_error, content_version FROM heartbeats WHERE kiosk_id = ?",
+                (kiosk.kiosk_id,),
+            ).fetchone()
+        assert "does not match its signed length or hash" in row["last_error"]
+        assert row["content_version"] == before
     finally:
         replace_file(stored, original)
     healed = kiosk.sync_once()  # once the mirror is honest again, the update goes through
