@@ -269,3 +269,21 @@ def test_versions_keep_growing_even_if_the_release_history_is_lost(folder):
     shutil.rmtree(data.releases_dir)  # an operator deleted the history folder
     manifest = publish_parts(data, {"shared.json": b"v3"}, title="t", published_by="t")
     assert manifest.content_version == 3
+
+
+def test_status_list_kiosks_and_help_settings(folder, capsys):
+    data, _ = folder
+    assert cli("status", "--data", str(data.path)) == 0
+    out = capsys.readouterr().out
+    assert "latest content version: none" in out and "timestamp: version 1, expires" in out
+    from admin_sync.server import registry
+
+    kiosk, _token = registry.add_kiosk(data.database(), airport="FRU", name="FRU-A-01")
+    registry.revoke_kiosk(data.database(), kiosk.id)
+    assert cli("list-kiosks", "--data", str(data.path)) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{kiosk.id}\tFRU\tFRU-A-01\trevoked ")
+    assert safe_airports_cli.main(["server", "--help-settings"]) == 0
+    assert "timestamp_expiry_seconds (int, default 86400)" in capsys.readouterr().out
+    assert safe_airports_cli.main(["sync", "--help-settings"]) == 0
+    assert "provisioning_file (Path, (required))" in capsys.readouterr().out
