@@ -141,6 +141,8 @@ def check_for_update(
             bytes_fetched=fetched(),
         )
     report.bytes_fetched = fetched()
+    if report.outcome == "installed":
+        log.info("this update cost %d bytes from the server (metadata included)", fetched())
     return report
 
 
