@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,7 +41,7 @@ def heartbeat(
         raise HTTPException(
             403, detail=f"this token belongs to kiosk {kiosk.id}, not {body.kiosk_id}"
         )
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    now = request.app.state.clock().astimezone(UTC).replace(microsecond=0).isoformat()
     with db.transaction() as conn:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
