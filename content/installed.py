@@ -15,7 +15,8 @@ check, schema, meta version), fsynced, renamed into `root`, and the directory fs
 the pointer flips; the pointer is written to a temporary file, fsynced, renamed over `current`
 with os.replace (atomic) and the directory fsynced again. Only then is the version recorded
 (same write-fsync-rename-fsync dance), so after a crash between the two the record may lag
-the pointer by one install, which only means the same version would be accepted again.
+the pointer by one install, which only means the same version would be accepted again; that
+reinstall keeps the cache that was current before the interrupted install as the previous one.
 
 Qt-free: the sync agent installs, the kiosk only reads `current_path()` at each session reset.
 """
@@ -110,8 +111,8 @@ class InstalledStore:
                     "installed (only newer content is installed)"
                 )
             verify_cache(staged, version)
-            previous = self.current_path()
             target = self.root / cache_file_name(version)
+            previous = self._previous_of(target, version)
             _fsync_file(staged)
             _move_into(staged, target)
             _write_atomically(self.root / POINTER, target.name + "\n")
@@ -121,6 +122,19 @@ class InstalledStore:
             )
             self._remove_old(keep={target.name, previous.name if previous else ""})
             return target
+
+    def _previous_of(self, target: Path, version: int) -> Path | None:
+        """The cache to keep next to `target`: the current one, unless it already is `target`.
+
+        The pointer already names `target` after a crash between the pointer flip and the
+        version record; reinstalling that version must then keep the newest older cache (the
+        one that was current before the interrupted install), not only the target.
+        """
+        current = self.current_path()
+        if current is not None and current.name != target.name:
+            return current
+        older = [v for v in self.versions() if v < version]
+        return self.root / cache_file_name(older[-1]) if older else None
 
     def install_file(self, cache_file: Path) -> Path:
         """Copy a built cache into staging and install it under the version its meta names."""
