@@ -18,6 +18,15 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    Text {
+        width: parent.width
+        visible: text !== ""
+        text: Theme.strings["checklist.hint"] || ""
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.body
+        color: Theme.muted
+    }
     Repeater {
         model: page.items || []
         Rectangle {
