@@ -322,3 +322,55 @@ def test_an_abandoned_maintenance_screen_times_out(make_kiosk, qtbot) -> None:
     with qtbot.waitSignal(c.sessionReset, timeout=5000):
         pass
     assert c.screen == "attract" and not c.pinOpen
+
+
+def test_uncaught_exceptions_are_logged_and_return_to_attract(make_kiosk, caplog) -> None:
+    import sys
+
+    from kiosk.app import install_excepthook
+
+    d = make_kiosk()
+    d.tap("attract.start")
+    d.tap("language.ru")
+    previous = sys.excepthook
+    try:
+        install_excepthook(lambda: d.app)
+        try:
+            raise RuntimeError("something broke in a callback")
+        except RuntimeError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = previous
+    assert "something broke in a callback" in caplog.text
+    assert d.controller.screen == "attract" and d.controller.session.is_default()
+
+
+def test_no_content_at_all_exits_non_zero(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "kiosk.toml"
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    config.write_text(
+        f'content_dir = "{tmp_path / "none"}"\nusage_file = "{tmp_path / "usage.db"}"\n'
+        f'fallback_cache_dir = "{blocker / "cache"}"\n'
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safe_airports_cli",
+            "kiosk",
+            "--config",
+            str(config),
+            "--platform",
+            "offscreen",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 3
+    assert "cannot start" in result.stderr and "no installed content" in result.stderr

@@ -60,6 +60,24 @@ def text_problems(driver) -> list[str]:
     return problems
 
 
+MIN_TARGET = 60  # px at 1080x1920: about 9 mm on a 21.5-inch panel
+
+
+def target_problems(driver) -> list[str]:
+    """Every touch target on screen is at least MIN_TARGET px each way."""
+    problems = []
+    for item in walk(driver.window.contentItem()):
+        if item.inherits("QQuickMouseArea") and item.isVisible() and item.isEnabled():
+            owner = item.parentItem()
+            name = owner.objectName() if owner is not None else ""
+            if item.width() < MIN_TARGET or item.height() < MIN_TARGET:
+                problems.append(
+                    f"{driver.controller.screen}: target {name!r} is only "
+                    f"{item.width():.0f}x{item.height():.0f}"
+                )
+    return problems
+
+
 def settle(driver) -> None:
     driver.process()
     driver.wait_frame()
@@ -76,35 +94,35 @@ def test_large_text_fits_everywhere(make_kiosk, airport: str, lang: str, orienta
     c.toggleTextSize()
     assert c.largeText
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     c.openLanguage()
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     c.back()
     dest = c.page["destinations"][0]["id"]
     c.openDestination(dest)
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     for topic in [t["id"] for t in c.page["topics"]]:
         c.openTopic(topic)
         settle(d)
-        problems += text_problems(d)
+        problems += text_problems(d) + target_problems(d)
         c.back()
     c.openHelp()
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     c.home()
     c.openChecklist()
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     c.home()
     c.openSearch()
     for key in c.keyboardRows[1][:2]:
         c.typeKey(key)
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     d.clock.advance(c.idle.idle_seconds + 1)
     c.check_idle()
     settle(d)
-    problems += text_problems(d)
+    problems += text_problems(d) + target_problems(d)
     assert problems == [], "\n".join(problems)
