@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 TUF_METADATA_PATH = "/tuf/metadata/"
 TUF_TARGETS_PATH = "/tuf/targets/"
 HEARTBEAT_PATH = "/api/v1/heartbeat"
+# answers 204 to a valid kiosk token (401 unknown, 403 revoked): nginx's auth_request for /tuf/
+KIOSK_AUTH_PATH = "/api/v1/kiosk-auth"
 HEALTH_PATH = "/healthz"
 ADMIN_PUBLISH_PATH = "/api/v1/admin/publish"
 ADMIN_ROLLBACK_PATH = "/api/v1/admin/rollback"

@@ -1,14 +1,15 @@
-"""The kiosk API under `/api/v1/`: heartbeats (the statistics upload lives in its own module)."""
+"""The kiosk API under `/api/v1/`: heartbeats and the kiosk-token check (the statistics upload
+lives in its own module)."""
 
 from __future__ import annotations
 
 from datetime import UTC
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from admin_sync.protocol import HEARTBEAT_PATH
-from admin_sync.server.auth import DbDep, KioskDep
+from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
+from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
 
 router = APIRouter(tags=["kiosk"])
 
@@ -60,3 +61,21 @@ def heartbeat(
         )
     latest = request.app.state.data.latest_content_version()
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
+
+
+@router.get(
+    KIOSK_AUTH_PATH,
+    status_code=204,
+    response_class=Response,
+    summary="Is this kiosk token allowed to read the TUF repository? (nginx auth_request)",
+    responses={
+        204: {"description": "yes (or the repository is public: tuf_requires_kiosk_token off)"},
+        401: {"description": "missing or unknown kiosk token"},
+        403: {"description": "the kiosk was revoked"},
+    },
+)
+def kiosk_auth(request: Request, credentials: Credentials, db: DbDep) -> Response:
+    """The same rule the app applies to its own /tuf/ routes, for a proxy serving them from disk."""
+    if request.app.state.settings.tuf_requires_kiosk_token:
+        require_kiosk(credentials, db)
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

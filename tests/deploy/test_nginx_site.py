@@ -5,7 +5,8 @@ or the binary named by SAFE_AIRPORTS_NGINX, and skips with a message otherwise. 
 used as shipped except for what only exists on a real server, replaced in a temporary copy:
 the listen addresses (127.0.0.1 and free ports instead of 80/443 on every interface), the
 certificate (a self-signed one made here), and the folders (/var/lib/safe-airports-server,
-/var/log/nginx, /var/www/letsencrypt moved under tmp_path).
+/var/log/nginx, /var/www/letsencrypt moved under tmp_path). Two kiosks are provisioned, one of
+them revoked: the repository answers only the other one's token, as the app itself does.
 """
 
 from __future__ import annotations
@@ -103,13 +104,30 @@ def admin(*args: str | Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-class Site:
-    def __init__(self, https: int, http: int, cert: Path, data: Path) -> None:
-        self.https, self.http, self.cert, self.data = https, http, cert, data
+def provision(tmp: Path, data: Path, name: str) -> str:
+    """Register a kiosk with the real admin CLI; returns its secret token."""
+    out = tmp / f"{name}.json"
+    admin("add-kiosk", "--airport", "TAS", "--name", name, "--data", data,
+          "--server-url", "https://localhost", "--out", out)  # fmt: skip
+    return json.loads(out.read_text())["token"]
 
-    def get(self, path: str, **kwargs) -> requests.Response:
+
+class Site:
+    def __init__(self, https: int, http: int, cert: Path, data: Path, token: str) -> None:
+        self.https, self.http, self.cert, self.data = https, http, cert, data
+        self.token = token
+        self.revoked_token = ""
+
+    def get(self, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        """GET through nginx, as the good kiosk unless another `token` ("" for none) is given."""
+        token = self.token if token is None else token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.get(
-            f"https://localhost:{self.https}{path}", verify=str(self.cert), timeout=30, **kwargs
+            f"https://localhost:{self.https}{path}",
+            verify=str(self.cert),
+            timeout=30,
+            headers=headers,
+            **kwargs,
         )
 
 
@@ -124,6 +142,9 @@ def site(tmp_path_factory) -> Iterator[Site]:
     (data / "repo" / "targets" / "parts").mkdir(parents=True)
     (data / "repo" / "targets" / "parts" / f"{HASH}.shared.json").write_text('{"a": 1}')
     (data / "repo" / "targets" / "parts" / "shared.json").write_text("unhashed")
+    token = provision(tmp, data, "TAS-T2-01")
+    revoked_token = provision(tmp, data, "TAS-T2-02")
+    admin("revoke-kiosk", "TAS-T2-02", "--data", data)
     for sub in ("logs", "acme", "run"):
         (tmp / sub).mkdir()
     cert, key = self_signed(tmp)
@@ -172,7 +193,9 @@ http {{
     try:
         wait_for_port(upstream, server, "safe-airports server")
         wait_for_port(https, proxy, "nginx")
-        yield Site(https, http, cert, data)
+        site = Site(https, http, cert, data, token)
+        site.revoked_token = revoked_token
+        yield site
     finally:
         for process in (proxy, server):
             process.terminate()
@@ -228,11 +251,36 @@ def test_versioned_metadata_and_hashed_targets_are_immutable(site):
     ],
 )
 def test_nothing_else_of_the_data_folder_is_served(site, path):
-    response = requests.get(
-        f"https://localhost:{site.https}{path}", verify=str(site.cert), timeout=30
-    )
+    response = site.get(path)  # even to a good kiosk token
     assert response.status_code == 404
     assert b"PRIVATE KEY" not in response.content
+
+
+TUF_FILES = [
+    "/tuf/metadata/timestamp.json",
+    "/tuf/metadata/1.root.json",
+    f"/tuf/targets/parts/{HASH}.shared.json",
+]
+
+
+@pytest.mark.parametrize("path", TUF_FILES)
+def test_the_repository_is_only_for_kiosks_the_server_still_trusts(site, path):
+    good = site.get(path)
+    assert good.status_code == 200
+    assert good.content == (site.data / "repo" / path.removeprefix("/tuf/")).read_bytes()
+    revoked = site.get(path, token=site.revoked_token)
+    assert revoked.status_code == 403 and b"{" not in revoked.content  # no file leaked
+    for token in ("", "sak_not-a-kiosk"):
+        refused = site.get(path, token=token)
+        assert refused.status_code == 401 and b"signed" not in refused.content, token
+    # the same answers as the server gives for its own /tuf/ routes
+    upstream = "/api/v1/kiosk-auth"
+    assert site.get(upstream).status_code == 204
+    assert site.get(upstream, token=site.revoked_token).status_code == 403
+
+
+def test_the_token_check_is_not_reachable_from_outside(site):
+    assert site.get("/_kiosk_auth").status_code == 404
 
 
 def test_only_get_on_the_repository(site):

@@ -89,6 +89,20 @@ def test_repository_needs_a_kiosk_token_unless_configured_public(client, data_di
         assert anyone.get("/tuf/metadata/timestamp.json").status_code == 200
 
 
+def test_kiosk_auth_endpoint_applies_the_repository_rule(client, data_dir, kiosk_token):
+    kiosk, token = kiosk_token
+    good = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/kiosk-auth", headers=good).status_code == 204
+    assert client.get("/api/v1/kiosk-auth").status_code == 401
+    wrong = {"Authorization": "Bearer sak_nope"}
+    assert client.get("/api/v1/kiosk-auth", headers=wrong).status_code == 401
+    registry.revoke_kiosk(DataDir(data_dir).database(), kiosk.id)
+    assert client.get("/api/v1/kiosk-auth", headers=good).status_code == 403
+    public = create_app(ServerSettings(data_dir=data_dir, tuf_requires_kiosk_token=False))
+    with TestClient(public) as anyone:
+        assert anyone.get("/api/v1/kiosk-auth").status_code == 204
+
+
 def beat(kiosk_id: str, **extra) -> dict:
     return {
         "kiosk_id": kiosk_id,
