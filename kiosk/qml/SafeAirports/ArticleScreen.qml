@@ -133,7 +133,7 @@ ScrollPage {
             objectName: "article.link." + index
             width: parent.width
             text: modelData.label
-            icon: "icons/search.svg"
+            icon: "icons/forward.svg"
             onClicked: kiosk.openLink(modelData.url)
         }
     }

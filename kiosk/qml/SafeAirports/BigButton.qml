@@ -13,6 +13,7 @@ Rectangle {
     property color ink: Theme.primary
     property int minHeight: Theme.minTarget
     property int padding: 20
+    property bool alignTop: false  // tiles of a grid: icons on one line whatever the label
     property alias label: label
     signal clicked()
 
@@ -25,7 +26,8 @@ Rectangle {
 
     Grid {
         id: content
-        anchors.centerIn: parent
+        x: (button.width - width) / 2
+        y: button.alignTop ? button.padding : (button.height - height) / 2
         width: button.text === "" ? button.iconSize : button.width - 2 * button.padding
         columns: button.vertical || button.icon === "" || button.text === "" ? 1 : 2
         spacing: 16

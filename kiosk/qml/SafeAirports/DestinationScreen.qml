@@ -39,6 +39,7 @@ ScrollPage {
                 height: Math.max(implicitHeight, grid.tallest)
                 minHeight: screen.portrait ? 300 : 280
                 vertical: true
+                alignTop: true
                 icon: modelData.icon
                 iconSize: 128
                 fontSize: Theme.button
