@@ -374,3 +374,18 @@ def test_no_content_at_all_exits_non_zero(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "cannot start" in result.stderr and "no installed content" in result.stderr
+
+
+def test_any_touch_restarts_the_idle_time(make_kiosk) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.en")
+    d.clock.advance(50)
+    d.tap("nav.home")  # a touch that changes nothing on the home screen
+    d.clock.advance(50)
+    c.check_idle()
+    assert not c.idleAsking  # 50 s since the last touch
+    d.clock.advance(11)
+    c.check_idle()
+    assert c.idleAsking and c.screen == "home"
