@@ -82,6 +82,8 @@ def contact_card(contact: Any, strings: dict[str, str], language_names: dict[str
         "details": [d for d in details if d],
         "codes": codes,
         "sample": contact.status == "sample",
+        "checked": fmt(strings.get("article.verified_on", "{date}"), date=contact.verified_on),
+        "source": fmt(strings.get("article.source", "{source}"), source=contact.source),
         "emergency": contact.kind == "emergency",
     }
 

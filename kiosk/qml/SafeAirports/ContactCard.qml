@@ -54,6 +54,14 @@ Rectangle {
             font.pixelSize: Theme.small
             color: Theme.muted
         }
+        Text {
+            width: parent.width
+            text: (card.contact.checked || "") + "   ·   " + (card.contact.source || "")
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.small
+            color: Theme.muted
+        }
         Repeater {
             model: card.contact.codes || []
             QrRow {
