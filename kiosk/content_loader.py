@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,16 +117,25 @@ class ContentSource:
     def _open_fallback(self, reason: str) -> LoadedContent:
         log.warning("showing the packaged sample content: %s", reason)
         try:
-            path = build_fallback(self.fallback_cache_dir)
+            path = self._build_fallback()
             try:
                 cache = self._open(path)
             except Exception:
                 path.unlink(missing_ok=True)  # a damaged build: rebuild once
-                path = build_fallback(self.fallback_cache_dir)
+                path = self._build_fallback()
                 cache = self._open(path)
         except Exception as exc:
             raise ContentUnavailable(f"{reason}; and the packaged sample failed: {exc}") from exc
         return LoadedContent(cache, FALLBACK, reason, path)
+
+    def _build_fallback(self) -> Path:
+        try:
+            return build_fallback(self.fallback_cache_dir)
+        except PermissionError as exc:
+            # e.g. a developer's run without the service's cache directory: still show content
+            private = Path(tempfile.gettempdir()) / f"safe-airports-{os.getuid()}"
+            log.warning("%s; building the sample content in %s instead", exc, private)
+            return build_fallback(private)
 
     def open(self) -> LoadedContent:
         loaded, reason = self._open_installed()
