@@ -13,7 +13,8 @@ from kiosk.qr import MIN_SIZE, QUIET_ZONE, decode_id, render, tel_code, url_code
 
 
 def decode(image: Image.Image) -> zxingcpp.Barcode:
-    found = zxingcpp.read_barcodes(image)
+    # Only QR codes: a dense QR code can also look like a 1D barcode to a multi-format reader.
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1, f"expected one QR code, found {len(found)}"
     assert found[0].format == zxingcpp.BarcodeFormat.QRCode
     return found[0]
@@ -93,3 +94,50 @@ def test_every_contact_of_the_content_decodes_exactly(sample_cache: Path) -> Non
 def _all_countries(cache) -> list[str]:
     summary = cache.summary()
     return list(summary["destinations"]) + list(summary["home_countries"])
+
+
+def provider_image(image_id: str, size: int) -> Image.Image:
+    """The image QML gets from the kiosk's image provider, as pillow sees it."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+
+    from kiosk.images import QrImageProvider
+
+    served = QrImageProvider().requestImage(image_id, QSize(), QSize(size, size))
+    gray = served.convertToFormat(QImage.Format.Format_Grayscale8)
+    data = bytes(gray.constBits())[: gray.bytesPerLine() * gray.height()]
+    return Image.frombytes(
+        "L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine()
+    )
+
+
+def test_images_served_to_the_screens_decode_exactly(qapp, sample_cache: Path) -> None:
+    """Every code of every help screen (each destination, each language of each airport),
+    the vCard included, as the image provider serves it at the size the screen shows."""
+    from content.cache import ContentCache
+
+    cache = ContentCache.open(sample_cache)
+    seen: set[str] = set()
+    try:
+        for airport_id in cache.airports():
+            airport = cache.airport(airport_id, "en")
+            for lang in [x.id for x in airport.languages]:
+                strings = cache.ui_strings(lang)
+                for dest in airport.destinations:
+                    there, home = cache.help_contacts(dest.id, airport.country, lang)
+                    codes = [
+                        code
+                        for c in there + home
+                        for code in pages.contact_card(c, strings, {})["codes"]
+                    ]
+                    vcard_code_ = pages.vcard_of(f"Help: {dest.name}", there + home)
+                    for code, size in [(c, 340) for c in codes] + [(vcard_code_, 560)]:
+                        if code is None or (code["payload"], size) in seen:
+                            continue
+                        seen.add((code["payload"], size))
+                        image = provider_image(code["image"], size)
+                        assert MIN_SIZE <= image.width <= max(size, MIN_SIZE + 60)
+                        assert decode(image).text == code["payload"]
+    finally:
+        cache.close()
+    assert any(p.startswith("BEGIN:VCARD") for p, _ in seen)
