@@ -728,6 +728,7 @@ class KioskController(QObject):
         page = {
             "title": self.t("help.title"),
             "inDanger": self.t("help.in_danger", number=number) if number else "",
+            "inDangerCode": pages.qr_dict(qr.tel_code(number)) if number else None,
             "destTitle": self.t("help.destination_contacts", country=dest_name) if dest else "",
             "destContacts": [cards(c) for c in there],
             "homeTitle": self.t("help.home_contacts", country=home_name),

@@ -25,16 +25,38 @@ ScrollPage {
         height: danger.implicitHeight + 48
         radius: Theme.radius
         color: Theme.help
-        Text {
+        Grid {
             id: danger
             x: 24; y: 24
             width: parent.width - 48
-            text: page.inDanger || ""
-            wrapMode: Text.Wrap
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.title
-            font.bold: true
-            color: Theme.helpText
+            columns: width > 900 ? 2 : 1
+            spacing: 32
+            verticalItemAlignment: Grid.AlignVCenter
+            Rectangle {
+                width: 336; height: 336
+                color: "white"
+                radius: 8
+                Image {
+                    objectName: "help.emergency"
+                    anchors.centerIn: parent
+                    source: page.inDangerCode ? "image://qr/" + page.inDangerCode.image : ""
+                    width: 320; height: 320
+                    sourceSize.width: 320; sourceSize.height: 320
+                    smooth: false
+                    cache: false
+                    fillMode: Image.Pad
+                    property string payload: page.inDangerCode ? page.inDangerCode.payload : ""
+                }
+            }
+            Text {
+                width: danger.columns === 2 ? danger.width - 336 - danger.spacing : danger.width
+                text: page.inDanger || ""
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.title
+                font.bold: true
+                color: Theme.helpText
+            }
         }
     }
     Rectangle {
