@@ -2,12 +2,14 @@
 
 Commands that change the repository work on the data folder directly (`--data DIR`, on the
 server machine) and take the same lock as the running server. `publish` and `rollback` can also
-go over HTTP to a running server with an administrator token (`--server URL --token-file F`).
+go over HTTP to a running server as an administrator (`--server URL --user NAME`: the name and
+password made with `admin add-user`, the same as for the web console; role editor).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 import json
 import os
@@ -55,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("source", nargs="?", help="content source folder (e.g. content/sample)")
     p.add_argument("--data", help="server data folder (publish locally)")
     p.add_argument("--server", help="server URL (publish over HTTP)")
-    p.add_argument("--token-file", help="file holding your administrator token (with --server)")
+    _add_credential_arguments(p)
     p.add_argument("--production", action="store_true", help="refuse sample/unverified contacts")
     p.add_argument("--rollback-to", type=int, help="republish this older version's content")
     p.set_defaults(handler=cmd_publish)
@@ -64,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("version", type=int)
     p.add_argument("--data")
     p.add_argument("--server")
-    p.add_argument("--token-file")
+    _add_credential_arguments(p)
     p.set_defaults(handler=lambda a: cmd_publish(_as_rollback(a)))
 
     p = sub.add_parser("refresh-timestamp", help="re-sign the timestamp now (the server does it)")
@@ -101,17 +103,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_list_kiosks)
 
-    p = sub.add_parser("add-user", help="create an administrator and print their token once")
-    p.add_argument("name")
-    p.add_argument("--data", required=True)
-    p.add_argument("--token-out", help="write the token to this file (owner-only) instead")
-    p.set_defaults(handler=cmd_add_user)
-
     p = sub.add_parser("status", help="repository versions, expiry dates, latest release")
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_status)
 
-    users.register(sub)  # add-console-user: web console sign-in (admin_sync/users.py)
+    users.register(sub)  # add-user: administrators of the console and the API (users.py)
+
+
+def _add_credential_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", help="your administrator name (with --server; role editor)")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read your password from the first line of standard input instead of prompting",
+    )
 
 
 def _as_rollback(args: argparse.Namespace) -> argparse.Namespace:
@@ -119,7 +124,8 @@ def _as_rollback(args: argparse.Namespace) -> argparse.Namespace:
         source=None,
         data=args.data,
         server=args.server,
-        token_file=args.token_file,
+        user=args.user,
+        password_stdin=args.password_stdin,
         production=False,
         rollback_to=args.version,
     )
@@ -199,20 +205,29 @@ def tar_sources(source: Path) -> bytes:
 def _publish_http(args: argparse.Namespace) -> int:
     import requests
 
-    if not args.token_file:
-        return _err("--server needs --token-file (the file holding your administrator token)")
-    try:
-        token = Path(args.token_file).read_text().strip()
-    except OSError as exc:
-        return _err(f"{args.token_file}: cannot read token ({exc.strerror})")
-    headers = {"Authorization": f"Bearer {token}"}
+    if not args.user:
+        return _err("--server needs --user NAME (your administrator name, made with add-user)")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {args.user} at {args.server}: ")
+    if not password:
+        return _err("no password given")
     base = args.server.rstrip("/")
+    if base.startswith("http://") and not base.startswith(("http://127.0.0.1", "http://localhost")):
+        print(
+            f"warning: {base} is not https: your password crosses the network in clear",
+            file=sys.stderr,
+        )
+    auth = (args.user, password)  # HTTP Basic, checked against the server's users.db
+    headers: dict[str, str] = {}
     try:
         if args.rollback_to is not None:
             response = requests.post(
                 base + ADMIN_ROLLBACK_PATH,
                 json={"to_version": args.rollback_to},
                 headers=headers,
+                auth=auth,
                 timeout=(10, 300),
             )
         else:
@@ -224,6 +239,7 @@ def _publish_http(args: argparse.Namespace) -> int:
                 params={"production": "true" if args.production else "false"},
                 data=tar_sources(source),
                 headers={**headers, "Content-Type": "application/gzip"},
+                auth=auth,
                 timeout=(10, 300),
             )
     except requests.RequestException as exc:
@@ -347,19 +363,6 @@ def cmd_list_kiosks(args: argparse.Namespace) -> int:
     for k in registry.list_kiosks(DataDir(Path(args.data)).database()):
         state = f"revoked {k.revoked_at}" if k.revoked else "active"
         print(f"{k.id}\t{k.airport}\t{k.name}\t{state}")
-    return 0
-
-
-def cmd_add_user(args: argparse.Namespace) -> int:
-    try:
-        token = registry.add_admin(DataDir(Path(args.data)).database(), args.name)
-    except registry.RegistryError as exc:
-        return _err(str(exc))
-    if args.token_out:
-        write_atomic(Path(args.token_out), (token + "\n").encode(), mode=0o600)
-        print(f"administrator {args.name} created; token written to {args.token_out}")
-    else:
-        print(token)
     return 0
 
 

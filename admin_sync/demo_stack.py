@@ -2,8 +2,8 @@
 
     python -m admin_sync.demo_stack --dir .demo [--port 8470] [--seconds N]
 
-Prepares `DIR` once (keys, an administrator token, the sample published as version 1, a kiosk
-with its TOML settings), then runs the server and the sync agent until Ctrl-C (or N seconds),
+Prepares `DIR` once (keys, an editor account demo-admin, the sample published as version 1, a
+kiosk with its TOML settings), then runs the server and the sync agent until Ctrl-C (or N seconds),
 printing where everything is and how to publish a change. Start the kiosk app with the printed
 command in another terminal: it shows what the agent installs.
 """
@@ -22,8 +22,17 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "content" / "sample"
 
 
-def _cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "safe_airports_cli", *args], cwd=REPO, check=True)
+DEMO_ADMIN = ("demo-admin", "demo password only")
+
+
+def _cli(*args: str, stdin: str | None = None) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "safe_airports_cli", *args],
+        cwd=REPO,
+        check=True,
+        input=stdin,
+        text=True,
+    )
 
 
 def prepare(root: Path, port: int) -> Path:
@@ -33,8 +42,8 @@ def prepare(root: Path, port: int) -> Path:
     url = f"http://127.0.0.1:{port}"
     if not (data / "repo").exists():
         _cli("admin", "init-keys", "--data", str(data), "--root-key", str(root / "root-key.pem"))
-        _cli("admin", "add-user", "demo-admin", "--data", str(data), "--token-out",
-             str(root / "admin.token"))  # fmt: skip
+        _cli("admin", "add-user", DEMO_ADMIN[0], "--data", str(data), "--role", "editor",
+             "--password-stdin", stdin=DEMO_ADMIN[1] + "\n")  # fmt: skip
         _cli("admin", "publish", str(SAMPLE), "--data", str(data))
     config = kiosk / "kiosk.toml"
     if not config.exists():
@@ -110,7 +119,8 @@ Safe Airports update demo
 
 Publish a change: edit a copy of content/sample, then
   safe-airports admin publish MY_COPY --server http://127.0.0.1:{args.port} \\
-      --token-file {root / "admin.token"}
+      --user {DEMO_ADMIN[0]}     (password: {DEMO_ADMIN[1]})
+  or sign in to the console http://127.0.0.1:{args.port}/console/ with the same name and password.
 The agent installs it within ~10 s; the kiosk shows it after its next session reset.
 Stop with Ctrl-C.""",
         flush=True,

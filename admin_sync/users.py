@@ -1,15 +1,18 @@
-"""Console users: argon2-hashed passwords, roles, sessions and sign-in throttling (`DIR/users.db`).
+"""Administrators: argon2-hashed passwords, roles, sessions and sign-in throttling (`DIR/users.db`).
 
+One kind of account for the web console and the administrators' HTTP API (publishing with
+`safe-airports admin publish --server`, which sends the same name and password with HTTP Basic).
 Roles: `viewer` (sees everything in the console) and `editor` (also publishes, rolls back, adds
 and revokes kiosks, manages users). Passwords are hashed with argon2id (argon2-cffi defaults);
 sessions are random tokens stored only as sha256 hashes, each with its own CSRF token.
 
 Sign-in throttling: after `max_failures` wrong passwords in a row a user name is locked for
 `lock_seconds`, doubling with each further lock (up to a day); a correct password while locked
-is refused too, so guessing gains nothing from the lock ending early.
+is refused too, so guessing gains nothing from the lock ending early. Console sign-ins and API
+requests count against the same lock.
 
-`safe-airports admin add-console-user NAME --data DIR --role editor --password-stdin` creates a user
-(`register` is called by `admin_sync.admin_cli`; its `add-user` makes API tokens).
+`safe-airports admin add-user NAME --data DIR --role editor --password-stdin` creates a user
+(`register` is called by `admin_sync.admin_cli`).
 """
 
 from __future__ import annotations
@@ -236,8 +239,15 @@ class UsersDB:
 
     # -- sign-in and sessions --------------------------------------------------------------
 
-    def sign_in(self, name: str, password: str) -> SignInResult:
-        now = self._clock()
+    def authenticate(self, name: str, password: str) -> SignInResult:
+        """Check a name and password without opening a session (the administrators' API).
+
+        The same throttling as `sign_in`: failures count towards the lock, a locked user is
+        refused even with the right password, a success resets the count. `token` stays None.
+        """
+        return self._check(name, password, self._clock())
+
+    def _check(self, name: str, password: str, now: datetime) -> SignInResult:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
         if row is None or len(password) > MAX_PASSWORD_CHARS:
@@ -253,7 +263,6 @@ class UsersDB:
         if not good or row["disabled_at"]:
             self._record_failure(name, now)
             return SignInResult(None, reason="wrong user name or password")
-        token = secrets.token_urlsafe(32)
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
@@ -265,6 +274,17 @@ class UsersDB:
                     "UPDATE users SET password_hash = ? WHERE name = ?",
                     (self._hasher.hash(password), name),
                 )
+            conn.execute("COMMIT")
+        return SignInResult(User(row["name"], row["role"], row["created_at"], None))
+
+    def sign_in(self, name: str, password: str) -> SignInResult:
+        now = self._clock()
+        checked = self._check(name, password, now)
+        if checked.user is None:
+            return checked
+        token = secrets.token_urlsafe(32)
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM sessions WHERE expires_at < ?", (_iso(now),))
             conn.execute(
                 "INSERT INTO sessions (token_sha256, user, csrf, created_at, expires_at) "
@@ -278,8 +298,7 @@ class UsersDB:
                 ),
             )
             conn.execute("COMMIT")
-        user = User(row["name"], row["role"], row["created_at"], row["disabled_at"])
-        return SignInResult(user, token=token)
+        return SignInResult(checked.user, token=token)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
@@ -333,49 +352,53 @@ def users_db_path(data_dir: Path) -> Path:
 # -- command line (`safe-airports admin add-user`) ------------------------------------------
 
 
-def add_user_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `admin add-user` for console users (name and --data come from the caller)."""
-    parser.add_argument(
-        "--role", choices=ROLES, default="viewer", help="console role (default: viewer)"
-    )
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the console password from standard input instead of prompting",
-    )
-
-
-def read_password(args: argparse.Namespace) -> str:
+def read_password(args: argparse.Namespace, prompt: str) -> str:
+    """The password from standard input (--password-stdin: its first line) or asked twice."""
     if getattr(args, "password_stdin", False):
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"console password for {args.name}: ")
+    first = getpass.getpass(prompt)
     if getpass.getpass("again: ") != first:
         raise UserError("the two passwords differ")
     return first
 
 
 def cmd_add_user(args: argparse.Namespace) -> int:
-    """Create a console user in DATA/users.db (argon2-hashed password)."""
+    """Create an administrator in DATA/users.db (argon2-hashed password)."""
     try:
         db = UsersDB(users_db_path(Path(args.data)))
         db.migrate()
-        user = db.add_user(args.name, read_password(args), args.role)
+        user = db.add_user(args.name, read_password(args, f"password for {args.name}: "), args.role)
     except UserError as exc:
-        print(f"safe-airports admin add-console-user: {exc}", file=sys.stderr)
+        print(f"safe-airports admin add-user: {exc}", file=sys.stderr)
         return 2
-    print(f"console user {user.name} ({user.role}) created; sign in at <server>/console/")
+    print(f"administrator {user.name} ({user.role}) created; sign in at <server>/console/")
+    if user.is_editor:
+        print(f"publish over HTTP with: admin publish DIR --server URL --user {user.name}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `admin add-console-user` to the `admin` command's subparsers."""
+    """Add `admin add-user` to the `admin` command's subparsers."""
     p = sub.add_parser(
-        "add-console-user",
-        help="create a web-console user (argon2-hashed password, role viewer or editor)",
-        description="Create a user who signs in to the web console at <server>/console/. "
-        "The password is prompted for twice, or read from standard input with --password-stdin.",
+        "add-user",
+        help="create an administrator (console and publishing; role viewer or editor)",
+        description="Create an administrator who signs in to the web console at "
+        "<server>/console/ and, as an editor, publishes over HTTP with the same name and "
+        "password (admin publish --server URL --user NAME). The password is prompted for "
+        "twice, or read from standard input with --password-stdin.",
     )
     p.add_argument("name", help="user name (letters, digits, dots, dashes, @, underscores)")
     p.add_argument("--data", required=True, help="the server's data folder")
-    add_user_arguments(p)
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        default="viewer",
+        help="viewer (reads the console) or editor (also publishes, manages kiosks and users); "
+        "default: viewer",
+    )
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of prompting",
+    )
     p.set_defaults(handler=cmd_add_user)

@@ -1,7 +1,9 @@
 """Administrator API: publish a release over HTTP, roll back, see the repository's state.
 
 Publishing takes the content source folder as a gzip'd tar archive in the request body
-(`safe-airports admin publish SOURCE --server URL --token-file F` builds and sends it).
+(`safe-airports admin publish SOURCE --server URL --user NAME` builds and sends it). Requests
+authenticate with HTTP Basic as a console user (the same name and password, `admin add-user`);
+publishing and rolling back need the editor role.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from starlette.concurrency import run_in_threadpool
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to
-from admin_sync.server.auth import AdminDep
+from admin_sync.server.auth import AdminDep, EditorDep
 from admin_sync.tuf_repo import RepositoryError
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(
+    tags=["admin"],
+    responses={
+        401: {"description": "missing or wrong administrator name/password (HTTP Basic)"},
+        403: {"description": "a viewer: this needs the editor role"},
+        429: {"description": "too many failed sign-ins: the user is locked for a while"},
+    },
+)
 log = logging.getLogger("safe_airports.server.admin")
 
 MAX_ARCHIVE_MEMBERS = 20_000
@@ -88,7 +97,8 @@ def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
         503: {"description": "signing keys or repository unavailable"},
     },
 )
-async def publish(request: Request, admin: AdminDep, production: bool = False) -> PublishOut:
+async def publish(request: Request, editor: EditorDep, production: bool = False) -> PublishOut:
+    admin = editor.name
     settings = request.app.state.settings
     body = bytearray()
     async for chunk in request.stream():
@@ -130,7 +140,8 @@ async def publish(request: Request, admin: AdminDep, production: bool = False) -
     summary="Republish an older content version's content as a new version",
     responses={422: {"description": "unknown version"}},
 )
-def rollback(body: RollbackIn, request: Request, admin: AdminDep) -> PublishOut:
+def rollback(body: RollbackIn, request: Request, editor: EditorDep) -> PublishOut:
+    admin = editor.name
     try:
         manifest = rollback_to(
             request.app.state.data,

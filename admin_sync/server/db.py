@@ -1,4 +1,4 @@
-"""The server's SQLite database (in the data folder): kiosks, heartbeats, administrators, releases.
+"""The server's SQLite database (in the data folder): kiosks, heartbeats, releases.
 
 Schema changes are numbered migrations applied in order; `PRAGMA user_version` records how many
 have run. To change the schema, append a migration: never edit one that has shipped.
@@ -48,6 +48,10 @@ MIGRATIONS: list[str] = [
         total_bytes INTEGER NOT NULL,
         parts INTEGER NOT NULL
     );
+    """,
+    # 2: administrators are the console users (users.db, argon2 passwords); no API tokens
+    """
+    DROP TABLE admin_users;
     """,
 ]
 

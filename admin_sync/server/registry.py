@@ -1,7 +1,8 @@
-"""Kiosks and administrators in the server database; tokens are stored only as sha256 hashes.
+"""Kiosks in the server database; their tokens are stored only as sha256 hashes.
 
 A token is 32 random bytes (URL-safe base64), so a plain sha256 is enough: there is nothing to
-guess, and a stolen database does not let anyone act as a kiosk or an administrator.
+guess, and a stolen database does not let anyone act as a kiosk. (Administrators are console
+users with argon2-hashed passwords: admin_sync/users.py.)
 """
 
 from __future__ import annotations
@@ -103,27 +104,3 @@ def revoke_kiosk(db: Database, id_or_name: str) -> Kiosk:
 def list_kiosks(db: Database) -> list[Kiosk]:
     with db.connect() as conn:
         return [_kiosk(r) for r in conn.execute("SELECT * FROM kiosks ORDER BY airport, name")]
-
-
-def add_admin(db: Database, name: str) -> str:
-    """Create an administrator; returns their secret token (shown once)."""
-    if not _NAME.match(name):
-        raise RegistryError(f"user name {name!r}: use letters, digits, dots, dashes, underscores")
-    token = new_token("saa")
-    with db.transaction() as conn:
-        if conn.execute("SELECT 1 FROM admin_users WHERE name = ?", (name,)).fetchone():
-            raise RegistryError(f"an administrator named {name!r} already exists")
-        conn.execute(
-            "INSERT INTO admin_users (name, token_sha256, created_at) VALUES (?,?,?)",
-            (name, hash_token(token), _now()),
-        )
-    return token
-
-
-def admin_for_token(db: Database, token: str) -> str | None:
-    with db.connect() as conn:
-        row = conn.execute(
-            "SELECT name FROM admin_users WHERE token_sha256 = ? AND disabled_at IS NULL",
-            (hash_token(token),),
-        ).fetchone()
-    return row["name"] if row else None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-import safe_airports_cli
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import part_target
 from admin_sync.tuf_repo import hashed_target_name
@@ -133,20 +134,33 @@ def test_wrong_kiosk_token_gets_401_and_keeps_its_content(server, tmp_path):
     assert InstalledStore(kiosk.content_dir).installed_version() == current
 
 
-def test_publishing_over_http_needs_an_administrator_token(server, tmp_path, capsys):
-    token_file = tmp_path / "editor.token"
-    admin("add-user", "editor-e2e", "--data", str(server.data), "--token-out", str(token_file))
-    edited = edited_sample(tmp_path, "Published over HTTP.")
-    wrong = tmp_path / "wrong.token"
-    wrong.write_text("saa_wrong\n")
-    before = DataDir(server.data).latest_content_version()
-    code = safe_airports_cli.main(
-        ["admin", "publish", str(edited), "--server", server.url, "--token-file", str(wrong)]
+def cli(*args: str, password: str) -> subprocess.CompletedProcess:
+    """`safe-airports admin ...` as its own process, the password on standard input."""
+    return subprocess.run(
+        [sys.executable, "-m", "safe_airports_cli", "admin", *args, "--password-stdin"],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert code == 1
-    assert "HTTP 401" in capsys.readouterr().err
+
+
+def test_publishing_over_http_needs_an_editors_name_and_password(server, tmp_path):
+    data = str(server.data)
+    assert cli("add-user", "editor-e2e", "--data", data, "--role", "editor",
+               password="editor e2e password").returncode == 0  # fmt: skip
+    assert cli("add-user", "viewer-e2e", "--data", data, "--role", "viewer",
+               password="viewer e2e password").returncode == 0  # fmt: skip
+    edited = edited_sample(tmp_path, "Published over HTTP.")
+    before = DataDir(server.data).latest_content_version()
+    publish = ["publish", str(edited), "--server", server.url]
+    wrong = cli(*publish, "--user", "editor-e2e", password="not the password")
+    assert wrong.returncode == 1 and "HTTP 401" in wrong.stderr, wrong.stderr
+    viewer = cli(*publish, "--user", "viewer-e2e", password="viewer e2e password")
+    assert viewer.returncode == 1 and "HTTP 403" in viewer.stderr and "editor" in viewer.stderr
     assert DataDir(server.data).latest_content_version() == before
-    admin("publish", str(edited), "--server", server.url, "--token-file", str(token_file))
+    done = cli(*publish, "--user", "editor-e2e", password="editor e2e password")
+    assert done.returncode == 0, done.stderr
     assert DataDir(server.data).latest_content_version() == before + 1
     assert (
         "Published over HTTP."

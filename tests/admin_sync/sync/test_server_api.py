@@ -3,6 +3,7 @@ token checks, publishing over HTTP, clear 4xx answers, OpenAPI, health."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import tarfile
@@ -16,7 +17,9 @@ from admin_sync.datadir import DataDir
 from admin_sync.server import registry
 from admin_sync.server.app import create_app
 from admin_sync.server.settings import ServerSettings
+from admin_sync.users import UsersDB, users_db_path
 from tests.admin_sync.asgi_client import TestClient
+from tests.admin_sync.console_env import FAST_HASHER
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 
 
@@ -38,9 +41,22 @@ def client(data_dir: Path):
         yield c
 
 
+def add_admin(data_dir: Path, name: str, password: str, role: str) -> dict[str, str]:
+    """A console user in the data folder's users.db; returns HTTP Basic headers for them."""
+    users = UsersDB(users_db_path(data_dir), hasher=FAST_HASHER)
+    users.migrate()
+    users.add_user(name, password, role)
+    return basic(name, password)
+
+
+def basic(name: str, password: str) -> dict[str, str]:
+    pair = base64.b64encode(f"{name}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
 @pytest.fixture(scope="module")
-def admin_token(data_dir: Path) -> str:
-    return registry.add_admin(DataDir(data_dir).database(), "almaty-editor")
+def admin_auth(data_dir: Path) -> dict[str, str]:
+    return add_admin(data_dir, "almaty-editor", "editor password 1", "editor")
 
 
 @pytest.fixture
@@ -189,17 +205,17 @@ def test_publish_over_http_needs_an_administrator(client):
     assert answer.status_code == 401
 
 
-def test_publish_over_http_refuses_a_broken_archive(client, admin_token):
+def test_publish_over_http_refuses_a_broken_archive(client, admin_auth):
     answer = client.post(
         "/api/v1/admin/publish",
         content=b"definitely not a tarball",
-        headers={"Authorization": f"Bearer {admin_token}"},
+        headers=admin_auth,
     )
     assert answer.status_code == 422
     assert "tar.gz" in answer.json()["detail"]["message"]
 
 
-def test_publish_over_http_refuses_links_in_the_archive(client, admin_token):
+def test_publish_over_http_refuses_links_in_the_archive(client, admin_auth):
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         info = tarfile.TarInfo("release.yaml")
@@ -209,14 +225,14 @@ def test_publish_over_http_refuses_links_in_the_archive(client, admin_token):
     answer = client.post(
         "/api/v1/admin/publish",
         content=buffer.getvalue(),
-        headers={"Authorization": f"Bearer {admin_token}"},
+        headers=admin_auth,
     )
     assert answer.status_code == 422
     assert "only files and folders" in answer.json()["detail"]["message"]
 
 
 def test_publish_over_http_reports_validation_errors_and_publishes_nothing(
-    client, admin_token, data_dir, tmp_path
+    client, admin_auth, data_dir, tmp_path
 ):
     import shutil
 
@@ -227,7 +243,7 @@ def test_publish_over_http_reports_validation_errors_and_publishes_nothing(
     answer = client.post(
         "/api/v1/admin/publish",
         content=tar_sources(broken),
-        headers={"Authorization": f"Bearer {admin_token}"},
+        headers=admin_auth,
     )
     assert answer.status_code == 422
     problems = answer.json()["detail"]["problems"]
@@ -235,11 +251,39 @@ def test_publish_over_http_reports_validation_errors_and_publishes_nothing(
     assert DataDir(data_dir).latest_content_version() == before
 
 
-def test_rollback_to_an_unknown_version_is_422(client, admin_token):
+def test_rollback_to_an_unknown_version_is_422(client, admin_auth):
     answer = client.post(
         "/api/v1/admin/rollback",
         json={"to_version": 999},
-        headers={"Authorization": f"Bearer {admin_token}"},
+        headers=admin_auth,
     )
     assert answer.status_code == 422
     assert "no content version 999" in answer.json()["detail"]["message"]
+
+
+def test_admin_api_takes_a_console_editor_name_and_password(client, data_dir, kiosk_token):
+    viewer = add_admin(data_dir, "tashkent-viewer", "viewer password 1", "viewer")
+    rollback = {"to_version": 999}
+    # no credentials, a kiosk token, a wrong password: 401 asking for Basic
+    for headers in ({}, {"Authorization": f"Bearer {kiosk_token[1]}"},
+                    basic("almaty-editor", "not the password")):  # fmt: skip
+        answer = client.post("/api/v1/admin/rollback", json=rollback, headers=headers)
+        assert answer.status_code == 401, headers
+        assert answer.headers["WWW-Authenticate"].startswith("Basic")
+    answer = client.post("/api/v1/admin/rollback", json=rollback, headers=viewer)
+    assert answer.status_code == 403 and "editor role" in answer.json()["detail"]
+    assert client.get("/api/v1/admin/status", headers=viewer).status_code == 200
+
+
+def test_admin_api_locks_a_user_after_repeated_failures_like_the_console(client, data_dir):
+    good = add_admin(data_dir, "bishkek-editor", "editor password 2", "editor")
+    assert client.get("/api/v1/admin/status", headers=good).status_code == 200
+    for _ in range(5):  # the console's default: 5 failures in a row lock the name
+        wrong = client.get("/api/v1/admin/status", headers=basic("bishkek-editor", "guess"))
+        assert wrong.status_code == 401
+    locked = client.get("/api/v1/admin/status", headers=good)  # even the right password
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert "too many failed sign-ins" in locked.json()["detail"]
+    # the same lock holds for the console's sign-in (the same users.db)
+    console = UsersDB(users_db_path(data_dir), hasher=FAST_HASHER)
+    assert console.sign_in("bishkek-editor", "editor password 2").locked_until is not None

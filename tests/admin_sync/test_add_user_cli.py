@@ -1,4 +1,4 @@
-"""`safe-airports admin add-console-user`: creates a user who can then sign in."""
+"""`safe-airports admin add-user`: an administrator who can then sign in (console and API)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from admin_sync.users import UsersDB, users_db_path
 
 def run(*args: str, stdin: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "safe_airports_cli", "admin", "add-console-user", *args],
+        [sys.executable, "-m", "safe_airports_cli", "admin", "add-user", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -20,7 +20,7 @@ def run(*args: str, stdin: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_add_console_user_then_sign_in(tmp_path) -> None:
+def test_add_user_then_sign_in(tmp_path) -> None:
     done = run(
         "amina",
         "--data",
@@ -48,3 +48,16 @@ def test_refuses_short_passwords_and_duplicates(tmp_path) -> None:
     )
     again = run("bob", "--data", str(tmp_path), "--password-stdin", stdin="long enough pw\n")
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_the_old_separate_commands_are_gone(tmp_path) -> None:
+    for old in (["add-console-user", "x"], ["add-user", "x", "--token-out", "t"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "safe_airports_cli", "admin", *old, "--data", str(tmp_path)],
+            input="long enough pw\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, old
+        assert "invalid choice" in done.stderr or "unrecognized arguments" in done.stderr
