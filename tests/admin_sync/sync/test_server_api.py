@@ -287,3 +287,27 @@ def test_admin_api_locks_a_user_after_repeated_failures_like_the_console(client,
     # the same lock holds for the console's sign-in (the same users.db)
     console = UsersDB(users_db_path(data_dir), hasher=FAST_HASHER)
     assert console.sign_in("bishkek-editor", "editor password 2").locked_until is not None
+
+
+def test_an_existing_database_loses_the_old_admin_tokens_on_upgrade(tmp_path):
+    import sqlite3
+
+    from admin_sync.server.db import MIGRATIONS, Database
+
+    path = tmp_path / "server.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO admin_users VALUES ('old', 'abc', '2026-01-01', NULL)")
+    conn.execute(
+        "INSERT INTO kiosks (id, airport, name, token_sha256, created_at) "
+        "VALUES ('tas-1', 'TAS', 'TAS-01', 'def', '2026-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    db = Database(path)
+    assert db.migrate() == len(MIGRATIONS) == 2
+    with db.connect() as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        kiosks = conn.execute("SELECT id FROM kiosks").fetchall()
+    assert "admin_users" not in tables and "kiosks" in tables
+    assert [k[0] for k in kiosks] == ["tas-1"]
