@@ -97,7 +97,9 @@ for i in range(int(sys.argv[2])):
     if i + 1 in (int(sys.argv[3]), int(sys.argv[2])):
         gc.collect()
         rss[i + 1] = process.memory_info().rss
-print(json.dumps({"rss": rss, "seconds": time.perf_counter() - start}), flush=True)
+import resource
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"rss": rss, "peak": peak, "seconds": time.perf_counter() - start}), flush=True)
 if app is not None:
     app.close()
 """
@@ -232,6 +234,7 @@ def run(total_sessions: int = SESSIONS_LARGE, qml_sessions: int = QML_SESSIONS) 
         f"qml_rss_mb_after_{qml_sessions}_sessions": round(qlarge / 2**20, 1),
         "qml_rss_growth_percent": round(100 * (qlarge - qsmall) / qsmall, 2),
         "qml_sessions_per_second": round(qml_sessions / screens["seconds"], 1),
+        "qml_sessions_peak_rss_mb": round(screens["peak"] / 2**20, 1),
     }
 
 
