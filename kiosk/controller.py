@@ -808,18 +808,17 @@ class KioskController(QObject):
         return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
 
     def _last_sync(self) -> str:
-        state_dir = self.settings.sync_state_dir
-        if state_dir is not None:
-            for name in ("state.json", "agent-state.json", "status.json"):
-                path = Path(state_dir) / name
-                try:
-                    data = json.loads(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    continue
-                for key in ("last_sync", "last_success", "last_sync_at"):
-                    if data.get(key):
-                        return str(data[key])
-        return self.t("maintenance.never")
+        """From the sync agent's state.json: when it last succeeded, and its last error."""
+        path = Path(self.settings.sync_state_dir) / "state.json"
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return self.t("maintenance.never")
+        text = str(state.get("last_success") or self.t("maintenance.never"))
+        if state.get("last_error"):
+            when = state.get("last_error_at") or ""
+            text += f" — {when}: {str(state['last_error'])[:160]}"
+        return text
 
     def now(self) -> datetime:
         return datetime.now()

@@ -123,7 +123,8 @@ class KioskSettings:
     countdown_seconds: int = 20
     maintenance_pin_hash: str = ""
     fallback_cache_dir: Path = Path("/var/cache/safe-airports")
-    sync_state_dir: Path | None = None  # from [sync].state_dir, for "last sync"
+    # The sync agent's folder (its state.json says when it last synced): [sync] state_dir.
+    sync_state_dir: Path = Path("/var/lib/safe-airports/sync")
     source: str = "(defaults)"
 
 
@@ -146,8 +147,14 @@ def _convert(setting: Setting, value: Any, where: str) -> Any:
     return Path(value) if setting.kind == "path" else value
 
 
-def settings_from_mapping(data: Mapping[str, Any], where: str = "settings") -> KioskSettings:
-    """Check and convert a parsed TOML document; relative paths stay as written."""
+def settings_from_mapping(
+    data: Mapping[str, Any], where: str = "settings", base: Path | None = None
+) -> KioskSettings:
+    """Check and convert a parsed TOML document.
+
+    Relative paths are taken from `base` (the settings file's folder), as the sync agent does
+    with the same file, so both programs find the same files.
+    """
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key in FOREIGN_TABLES:
@@ -160,6 +167,10 @@ def settings_from_mapping(data: Mapping[str, Any], where: str = "settings") -> K
     sync = data.get("sync")
     if isinstance(sync, Mapping) and isinstance(sync.get("state_dir"), str):
         values["sync_state_dir"] = Path(sync["state_dir"])
+    if base is not None:
+        for key, value in values.items():
+            if isinstance(value, Path) and not value.is_absolute():
+                values[key] = base / value
     return KioskSettings(**values, source=where)
 
 
@@ -175,7 +186,7 @@ def load_settings(path: Path | None) -> KioskSettings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-    return settings_from_mapping(data, str(path))
+    return settings_from_mapping(data, str(path), base=path.parent)
 
 
 def help_text() -> str:

@@ -48,6 +48,7 @@ def settings(tmp_path: Path, installed_dir: Path, sample_cache: Path) -> KioskSe
         countdown_seconds=20,
         maintenance_pin_hash=hash_pin(TEST_PIN, iterations=1000),
         fallback_cache_dir=fallback,
+        sync_state_dir=tmp_path / "sync",  # nothing there: the agent never ran
     )
 
 

@@ -389,3 +389,28 @@ def test_any_touch_restarts_the_idle_time(make_kiosk) -> None:
     d.clock.advance(11)
     c.check_idle()
     assert c.idleAsking and c.screen == "home"
+
+
+def test_maintenance_shows_the_agents_last_sync(make_kiosk, tmp_path: Path) -> None:
+    import json
+
+    state_dir = tmp_path / "sync"
+    state_dir.mkdir()
+    (state_dir / "state.json").write_text(
+        json.dumps(
+            {
+                "last_success": "2026-11-20T08:00:00+00:00",
+                "last_error": "server unreachable",
+                "last_error_at": "2026-11-21T08:00:00+00:00",
+            }
+        )
+    )
+    d = make_kiosk(sync_state_dir=state_dir)
+    c = d.controller
+    d.corner_taps()
+    for digit in TEST_PIN:
+        d.tap(f"pin.{digit}")
+    d.tap("pin.ok")
+    rows = {r["label"]: r["value"] for r in c.page["rows"]}
+    last = rows[c.strings["maintenance.last_sync"]]
+    assert last.startswith("2026-11-20T08:00:00+00:00") and "server unreachable" in last

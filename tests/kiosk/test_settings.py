@@ -109,3 +109,15 @@ def test_bad_config_exits_with_a_clear_message(tmp_path: Path) -> None:
     result = _cli("--config", str(path), "--platform", "offscreen")
     assert result.returncode == 2
     assert "idle_seconds" in result.stderr and "from 10 to 3600" in result.stderr
+
+
+def test_relative_paths_are_taken_from_the_settings_file_folder(tmp_path: Path) -> None:
+    path = tmp_path / "etc" / "kiosk.toml"
+    path.parent.mkdir()
+    path.write_text(
+        'content_dir = "content"\nusage_file = "/abs/usage.db"\n[sync]\nstate_dir = "sync"\n'
+    )
+    s = load_settings(path)
+    assert s.content_dir == tmp_path / "etc" / "content"
+    assert s.usage_file == Path("/abs/usage.db")
+    assert s.sync_state_dir == tmp_path / "etc" / "sync"
