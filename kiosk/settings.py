@@ -192,7 +192,8 @@ def load_settings(path: Path | None) -> KioskSettings:
 def help_text() -> str:
     """What `--help-settings` prints: every setting, its type, default and help."""
     lines = [
-        "Kiosk settings (top-level keys of the TOML file given with --config):",
+        "Kiosk settings (top-level keys of the TOML file given with --config; relative paths",
+        "are taken from the file's folder):",
         "",
     ]
     for s in SETTINGS:
