@@ -62,12 +62,9 @@ from content.model import (
     fallback_chain,
 )
 from content.parts import content_hash
+from content.search_text import APOSTROPHES, search_fold  # noqa: F401 (re-exported)
 
 PAGE_SIZE = 4096
-# The apostrophe-like characters used inside Uzbek words (oʻ, gʻ, tutuq belgisi) and typed for them.
-APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4"
-_IN_WORD_APOSTROPHE = re.compile(rf"(?<=\w)[{APOSTROPHES}]+(?=\w)")
-_MODIFIER_APOSTROPHES = {0x02BB: None, 0x02BC: None}
 _TAG = re.compile(r"<[^>]+>")
 _SAFE_ID = re.compile(r"[^a-z0-9]+")
 
@@ -86,12 +83,6 @@ class CachePlan:
 def search_table_name(language_id: str) -> str:
     slug = _SAFE_ID.sub("_", language_id.lower()).strip("_")
     return f"search_{slug}"
-
-
-def search_fold(text: str) -> str:
-    """Remove apostrophes inside words and fold ё to е; applied to indexed text and queries."""
-    text = text.translate(_MODIFIER_APOSTROPHES)  # letters for SQLite: drop them everywhere
-    return _IN_WORD_APOSTROPHE.sub("", text).replace("ё", "е").replace("Ё", "Е")
 
 
 def plain_text(rich: str) -> str:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from content.build import APOSTROPHES, search_fold
 from content.migrations import SCHEMA_VERSION
 from content.model import GENERAL_SCOPE
+from content.search_text import APOSTROPHES, search_fold
 
 REQUIRED_META = (
     "schema_version",

@@ -29,8 +29,10 @@ Schema 1 (tables, all built by `content/build.py`):
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # readers (the kiosk) import SCHEMA_VERSION without loading sqlite-utils
+    import sqlite_utils
 
 
 def _schema_1(db: sqlite_utils.Database) -> None:
@@ -123,7 +125,7 @@ def _schema_1(db: sqlite_utils.Database) -> None:
     db["assets"].create({"path": str, "sha256": str, "data": bytes}, pk="path")
 
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 # Index i holds the migration from schema i to schema i + 1.
 MIGRATIONS: tuple[Migration, ...] = (_schema_1,)
