@@ -145,6 +145,7 @@ class KioskApp:
             self.recorder,
             monotonic=monotonic,
             screen_size=self._screen_size,
+            warm_up_now=False,  # QR encoding would delay the first frame: start after it
         )
         self.engine.rootContext().setContextProperty("kiosk", self.controller)
         self.engine.loadFromModule(qml_module, "Main")
@@ -156,6 +157,7 @@ class KioskApp:
             self.source.current.cache.close()
             raise FatalError(f"the QML module {qml_module} did not load (see the errors above)")
         self.window = roots[0]
+        self.window.frameSwapped.connect(self._after_first_frame)
         self._filter = WindowFilter(self, parent=self.window)
         self.window.installEventFilter(self._filter)
         if size is not None:
@@ -164,6 +166,10 @@ class KioskApp:
             self.window.setCursor(Qt.CursorShape.BlankCursor)
             self.window.setFlags(self.window.flags() | Qt.WindowType.FramelessWindowHint)
             self.window.showFullScreen()
+
+    def _after_first_frame(self) -> None:
+        self.window.frameSwapped.disconnect(self._after_first_frame)
+        self.controller.start_warm_up()
 
     def _read_asset(self, path: str) -> bytes | None:
         current = self.source.current

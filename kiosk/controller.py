@@ -77,6 +77,7 @@ class KioskController(QObject):
         monotonic: Callable[[], float] = time.monotonic,
         screen_size: Callable[[], str] = lambda: "",
         parent: QObject | None = None,
+        warm_up_now: bool = True,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -104,7 +105,8 @@ class KioskController(QObject):
         self._warm_timer.timeout.connect(self._warm_step)
         self._load_language_independent()
         self._refresh()
-        self._warm_timer.start()
+        if warm_up_now:
+            self.start_warm_up()
 
     # --- content --------------------------------------------------------------------------
 
@@ -518,6 +520,11 @@ class KioskController(QObject):
             if vcard:
                 payloads.append(vcard["payload"])
         return list(dict.fromkeys(payloads))
+
+    def start_warm_up(self) -> None:
+        """Begin preparing the QR codes (the app calls this once its first frame is shown)."""
+        if self._warm_queue is None and not self._warm_timer.isActive():
+            self._warm_timer.start()
 
     def warm_pending(self) -> bool:
         """True while QR codes are still being prepared in the background."""
