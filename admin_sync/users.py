@@ -33,6 +33,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from content.sqlite_migrations import apply_migrations
+
 ROLES = ("viewer", "editor")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 256
@@ -145,23 +147,9 @@ class UsersDB:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                current = conn.execute("PRAGMA user_version").fetchone()[0]
-                if current > len(MIGRATIONS):
-                    raise RuntimeError(
-                        f"{self.path}: users schema {current} is newer than this program knows"
-                    )
-                for number in range(current + 1, len(MIGRATIONS) + 1):
-                    for statement in MIGRATIONS[number - 1].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return len(MIGRATIONS)
+            return apply_migrations(
+                conn, MIGRATIONS, what=f"{self.path}: users", newer_hint="this program knows"
+            )
 
     # -- users -----------------------------------------------------------------------------
 

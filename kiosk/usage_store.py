@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from content.sqlite_migrations import apply_migrations
 from kiosk.usage_metrics import is_allowed
 
 log = logging.getLogger(__name__)
@@ -80,17 +81,13 @@ class UsageStore:
         except (OSError, sqlite3.Error) as exc:
             raise UsageError(f"cannot open the usage file {self.path}: {exc}") from exc
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise UsageError(
-                    f"{self.path}: usage file schema {version} is newer than this kiosk "
-                    f"understands ({len(MIGRATIONS)})"
-                )
-            for number in range(version + 1, len(MIGRATIONS) + 1):
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(MIGRATIONS[number - 1])
-                conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
+            apply_migrations(
+                conn,
+                MIGRATIONS,
+                what=f"{self.path}: usage file",
+                newer_hint=f"this kiosk understands ({len(MIGRATIONS)})",
+                error=UsageError,
+            )
         finally:
             conn.close()
 

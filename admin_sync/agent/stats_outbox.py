@@ -51,6 +51,7 @@ from admin_sync.stats_wire import (
     suppress,
     value_allowed,
 )
+from content.sqlite_migrations import apply_migrations
 
 log = logging.getLogger(__name__)
 
@@ -173,23 +174,12 @@ class StatsOutbox:
     # -- storage ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise RuntimeError(
-                f"{self.path}: outbox schema {version} is newer than this agent knows "
-                f"({len(MIGRATIONS)})"
-            )
-        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={number}")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        apply_migrations(
+            self._db,
+            MIGRATIONS,
+            what=f"{self.path}: outbox",
+            newer_hint=f"this agent knows ({len(MIGRATIONS)})",
+        )
 
     def close(self) -> None:
         self._db.close()

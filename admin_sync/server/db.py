@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from content.sqlite_migrations import apply_migrations
+
 MIGRATIONS: list[str] = [
     # 1: kiosks, their heartbeats, administrators, the release history
     """
@@ -93,21 +95,9 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                current = conn.execute("PRAGMA user_version").fetchone()[0]
-                if current > len(MIGRATIONS):
-                    raise RuntimeError(
-                        f"{self.path}: database schema {current} is newer than this program "
-                        f"knows ({len(MIGRATIONS)}); upgrade the server"
-                    )
-                for number in range(current + 1, len(MIGRATIONS) + 1):
-                    for statement in MIGRATIONS[number - 1].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return len(MIGRATIONS)
+            return apply_migrations(
+                conn,
+                MIGRATIONS,
+                what=f"{self.path}: database",
+                newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
+            )

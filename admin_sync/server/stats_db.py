@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from admin_sync.stats_wire import SUPPRESSED
+from content.sqlite_migrations import apply_migrations
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: batches received (one row per batch id) and the counts they added
@@ -98,24 +99,12 @@ class StatsDB:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                current = conn.execute("PRAGMA user_version").fetchone()[0]
-                if current > len(MIGRATIONS):
-                    raise RuntimeError(
-                        f"{self.path}: statistics schema {current} is newer than this program "
-                        f"knows ({len(MIGRATIONS)}); upgrade the server"
-                    )
-                for number in range(current + 1, len(MIGRATIONS) + 1):
-                    for statement in MIGRATIONS[number - 1].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return len(MIGRATIONS)
+            return apply_migrations(
+                conn,
+                MIGRATIONS,
+                what=f"{self.path}: statistics",
+                newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
+            )
 
     # -- writing ---------------------------------------------------------------------------
 
