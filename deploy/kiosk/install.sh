@@ -43,6 +43,9 @@ readonly APT_PACKAGES=(
 )
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# die, note, run, usage, check_supported_system
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$HERE/../lib.sh"
 SOURCE_DIR=$(cd "$HERE/../.." && pwd)
 OS_RELEASE=${SAFE_AIRPORTS_OS_RELEASE:-/etc/os-release}
 
@@ -58,35 +61,6 @@ WHEELHOUSE=""
 PIN_HASH=""
 ALLOW_HTTP=0
 PROVISIONING=""
-
-die() {
-  echo "install.sh: error: $*" >&2
-  exit 1
-}
-
-note() {
-  echo "# $*"
-}
-
-# The one place that changes the machine: print the command, then run it unless --dry-run.
-run() {
-  local arg line="+"
-  for arg in "$@"; do
-    if [[ $arg =~ ^[A-Za-z0-9_./=:,@%+-]+$ ]]; then
-      line+=" $arg"
-    else
-      line+=" '${arg//\'/\'\\\'\'}'"
-    fi
-  done
-  echo "$line"
-  if [[ $DRY_RUN == 0 ]]; then
-    "$@"
-  fi
-}
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-}
 
 parse_args() {
   while [[ $# -gt 0 ]]; do
@@ -137,22 +111,8 @@ parse_args() {
   fi
 }
 
-os_release_field() {
-  sed -n "s/^$1=//p" "$OS_RELEASE" | tr -d '"' | head -n 1
-}
-
 check_system() {
-  [[ -r $OS_RELEASE ]] || die "cannot read $OS_RELEASE to tell which system this is"
-  local id version
-  id=$(os_release_field ID)
-  version=$(os_release_field VERSION_ID)
-  case "$id $version" in
-    "debian 12" | "ubuntu 24.04") note "system: $id $version" ;;
-    *) die "this installer supports Debian 12 and Ubuntu 24.04, not '$id $version' ($OS_RELEASE)" ;;
-  esac
-  if [[ $DRY_RUN == 0 && $(id -u) != 0 ]]; then
-    die "run as root (sudo $0 ...), or with --dry-run to see what it would do"
-  fi
+  check_supported_system "$OS_RELEASE"
   if [[ $UNINSTALL == 0 && ! -f $SOURCE_DIR/pyproject.toml ]]; then
     die "$SOURCE_DIR is not a Safe Airports source tree (no pyproject.toml): run the installer from it"
   fi

@@ -20,6 +20,7 @@ die() {
 }
 
 # The one place that changes the machine: print the command, then run it unless --dry-run.
+# (Same as deploy/lib.sh's, kept here: this script is also installed alone as libexec/restore.)
 run() {
   local arg line="+"
   for arg in "$@"; do
