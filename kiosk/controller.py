@@ -697,11 +697,15 @@ class KioskController(QObject):
                 entry = pages.qr_dict(code)
                 entry["title"] = link.label
                 links.append(entry)
+        rows = pages.article_rows(sections, self._strings.get("article.sample_notice", ""))
+        first = pages.first_screen_count(rows, self.session.large_text)
         page = {
             "topic": topic,
             "title": article.title,
             "icon": self._asset_url(f"topics/{topic}.svg"),
             "sections": sections,
+            "rowsFirst": rows[:first],
+            "rowsRest": rows[first:],
             "contacts": contacts,
             "links": links,
             "articleLinks": article_links,

@@ -112,3 +112,52 @@ def first_number(contacts: list[Any]) -> str:
         if c.kind == "emergency":
             return c.short or (c.phones[0] if c.phones else "")
     return ""
+
+
+# The article body as one flat list of rows, so QML builds one light delegate per row and only
+# the rows of the first screen before that screen's first frame. `gap` is the space above a row.
+SECTION_GAP, ELEMENT_GAP, ITEM_GAP = 24, 20, 12
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def article_rows(sections: list[dict[str, Any]], sample_notice: str) -> list[dict[str, Any]]:
+    """Rows of kinds chip, title, sample, heading, paragraph, item, verified, divider."""
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, text: str, gap: int, marker: str = "") -> None:
+        rows.append({"kind": kind, "text": text, "gap": gap, "marker": marker})
+
+    for number, section in enumerate(sections):
+        add("chip", section["heading"], SECTION_GAP if number else 0)
+        add("title", section["title"], ELEMENT_GAP)
+        if section["sample"]:
+            add("sample", sample_notice, ELEMENT_GAP)
+        for block in section["blocks"]:
+            if block["kind"] in ("heading", "paragraph"):
+                add(block["kind"], block["text"], ELEMENT_GAP)
+                continue
+            for i, item in enumerate(block["items"]):
+                marker = f"{i + 1}." if block["kind"] == "numbers" else "•"
+                add("item", item, ELEMENT_GAP if i == 0 else ITEM_GAP, marker)
+        add("verified", f"{section['verified']}   ·   {section['source']}", ELEMENT_GAP)
+        add("divider", "", ELEMENT_GAP)
+    return rows
+
+
+def first_screen_count(rows: list[dict[str, Any]], large: bool, height: int = 1920) -> int:
+    """How many rows surely fill a 1080-px-wide, `height`-px-tall screen (overestimated).
+
+    Characters per line are underestimated (wide Cyrillic letters, bold) and every row is
+    counted whole, so the first frame is full; what is below is built right after it.
+    """
+    font = 36 if large else 28
+    per_line = max(20, int(984 / (0.62 * font)))
+    line = int(font * 1.25 * 1.2)
+    used = 0
+    for count, row in enumerate(rows, start=1):
+        chars = len(_TAGS.sub("", row["text"]))
+        lines = max(1, -(-chars // per_line))
+        used += row["gap"] + lines * line
+        if used >= height:
+            return count
+    return len(rows)

@@ -29,6 +29,23 @@ def names_with_prefix(driver, prefix: str) -> list[str]:
     ]
 
 
+def wait_until(driver, condition, timeout_ms: int = 5000):
+    """condition()'s value once it is true (screens build what is below the fold after their
+    first frame), or its last value after the timeout."""
+    from PySide6.QtCore import QElapsedTimer
+
+    timer = QElapsedTimer()
+    timer.start()
+    while not (value := condition()) and timer.elapsed() < timeout_ms:
+        driver.process(10)
+    return value
+
+
+def wait_names(driver, prefix: str) -> list[str]:
+    """The shown items named with `prefix`, once there are some."""
+    return wait_until(driver, lambda: names_with_prefix(driver, prefix))
+
+
 def test_navigation_through_every_screen(make_kiosk, sample_cache: Path) -> None:
     d = make_kiosk()
     c = d.controller
@@ -51,13 +68,13 @@ def test_navigation_through_every_screen(make_kiosk, sample_cache: Path) -> None
     assert len(names_with_prefix(d, "topic.")) == 9
     d.tap("topic.get-help")
     assert c.screen == "article" and c.page["topic"] == "get-help"
-    assert names_with_prefix(d, "article.contact.")
+    assert wait_names(d, "article.contact.")
     d.tap("nav.back")
     assert c.screen == "destination"
     d.tap("nav.help")
     assert c.screen == "help" and d.find("help.vcard").property("payload").startswith("BEGIN:VCARD")
-    assert names_with_prefix(d, "help.contact.ru-")  # the destination's contacts
-    assert names_with_prefix(d, "help.contact.uz-")  # and the home country's
+    assert wait_names(d, "help.contact.ru-")  # the destination's contacts
+    assert wait_names(d, "help.contact.uz-")  # and the home country's
     d.tap("nav.home")
     assert c.screen == "home"
     d.tap("home.checklist")
@@ -160,11 +177,12 @@ def test_scroll_position_is_restored_on_back(make_kiosk) -> None:
     d.tap("language.en")
     d.tap("home.destination.RU")
     d.tap("topic.get-help")
+    assert wait_names(d, "article.contact.")  # the whole page is built
     d.find("scrollPage").setProperty("contentY", 700.0)
     d.tap("nav.help")
     d.tap("nav.back")
     assert d.controller.screen == "article"
-    assert d.find("scrollPage").property("contentY") == 700.0
+    assert wait_until(d, lambda: d.find("scrollPage").property("contentY") == 700.0)
 
 
 def test_new_content_is_shown_only_after_the_session_reset(

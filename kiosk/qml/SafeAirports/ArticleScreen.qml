@@ -31,99 +31,16 @@ ScrollPage {
         }
     }
 
-    Repeater {
-        model: page.sections || []
-        Column {
-            id: section
-            width: parent.width
-            spacing: 20
-            property var info: modelData
-            Rectangle {
-                width: Math.min(parent.width, chip.implicitWidth + 40)
-                height: chip.implicitHeight + 16
-                radius: height / 2
-                color: Theme.primary
-                Text {
-                    id: chip
-                    anchors.centerIn: parent
-                    width: Math.min(implicitWidth, section.width - 40)
-                    text: section.info.heading
-                    wrapMode: Text.Wrap
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.small
-                    font.bold: true
-                    color: Theme.primaryText
-                }
-            }
-            Text {
-                width: parent.width
-                text: section.info.title
-                wrapMode: Text.Wrap
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.heading
-                font.bold: true
-                color: Theme.text
-            }
-            Rectangle {
-                visible: section.info.sample
-                width: parent.width
-                height: sampleText.implicitHeight + 24
-                color: Theme.sample
-                radius: 8
-                Text {
-                    id: sampleText
-                    x: 16; y: 12
-                    width: parent.width - 32
-                    text: Theme.strings["article.sample_notice"] || ""
-                    wrapMode: Text.Wrap
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.small
-                    color: Theme.text
-                }
-            }
-            Repeater {
-                model: section.info.blocks
-                Column {
-                    id: block
-                    width: section.width
-                    spacing: 12
-                    readonly property string kind: modelData.kind
-                    Body {
-                        visible: block.kind === "heading" || block.kind === "paragraph"
-                        width: parent.width
-                        text: modelData.text
-                        strong: block.kind === "heading"
-                        font.pixelSize: block.kind === "heading" ? Theme.heading - 4 : Theme.body
-                        topPadding: block.kind === "heading" ? 12 : 0
-                    }
-                    Repeater {
-                        model: block.kind === "bullets" || block.kind === "numbers" ? modelData.items : []
-                        Row {
-                            width: block.width
-                            spacing: 16
-                            Body {
-                                width: 56
-                                horizontalAlignment: Text.AlignRight
-                                text: block.kind === "numbers" ? (index + 1) + "." : "•"
-                                strong: true
-                            }
-                            Body {
-                                width: parent.width - 72
-                                text: modelData
-                            }
-                        }
-                    }
-                }
-            }
-            Text {
-                width: parent.width
-                text: section.info.verified + "   ·   " + section.info.source
-                wrapMode: Text.Wrap
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.small
-                color: Theme.muted
-            }
-            Rectangle { width: parent.width; height: 2; color: Theme.border }
+    // The body as flat rows: those of the first screen now, the rest right after its first frame.
+    Column {
+        width: parent.width
+        Repeater {
+            model: page.rowsFirst || []
+            ArticleRow { width: parent.width; info: modelData }
+        }
+        Repeater {
+            model: screen.ready ? (page.rowsRest || []) : []
+            ArticleRow { width: parent.width; info: modelData }
         }
     }
 

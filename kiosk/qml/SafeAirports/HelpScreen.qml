@@ -113,8 +113,18 @@ ScrollPage {
         color: Theme.text
         topPadding: 16
     }
+    // The banner, the vCard and the first card fill the first screen: the other cards are
+    // built right after its first frame.
     Repeater {
-        model: page.destContacts || []
+        model: (page.destContacts || []).slice(0, 1)
+        ContactCard {
+            objectName: "help.contact." + modelData.id
+            width: parent.width
+            contact: modelData
+        }
+    }
+    Repeater {
+        model: screen.ready ? (page.destContacts || []).slice(1) : []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width

@@ -16,14 +16,29 @@ Item {
     Connections {
         target: page.Window.window
         enabled: !page.ready
-        function onFrameSwapped() { page.ready = true }
+        // Later, not inside the frame's signal: the frame is done and on screen first.
+        function onFrameSwapped() { Qt.callLater(page.becomeReady) }
     }
     onReadyChanged: restoreScroll()
+    function becomeReady() { page.ready = true }
+
+    // The saved position waits here until the page below the fold is built and laid out.
+    property real pendingY: -1
 
     function restoreScroll() {
         const key = kiosk.scrollKey
-        flick.contentY = Math.min(kiosk.scrollFor(key), Math.max(0, flick.contentHeight - flick.height))
+        page.pendingY = kiosk.scrollFor(key)
         page.restoreKey = key
+        applyPending()
+    }
+    function applyPending() {
+        if (page.pendingY < 0)
+            return
+        const maxY = Math.max(0, flick.contentHeight - flick.height)
+        const wanted = page.pendingY
+        if (wanted <= maxY)
+            page.pendingY = -1
+        flick.contentY = Math.min(wanted, maxY)
     }
 
     Flickable {
@@ -36,7 +51,10 @@ Item {
         boundsBehavior: Flickable.StopAtBounds
         flickDeceleration: 2500
         maximumFlickVelocity: 6000
-        onContentYChanged: if (page.restoreKey !== "") kiosk.saveScroll(page.restoreKey, contentY)
+        // Saved only once the whole page is built: before, contentY is clamped to what exists.
+        onContentYChanged: if (page.ready && page.pendingY < 0 && page.restoreKey !== "") kiosk.saveScroll(page.restoreKey, contentY)
+        onContentHeightChanged: page.applyPending()
+        onMovementStarted: page.pendingY = -1
 
         Column {
             id: column
