@@ -1,12 +1,12 @@
 """Kiosk benchmarks: cold start, tap-to-frame, peak memory, memory growth over many sessions.
 
 Targets on the 2-core reference machine (issue 3): start < 0.7 s, tap-to-frame p95 < 33 ms,
-peak RSS < 150 MB in normal use (`peak_rss_mb_normal_use`: the QML sessions; the tour, which also
-grabs and saves screenshots, is reported apart), RSS growth from 100 to 10,000 sessions < 2 %.
-Each figure comes from a fresh subprocess on the offscreen platform with the software renderer, reading real sample content
-installed in a temporary store. The 10,000 sessions drive the controller (session logic, page
-building, content queries, QR payloads, usage counters) without QML; a second run builds every
-screen in QML for QML_SESSIONS sessions.
+peak RSS < 150 MB in normal use (`peak_rss_mb_normal_use`: the QML sessions; the tour, which
+also grabs and saves screenshots, is reported apart), RSS growth from 100 to 10,000 sessions
+< 2 %. Each figure comes from a fresh subprocess on the offscreen platform with the software
+renderer, reading real sample content installed in a temporary store. The 10,000 sessions drive
+the controller (session logic, page building, content queries, QR payloads, usage counters)
+without QML; a second run builds every screen in QML for QML_SESSIONS sessions.
 """
 
 from __future__ import annotations
