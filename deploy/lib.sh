@@ -55,3 +55,37 @@ check_supported_system() {
     die "run as root (sudo $0 ...), or with --dry-run to see what it would do"
   fi
 }
+
+# install_apt_packages PACKAGE...: refresh the lists and install, without recommends.
+install_apt_packages() {
+  run env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# install_venv VENV SOURCE WHEELHOUSE: a venv with SOURCE (a path with extras) installed in it,
+# from WHEELHOUSE only when that is not empty (offline install), else from the index.
+install_venv() {
+  local venv=$1 source=$2 wheelhouse=$3
+  run python3 -m venv "$venv"
+  if [[ -n $wheelhouse ]]; then
+    run "$venv/bin/pip" install --quiet --no-index --find-links "$wheelhouse" --upgrade "$source"
+  else
+    run "$venv/bin/pip" install --quiet --upgrade pip
+    run "$venv/bin/pip" install --quiet --upgrade "$source"
+  fi
+}
+
+# remove_units UNIT_DIR UNIT...: disable, stop and delete each installed unit; reload systemd.
+remove_units() {
+  local unit_dir=$1 unit
+  shift
+  for unit in "$@"; do
+    if [[ -e $unit_dir/$unit ]]; then
+      run systemctl disable --now "$unit"
+      run rm -f "$unit_dir/$unit"
+    else
+      note "$unit is not installed"
+    fi
+  done
+  run systemctl daemon-reload
+}

@@ -43,7 +43,7 @@ readonly APT_PACKAGES=(
 )
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# die, note, run, usage, check_supported_system
+# die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$HERE/../lib.sh"
 SOURCE_DIR=$(cd "$HERE/../.." && pwd)
@@ -136,9 +136,7 @@ check_provisioning() {
 }
 
 install_packages() {
-  run env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${APT_PACKAGES[@]}"
+  install_apt_packages "${APT_PACKAGES[@]}"
 }
 
 create_user() {
@@ -159,14 +157,7 @@ create_directories() {
 }
 
 install_app() {
-  run python3 -m venv "$VENV"
-  local source="${SOURCE_DIR}[kiosk,agent]"
-  if [[ -n $WHEELHOUSE ]]; then
-    run "$VENV/bin/pip" install --quiet --no-index --find-links "$WHEELHOUSE" --upgrade "$source"
-  else
-    run "$VENV/bin/pip" install --quiet --upgrade pip
-    run "$VENV/bin/pip" install --quiet --upgrade "$source"
-  fi
+  install_venv "$VENV" "${SOURCE_DIR}[kiosk,agent]" "$WHEELHOUSE"
   run install -m 0755 "$HERE/kiosk-session.sh" "$LIBEXEC/kiosk-session"
   run install -m 0755 "$HERE/kiosk-app.sh" "$LIBEXEC/kiosk-app"
   run install -m 0644 "$SOURCE_DIR/deploy/README.md" "$PREFIX/share/README.md"
@@ -220,16 +211,7 @@ install_units() {
 }
 
 uninstall() {
-  local unit
-  for unit in "${UNITS[@]}"; do
-    if [[ -e $UNIT_DIR/$unit ]]; then
-      run systemctl disable --now "$unit"
-      run rm -f "$UNIT_DIR/$unit"
-    else
-      note "$unit is not installed"
-    fi
-  done
-  run systemctl daemon-reload
+  remove_units "$UNIT_DIR" "${UNITS[@]}"
   run systemctl unmask "${SLEEP_TARGETS[@]}"
   run rm -f "$PAM_FILE" "$TOUCH_RULE" "$JOURNALD_DROPIN"
   run udevadm control --reload

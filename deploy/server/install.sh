@@ -34,7 +34,7 @@ readonly UNIT_FILES=(safe-airports-server.service safe-airports-backup.service s
 readonly APT_PACKAGES=(nginx certbot python3 python3-venv sqlite3 curl rsync)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# die, note, run, usage, check_supported_system
+# die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$HERE/../lib.sh"
 SOURCE_DIR=$(cd "$HERE/../.." && pwd)
@@ -101,9 +101,7 @@ write_site() {
 }
 
 install_packages() {
-  run env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${APT_PACKAGES[@]}"
+  install_apt_packages "${APT_PACKAGES[@]}"
 }
 
 create_user_and_directories() {
@@ -122,14 +120,7 @@ create_user_and_directories() {
 }
 
 install_app() {
-  run python3 -m venv "$VENV"
-  local source="${SOURCE_DIR}[server]"
-  if [[ -n $WHEELHOUSE ]]; then
-    run "$VENV/bin/pip" install --quiet --no-index --find-links "$WHEELHOUSE" --upgrade "$source"
-  else
-    run "$VENV/bin/pip" install --quiet --upgrade pip
-    run "$VENV/bin/pip" install --quiet --upgrade "$source"
-  fi
+  install_venv "$VENV" "${SOURCE_DIR}[server]" "$WHEELHOUSE"
   run install -m 0755 "$HERE/backup.sh" "$LIBEXEC/backup"
   run install -m 0755 "$HERE/restore.sh" "$LIBEXEC/restore"
   run install -m 0755 "$HERE/safe-airports-admin.sh" "$ADMIN_WRAPPER"
@@ -178,16 +169,7 @@ start_server() {
 }
 
 uninstall() {
-  local unit
-  for unit in "${UNIT_FILES[@]}"; do
-    if [[ -e $UNIT_DIR/$unit ]]; then
-      run systemctl disable --now "$unit"
-      run rm -f "$UNIT_DIR/$unit"
-    else
-      note "$unit is not installed"
-    fi
-  done
-  run systemctl daemon-reload
+  remove_units "$UNIT_DIR" "${UNIT_FILES[@]}"
   run rm -f "$SITE_LINK" "$SITE" "$ADMIN_WRAPPER"
   if command -v nginx >/dev/null 2>&1; then
     run systemctl reload-or-restart nginx.service
