@@ -195,7 +195,8 @@ def test_the_real_kiosk_app_reports_ready_then_pings_from_its_loop(notify_socket
         text=True,
     )
     try:
-        assert receive(sock, timeout=120) == "READY=1"
+        ready = receive(sock, timeout=120).split("\n")
+        assert ready[0] == "READY=1" and all(line.startswith("STATUS=") for line in ready[1:])
         times = []
         for _ in range(3):
             assert receive(sock, timeout=timeout_s) == "WATCHDOG=1"
