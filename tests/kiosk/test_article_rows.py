@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QElapsedTimer, QPointF
+
 from content.cache import ContentCache
 from kiosk import pages
 
@@ -49,3 +52,38 @@ def test_first_screen_is_part_of_a_long_article_and_all_of_a_short_one() -> None
     assert pages.first_screen_count(long_rows, large=True) < first  # bigger type, fewer rows
     short = long_rows[:3]
     assert pages.first_screen_count(short, large=False) == 3
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_rows_built_before_the_first_frame_fill_the_screen(
+    make_kiosk, size: tuple[int, int], large: bool
+) -> None:
+    """What is built after the first frame starts below the window's bottom edge."""
+    from kiosk.tour import walk
+
+    d = make_kiosk(size=size)
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.ru")
+    if large:
+        d.tap("nav.textSize")
+    d.tap("home.destination.RU")
+    for topic in ("get-help", "entry-registration"):
+        d.tap(f"topic.{topic}")
+        first = len(c.page["rowsFirst"])
+        total = first + len(c.page["rowsRest"])
+        timer = QElapsedTimer()
+        timer.start()
+        while True:
+            rows = [i for i in walk(d.window.contentItem()) if i.objectName() == "article.row"]
+            if len(rows) == total or timer.elapsed() > 5000:
+                break
+            d.process(10)
+        assert len(rows) == total and first < total  # these articles are longer than a screen
+        d.wait_frame()  # laid out
+        rows.sort(key=lambda i: i.mapToScene(QPointF(0, 0)).y())
+        last_first = rows[first - 1]
+        bottom = last_first.mapToScene(QPointF(0, last_first.height())).y()
+        assert bottom >= d.window.height(), (topic, first, bottom)
+        d.tap("nav.back")

@@ -5,6 +5,7 @@ import QtQuick
 // One light delegate for every kind keeps a long article cheap to build.
 Item {
     id: row
+    objectName: "article.row"
     property var info: ({})
     readonly property string kind: info.kind || ""
     readonly property bool chip: kind === "chip"
