@@ -10,7 +10,7 @@ import logging
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -163,6 +163,22 @@ class _FormError(Exception):
 
 def _error_page(ctx: Ctx, status: int, message: str) -> HTMLResponse:
     return _render(ctx, "error.html", status=status, title="Cannot do that", message=message)
+
+
+async def _editor_form(
+    request: Request,
+    what: str,
+    read: Callable[[Request, Ctx], Awaitable[dict[str, Any]]] = _form,
+) -> tuple[Ctx, dict[str, Any]] | Response:
+    """A signed-in editor's posted form (CSRF checked first), or the error page to answer."""
+    ctx = _session(request)
+    try:
+        form = await read(request, ctx)
+    except _FormError as exc:
+        return _error_page(ctx, exc.status, exc.message)
+    if denied := _require_editor(ctx, what):
+        return denied
+    return ctx, form
 
 
 def _require_editor(ctx: Ctx, what: str) -> HTMLResponse | None:
@@ -331,13 +347,10 @@ def make_console_router() -> APIRouter:
 
     @router.post("/releases/publish")
     async def publish(request: Request) -> Response:
-        ctx = _session(request)
-        try:
-            form = await _upload_form(request, ctx)
-        except _FormError as exc:
-            return _error_page(ctx, exc.status, exc.message)
-        if denied := _require_editor(ctx, "publish releases"):
-            return denied
+        step = await _editor_form(request, "publish releases", read=_upload_form)
+        if isinstance(step, Response):
+            return step
+        ctx, form = step
         upload = form.get("archive")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _releases_page(ctx, status=400, message="Choose a content archive to upload.")
@@ -384,13 +397,10 @@ def make_console_router() -> APIRouter:
 
     @router.post("/releases/rollback")
     async def rollback(request: Request) -> Response:
-        ctx = _session(request)
-        try:
-            form = await _form(request, ctx)
-        except _FormError as exc:
-            return _error_page(ctx, exc.status, exc.message)
-        if denied := _require_editor(ctx, "roll back releases"):
-            return denied
+        step = await _editor_form(request, "roll back releases")
+        if isinstance(step, Response):
+            return step
+        ctx, form = step
         try:
             version = int(_field(form, "version", 12))
         except ValueError:
@@ -533,13 +543,10 @@ def make_console_router() -> APIRouter:
 
     @router.post("/kiosks/add")
     async def add_kiosk(request: Request) -> Response:
-        ctx = _session(request)
-        try:
-            form = await _form(request, ctx)
-        except _FormError as exc:
-            return _error_page(ctx, exc.status, exc.message)
-        if denied := _require_editor(ctx, "add kiosks"):
-            return denied
+        step = await _editor_form(request, "add kiosks")
+        if isinstance(step, Response):
+            return step
+        ctx, form = step
         airport = _field(form, "airport", 3)
         name = _field(form, "name", 63)
         app = request.app
@@ -578,13 +585,10 @@ def make_console_router() -> APIRouter:
 
     @router.post("/kiosks/revoke")
     async def revoke_kiosk(request: Request) -> Response:
-        ctx = _session(request)
-        try:
-            form = await _form(request, ctx)
-        except _FormError as exc:
-            return _error_page(ctx, exc.status, exc.message)
-        if denied := _require_editor(ctx, "revoke kiosks"):
-            return denied
+        step = await _editor_form(request, "revoke kiosks")
+        if isinstance(step, Response):
+            return step
+        ctx, form = step
         kiosk_id = _field(form, "kiosk", 80)
         try:
             kiosk = registry.revoke_kiosk(request.app.state.db, kiosk_id)
@@ -617,13 +621,10 @@ def make_console_router() -> APIRouter:
 
     @router.post("/users/{action}")
     async def users_action(request: Request, action: str) -> Response:
-        ctx = _session(request)
-        try:
-            form = await _form(request, ctx)
-        except _FormError as exc:
-            return _error_page(ctx, exc.status, exc.message)
-        if denied := _require_editor(ctx, "manage users"):
-            return denied
+        step = await _editor_form(request, "manage users")
+        if isinstance(step, Response):
+            return step
+        ctx, form = step
         name = _field(form, "name", 64)
         try:
             if action == "add":
