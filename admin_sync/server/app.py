@@ -54,7 +54,12 @@ async def _timestamp_task(app: FastAPI) -> None:
         await asyncio.sleep(settings.timestamp_check_seconds)
 
 
-def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
+def create_app(
+    settings: ServerSettings,
+    *,
+    clock: Clock = utc_now,
+    console_settings: console.ConsoleSettings | None = None,
+) -> FastAPI:
     data = DataDir(settings.data_dir)
 
     @asynccontextmanager
@@ -86,7 +91,7 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
         else:
             app.include_router(router)
     stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
-    console.install(app)  # /console/ (DIR/users.db)
+    console.install(app, console_settings)  # /console/ (DIR/users.db)
 
     @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")
     def healthz() -> dict:

@@ -24,16 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from admin_sync.server.console.settings import ConsoleSettings
     from admin_sync.server.settings import ServerSettings
 
     if args.help_settings:
         print("\n".join(help_lines(ServerSettings)))
+        print("\nConsole settings (environment SAFE_AIRPORTS_CONSOLE_<NAME>):")
+        print("\n".join(help_lines(ConsoleSettings)))
         return 0
     try:
         settings = ServerSettings.from_environ(
             os.environ, {"data_dir": args.data_dir, "host": args.host, "port": args.port}
         )
-    except SettingsError as exc:
+        console_settings = ConsoleSettings.from_environ(os.environ)
+    except (SettingsError, ValueError) as exc:
         print(f"safe-airports server: {exc}", file=sys.stderr)
         return 2
     import uvicorn
@@ -49,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    app = create_app(settings)
+    app = create_app(settings, console_settings=console_settings)
     uvicorn.run(
         app,
         host=settings.host,

@@ -61,3 +61,28 @@ def test_console_settings_from_environment() -> None:
     assert s.secure_cookies == "always" and s.session_hours == 2
     with pytest.raises(ValueError, match="secure_cookies must be auto, always or never"):
         ConsoleSettings.from_environ({"SAFE_AIRPORTS_CONSOLE_SECURE_COOKIES": "sometimes"})
+
+
+def test_the_server_command_passes_console_settings_from_its_environment(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from admin_sync.server.app import create_app
+    from admin_sync.server.settings import ServerSettings
+
+    app = create_app(
+        ServerSettings(data_dir=tmp_path / "data"),
+        console_settings=ConsoleSettings(public_server_url="https://kiosks.example.org"),
+    )
+    assert app.state.console_settings.public_server_url == "https://kiosks.example.org"
+    env = {**os.environ, "SAFE_AIRPORTS_CONSOLE_SECURE_COOKIES": "sometimes"}
+    done = subprocess.run(
+        [sys.executable, "-m", "safe_airports_cli", "server", "--data", str(tmp_path / "data")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "secure_cookies must be auto, always or never, got 'sometimes'" in done.stderr
