@@ -24,8 +24,8 @@ import re
 import secrets
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +33,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from content.sqlite_migrations import apply_migrations
+from admin_sync.server.db import migrate_file, sqlite_connection
 
 ROLES = ("viewer", "editor")
 MIN_PASSWORD_CHARS = 10
@@ -132,24 +132,17 @@ class UsersDB:
         # verified against unknown names so that they take as long as known ones
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA foreign_keys = ON")
-        try:
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite_connection(self.path)
 
     def migrate(self) -> int:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return apply_migrations(
-                conn, MIGRATIONS, what=f"{self.path}: users", newer_hint="this program knows"
-            )
+        return migrate_file(
+            self.path,
+            self._connect,
+            MIGRATIONS,
+            what=f"{self.path}: users",
+            newer_hint="this program knows",
+        )
 
     # -- users -----------------------------------------------------------------------------
 

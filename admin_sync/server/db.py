@@ -7,8 +7,8 @@ have run. To change the schema, append a migration: never edit one that has ship
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from content.sqlite_migrations import apply_migrations
@@ -58,22 +58,46 @@ MIGRATIONS: list[str] = [
 ]
 
 
+@contextmanager
+def sqlite_connection(
+    path: Path, *, rows: bool = True, foreign_keys: bool = True
+) -> Iterator[sqlite3.Connection]:
+    """A short-lived autocommit connection to one of the server's SQLite files."""
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    if rows:
+        conn.row_factory = sqlite3.Row
+    if foreign_keys:
+        conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def migrate_file(
+    path: Path,
+    connect: Callable[[], AbstractContextManager[sqlite3.Connection]],
+    migrations: Sequence[str],
+    *,
+    what: str,
+    newer_hint: str,
+) -> int:
+    """Create the file's folder, switch it to WAL and apply the missing numbered migrations."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connect() as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        return apply_migrations(conn, migrations, what=what, newer_hint=newer_hint)
+
+
 class Database:
     """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        try:
-            yield conn
-        finally:
-            conn.close()
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite_connection(self.path)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -92,12 +116,10 @@ class Database:
 
     def migrate(self) -> int:
         """Apply the migrations not yet applied; returns the schema version."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return apply_migrations(
-                conn,
-                MIGRATIONS,
-                what=f"{self.path}: database",
-                newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
-            )
+        return migrate_file(
+            self.path,
+            self.connect,
+            MIGRATIONS,
+            what=f"{self.path}: database",
+            newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
+        )

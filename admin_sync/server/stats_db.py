@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from admin_sync.server.db import migrate_file, sqlite_connection
 from admin_sync.stats_wire import SUPPRESSED
-from content.sqlite_migrations import apply_migrations
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: batches received (one row per batch id) and the counts they added
@@ -86,25 +86,17 @@ class StatsDB:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        try:
-            yield conn
-        finally:
-            conn.close()
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite_connection(self.path, rows=False, foreign_keys=False)
 
     def migrate(self) -> int:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return apply_migrations(
-                conn,
-                MIGRATIONS,
-                what=f"{self.path}: statistics",
-                newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
-            )
+        return migrate_file(
+            self.path,
+            self.connect,
+            MIGRATIONS,
+            what=f"{self.path}: statistics",
+            newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
