@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 
@@ -24,6 +26,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 EDITOR = ("edna", "editor password 1")
 VIEWER = ("vic", "viewer password 1")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+T = TypeVar("T")
 
 
 @dataclass
@@ -67,6 +70,10 @@ class ConsoleEnv:
         self.users.add_user(*VIEWER, "viewer")
         self.client = TestClient(self.app)
         self.kiosk, self.kiosk_token = add_kiosk(self.app.state.db, airport="TAS", name="TAS-T2-01")
+
+    def override(self, provider: Callable[..., T], value: T) -> None:
+        """Give the console's handlers `value` instead of what `provider` provides."""
+        self.app.dependency_overrides[provider] = lambda: value
 
     def new_client(self) -> TestClient:
         return TestClient(self.app)
