@@ -9,6 +9,9 @@
         you: Annotated[SignedIn, Depends(RoleRequired("editor", "revoke kiosks"))],
     ) -> Response: ...
 
+FastAPI solves a handler's dependencies in the order of its parameters: the form comes first, so
+a request is checked for a session, then for its CSRF token, then for the role.
+
 Without a valid session a request raises `NeedSignIn` (answered with a redirect to the sign-in
 page, so a signed-out visitor sees nothing else); a refused action raises `Refused` (answered
 with the error page, or the sign-in page again for the sign-in form). `install` registers both

@@ -39,6 +39,27 @@ class FleetRow:
     last_error: str | None
 
 
+def kiosk_status(kiosk: Kiosk, age_min: float | None, settings: ConsoleSettings) -> str:
+    """One of STATUSES, from the age of the last heartbeat in minutes (None: never)."""
+    if kiosk.revoked:
+        return "revoked"
+    if age_min is None:
+        return "never seen"
+    if age_min <= settings.late_after_minutes:
+        return "online"
+    if age_min <= settings.offline_after_minutes:
+        return "late"
+    return "offline"
+
+
+def version_note(version: int | None, latest: int | None) -> str:
+    if version is None or latest is None:
+        return "unknown"
+    if version >= latest:
+        return "up to date"
+    return f"{latest - version} behind"
+
+
 def fleet_rows(
     kiosks: list[Kiosk],
     beats: dict[str, Heartbeat],
@@ -54,32 +75,16 @@ def fleet_rows(
         if beat is not None:
             seen = datetime.fromisoformat(beat.received_at)
             age_min = max(0.0, (now - seen).total_seconds() / 60)
-        if kiosk.revoked:
-            status = "revoked"
-        elif age_min is None:
-            status = "never seen"
-        elif age_min <= settings.late_after_minutes:
-            status = "online"
-        elif age_min <= settings.offline_after_minutes:
-            status = "late"
-        else:
-            status = "offline"
         version = beat.content_version if beat else None
-        if version is None or latest is None:
-            version_note = "unknown"
-        elif version >= latest:
-            version_note = "up to date"
-        else:
-            version_note = f"{latest - version} behind"
         rows.append(
             FleetRow(
                 kiosk=kiosk,
                 airport_name=AIRPORTS.get(kiosk.airport, kiosk.airport),
-                status=status,
+                status=kiosk_status(kiosk, age_min, settings),
                 last_seen=ago(age_min),
                 received_at=beat.received_at if beat else None,
                 content_version=version,
-                version_note=version_note,
+                version_note=version_note(version, latest),
                 app_version=beat.app_version if beat else None,
                 free_disk=beat.free_disk_bytes if beat else None,
                 last_error=beat.last_error if beat else None,

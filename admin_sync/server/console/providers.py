@@ -39,7 +39,7 @@ class ConsoleServices:
     clock: Clock
 
 
-STATE_NAME = "console"  # the one `app.state` attribute the console uses
+STATE_NAME = "console"  # the one `app.state` attribute the console reads
 
 
 def console_services(request: Request) -> ConsoleServices:
