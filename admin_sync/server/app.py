@@ -90,8 +90,16 @@ def create_app(
             app.include_router(router, dependencies=[Depends(require_kiosk)])
         else:
             app.include_router(router)
-    stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
-    console.install(app, console_settings)  # /console/ (DIR/users.db)
+    stats = stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
+    console.install(  # /console/ (DIR/users.db); its handlers get these through Depends
+        app,
+        console_settings,
+        server_settings=settings,
+        data=data,
+        db=app.state.db,
+        clock=clock,
+        stats=stats,
+    )
 
     @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")
     def healthz() -> dict:

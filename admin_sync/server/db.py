@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from content.sqlite_migrations import apply_migrations
@@ -123,3 +124,35 @@ class Database:
             what=f"{self.path}: database",
             newer_hint=f"this program knows ({len(MIGRATIONS)}); upgrade the server",
         )
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """One row of the release history (written by `admin_sync.publish`)."""
+
+    content_version: int
+    title: str
+    published_at: str
+    published_by: str
+    targets_version: int | None
+    rollback_of: int | None
+    total_bytes: int
+    parts: int
+
+
+def release_history(db: Database) -> list[ReleaseRecord]:
+    """Every release recorded in `server.db`, newest first."""
+    with db.connect() as conn:
+        return [
+            ReleaseRecord(
+                r["content_version"],
+                r["title"],
+                r["published_at"],
+                r["published_by"],
+                r["targets_version"],
+                r["rollback_of"],
+                r["total_bytes"],
+                r["parts"],
+            )
+            for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
+        ]

@@ -104,3 +104,33 @@ def revoke_kiosk(db: Database, id_or_name: str) -> Kiosk:
 def list_kiosks(db: Database) -> list[Kiosk]:
     with db.connect() as conn:
         return [_kiosk(r) for r in conn.execute("SELECT * FROM kiosks ORDER BY airport, name")]
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """A kiosk's last heartbeat (written by the kiosk API, read by the console's fleet page)."""
+
+    kiosk_id: str
+    received_at: str
+    app_version: str
+    content_version: int | None
+    uptime_seconds: int
+    free_disk_bytes: int | None
+    last_error: str | None
+
+
+def latest_heartbeats(db: Database) -> dict[str, Heartbeat]:
+    """Each kiosk's last heartbeat, by kiosk id (kiosks never heard from are absent)."""
+    with db.connect() as conn:
+        return {
+            r["kiosk_id"]: Heartbeat(
+                r["kiosk_id"],
+                r["received_at"],
+                r["app_version"],
+                r["content_version"],
+                r["uptime_seconds"],
+                r["free_disk_bytes"],
+                r["last_error"],
+            )
+            for r in conn.execute("SELECT * FROM heartbeats")
+        }

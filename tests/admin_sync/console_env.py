@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 
 import safe_airports_cli
 from admin_sync.server.app import create_app
+from admin_sync.server.console import providers
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.registry import add_kiosk
 from admin_sync.server.settings import ServerSettings
@@ -23,6 +26,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 EDITOR = ("edna", "editor password 1")
 VIEWER = ("vic", "viewer password 1")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,12 +54,10 @@ class ConsoleEnv:
         self.clock = Clock()
         self.data = init_data(root)
         settings = ServerSettings.from_mapping({"data_dir": str(self.data)}, where="test")
-        self.app = create_app(settings, clock=self.clock)
-        # create_app installed the console with defaults; the tests swap in their settings and
-        # a cheap argon2 hasher (app.state is read on every request)
         cs = ConsoleSettings(**console_settings)  # type: ignore[arg-type]
-        self.app.state.console_settings = cs
-        self.app.state.users_db = UsersDB(
+        self.app = create_app(settings, clock=self.clock, console_settings=cs)
+        # the same users.db with a cheap argon2 hasher, given to the console's handlers
+        self.users = UsersDB(
             users_db_path(self.data),
             clock=self.clock,
             hasher=FAST_HASHER,
@@ -63,11 +65,15 @@ class ConsoleEnv:
             lock_seconds=cs.lock_seconds,
             session_seconds=cs.session_hours * 3600,
         )
-        self.users = self.app.state.users_db
+        self.app.dependency_overrides[providers.users_db] = lambda: self.users
         self.users.add_user(*EDITOR, "editor")
         self.users.add_user(*VIEWER, "viewer")
         self.client = TestClient(self.app)
         self.kiosk, self.kiosk_token = add_kiosk(self.app.state.db, airport="TAS", name="TAS-T2-01")
+
+    def override(self, provider: Callable[..., T], value: T) -> None:
+        """Give the console's handlers `value` instead of what `provider` provides."""
+        self.app.dependency_overrides[provider] = lambda: value
 
     def new_client(self) -> TestClient:
         return TestClient(self.app)

@@ -75,7 +75,7 @@ def test_the_server_command_passes_console_settings_from_its_environment(tmp_pat
         ServerSettings(data_dir=tmp_path / "data"),
         console_settings=ConsoleSettings(public_server_url="https://kiosks.example.org"),
     )
-    assert app.state.console_settings.public_server_url == "https://kiosks.example.org"
+    assert app.state.console.settings.public_server_url == "https://kiosks.example.org"
     env = {**os.environ, "SAFE_AIRPORTS_CONSOLE_SECURE_COOKIES": "sometimes"}
     done = subprocess.run(
         [sys.executable, "-m", "safe_airports_cli", "server", "--data", str(tmp_path / "data")],

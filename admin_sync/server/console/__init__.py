@@ -1,12 +1,25 @@
 """The administrators' web console under `/console/`: server-rendered HTML, no JavaScript.
 
-`install(app, settings)` adds it to the server built by `create_app` (it uses `app.state.data`,
-`app.state.db` and `app.state.clock`). Pages: Fleet, Releases, Statistics, Report, Kiosks, Users,
-all behind a cookie session (see `admin_sync.users`); a signed-out visitor, or a request that
-only carries a kiosk or API token, is sent to the sign-in page and sees nothing else.
+`install(...)`, called by the app factory (`create_app`), adds it to the server. One module per
+page group, each with its own router:
 
-Security: session cookie HttpOnly + SameSite=Strict (+ Secure behind TLS), a CSRF token in
-every form (the session's token; before sign-in a double-submit cookie), sign-in lockout,
+| module | pages |
+| --- | --- |
+| `sign_in_pages` | sign-in, sign-out, `/console/` |
+| `fleet_page` | fleet: kiosks' status from their heartbeats |
+| `release_pages` | releases: history, publish an uploaded archive (`archive`), roll back |
+| `statistics_pages` | statistics charts (`charts`), CSV export, programme report |
+| `kiosk_pages` | kiosks: add (provisioning file), revoke |
+| `user_pages` | users: add, role, disable/enable (editors only) |
+
+Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
+(session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
+`pages` (templates, security headers), `settings` (ConsoleSettings).
+
+Every page is behind a cookie session (see `admin_sync.users`); a signed-out visitor, or a
+request that only carries a kiosk or API token, is sent to the sign-in page and sees nothing
+else. Security: session cookie HttpOnly + SameSite=Strict (+ Secure behind TLS), a CSRF token
+in every form (the session's token; before sign-in a double-submit cookie), sign-in lockout,
 restrictive security headers, roles checked on every action (a viewer cannot change anything).
 """
 
@@ -15,23 +28,66 @@ from __future__ import annotations
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from admin_sync.server.console.routes import NeedSignIn, make_console_router, sign_in_redirect
+from admin_sync.datadir import DataDir
+from admin_sync.server.console import (
+    fleet_page,
+    kiosk_pages,
+    release_pages,
+    sign_in_pages,
+    statistics_pages,
+    user_pages,
+)
+from admin_sync.server.console.access import NeedSignIn, Refused
+from admin_sync.server.console.pages import error_page, secure
+from admin_sync.server.console.providers import STATE_NAME, ConsoleServices
 from admin_sync.server.console.settings import ConsoleSettings
+from admin_sync.server.db import Database
+from admin_sync.server.settings import ServerSettings
 from admin_sync.server.stats_db import StatsDB
+from admin_sync.tuf_repo import Clock
 from admin_sync.users import UsersDB, users_db_path
 
+__all__ = ["ROUTERS", "ConsoleServices", "ConsoleSettings", "install"]
+
 STATIC_DIR = Path(__file__).parent / "static"
+ROUTERS = (
+    sign_in_pages.router,
+    fleet_page.router,
+    release_pages.router,
+    statistics_pages.router,
+    kiosk_pages.router,
+    user_pages.router,
+)
+
+
+async def _to_sign_in(request: Request, exc: Exception) -> Response:
+    return secure(RedirectResponse("/console/sign-in", status_code=303))
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    if exc.session is None:  # the sign-in form: show it again, with the reason
+        return sign_in_pages.sign_in_page(request, exc.settings, exc.message, exc.status)
+    return error_page(request, exc.session, exc.status, exc.message)
 
 
 def install(
-    app: FastAPI, settings: ConsoleSettings | None = None, *, hasher: PasswordHasher | None = None
-) -> None:
+    app: FastAPI,
+    settings: ConsoleSettings | None = None,
+    *,
+    server_settings: ServerSettings,
+    data: DataDir,
+    db: Database,
+    clock: Clock,
+    stats: StatsDB | None = None,
+    hasher: PasswordHasher | None = None,
+) -> ConsoleServices:
+    """Add the console to `app`: its services (users: `DIR/users.db`), routers, static files."""
     settings = settings or ConsoleSettings()
-    data = app.state.data
-    clock = app.state.clock
     users = UsersDB(
         users_db_path(data.path),
         clock=clock,
@@ -41,13 +97,23 @@ def install(
         hasher=hasher,
     )
     users.migrate()
-    stats = getattr(app.state, "stats_db", None)
     if stats is None:
         stats = StatsDB(data.path / "stats.db")
         stats.migrate()
-        app.state.stats_db = stats
-    app.state.users_db = users
-    app.state.console_settings = settings
+    services = ConsoleServices(
+        settings=settings,
+        server_settings=server_settings,
+        data=data,
+        db=db,
+        users=users,
+        stats=stats,
+        clock=clock,
+    )
+    setattr(app.state, STATE_NAME, services)
+    app.state.users_db = users  # the administrators' API signs in against the same users
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")
-    app.include_router(make_console_router())
-    app.add_exception_handler(NeedSignIn, sign_in_redirect)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(NeedSignIn, _to_sign_in)
+    app.add_exception_handler(Refused, _refused)
+    return services

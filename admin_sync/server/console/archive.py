@@ -12,6 +12,7 @@ import shutil
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 CHUNK = 64 * 1024
 
@@ -34,7 +35,7 @@ class _Budget:
         self.left = max_bytes
         self.max_bytes = max_bytes
 
-    def copy(self, src: io.BufferedIOBase, dest: Path, name: str) -> None:
+    def copy(self, src: IO[bytes], dest: Path, name: str) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         with open(dest, "wb") as out:
             while chunk := src.read(CHUNK):
@@ -103,7 +104,7 @@ def _extract_tar(data: bytes, dest: Path, budget: _Budget, max_members: int) -> 
                 if src is None:
                     raise ArchiveError(f"archive entry {member.name!r}: unreadable")
                 with src:
-                    budget.copy(src, target, member.name)  # type: ignore[arg-type]
+                    budget.copy(src, target, member.name)
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise ArchiveError(
             f"not a readable zip or tar.gz archive of a content folder: {exc}"

@@ -1,0 +1,153 @@
+"""The releases page: the history, publishing an uploaded content archive, rolling back.
+
+Publishing (editors only): the archive (zip or tar.gz, at most `max_archive_bytes`) is
+unpacked safely (`archive.py`), checked and built like `safe-airports admin publish`; if the
+checker finds problems they are listed and nothing is published. Rolling back republishes an
+older release's content under a new, higher version.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from admin_sync.protocol import ReleaseManifest
+from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
+from admin_sync.server.console.archive import ArchiveError, extract_archive
+from admin_sync.server.console.forms import FormDep, UploadFormDep
+from admin_sync.server.console.providers import (
+    ClockDep,
+    DataDep,
+    ServerDbDep,
+    ServerSettingsDep,
+    SettingsDep,
+)
+from admin_sync.server.console.settings import ConsoleSettings
+from admin_sync.server.db import Database, release_history
+
+log = logging.getLogger("safe_airports.server.console")
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def releases_page(
+    you: SignedIn,
+    db: Database,
+    settings: ConsoleSettings,
+    *,
+    status: int = 200,
+    message: str = "",
+    problems: list[str] | None = None,
+    ok: str = "",
+) -> HTMLResponse:
+    return you.render(
+        "releases.html",
+        status=status,
+        title="Releases",
+        history=release_history(db),
+        message=message,
+        problems=problems or [],
+        ok=ok,
+        max_mb=settings.max_archive_bytes // (1024 * 1024),
+    )
+
+
+@router.get("/releases")
+def releases(you: SignedInDep, db: ServerDbDep, settings: SettingsDep) -> Response:
+    return releases_page(you, db, settings)
+
+
+@router.post("/releases/publish")
+def publish(
+    form: UploadFormDep,
+    you: Annotated[SignedIn, Depends(RoleRequired("editor", "publish releases"))],
+    db: ServerDbDep,
+    data: DataDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    server_settings: ServerSettingsDep,
+) -> Response:
+    upload = form.file("archive")
+    if upload is None or not upload.filename:
+        return releases_page(
+            you, db, settings, status=400, message="Choose a content archive to upload."
+        )
+    limit = settings.max_archive_bytes
+    archive = upload.file.read(limit + 1)
+    if len(archive) > limit:
+        return releases_page(
+            you,
+            db,
+            settings,
+            status=413,
+            message=f"The archive is larger than {limit // 2**20} MB.",
+        )
+    who = you.user.name
+    try:
+        with tempfile.TemporaryDirectory(prefix="console-publish-") as tmp:
+            source = extract_archive(archive, Path(tmp), max_bytes=limit)
+            manifest: ReleaseManifest = publish_source(
+                data,
+                source,
+                production=form.raw("production") == "on",
+                published_by=f"console:{who}",
+                clock=clock,
+                expiries=server_settings.expiries(),
+            )
+    except ArchiveError as exc:
+        return releases_page(you, db, settings, status=400, message=str(exc))
+    except PublishError as exc:
+        log.warning("console publish by %s refused: %s", who, exc)
+        return releases_page(
+            you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
+        )
+    log.info("console: %s published content version %s", who, manifest.content_version)
+    return releases_page(
+        you,
+        db,
+        settings,
+        ok=f"Published content version {manifest.content_version} "
+        f"({manifest.title}). Kiosks pick it up at their next check.",
+    )
+
+
+@router.post("/releases/rollback")
+def rollback(
+    form: FormDep,
+    you: Annotated[SignedIn, Depends(RoleRequired("editor", "roll back releases"))],
+    db: ServerDbDep,
+    data: DataDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    server_settings: ServerSettingsDep,
+) -> Response:
+    try:
+        version = int(form.text("version", 12))
+    except ValueError:
+        return releases_page(
+            you, db, settings, status=400, message="Choose a version to roll back to."
+        )
+    try:
+        manifest = rollback_to(
+            data,
+            version,
+            published_by=f"console:{you.user.name}",
+            clock=clock,
+            expiries=server_settings.expiries(),
+        )
+    except PublishError as exc:
+        return releases_page(
+            you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
+        )
+    return releases_page(
+        you,
+        db,
+        settings,
+        ok=f"Content of version {version} republished as version {manifest.content_version}.",
+    )
