@@ -71,13 +71,12 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    app = QGuiApplication.instance() or QGuiApplication([])
+    app = QGuiApplication.instance() or QGuiApplication([])  # fonts need an application
     size = int(argv[2]) if len(argv) > 2 else 96
     if not contact_sheet(size).save(argv[1]):
         print(f"cannot write {argv[1]}", file=sys.stderr)
         return 1
-    del app
-    return 0
+    return 0 if app else 1
 
 
 if __name__ == "__main__":

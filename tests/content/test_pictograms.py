@@ -109,6 +109,7 @@ FLAGS: dict[str, tuple[tuple[int, int], list[tuple[float, float, str]]]] = {
     "PL": ((8, 5), [(0.5, 0.25, "#FFFFFF"), (0.5, 0.75, "#DC143C")]),
 }
 PICTOGRAM_FOLDERS = ("topics", "indicators", "checklist")
+# Elements outside what the pictures may use (text, CSS, raster images, effects Qt draws poorly).
 NOT_TINY = {
     "text",
     "image",
@@ -179,6 +180,7 @@ def test_pictograms_keep_the_icon_style(qapp: Any, path: Path) -> None:
     for element in root.iter():
         tag = element.tag.removeprefix(SVG)
         assert tag not in NOT_TINY, f"{_ids(path)}: <{tag}> is not for icons"
+        assert element.get("style") is None, f"{_ids(path)}: no CSS, plain attributes"
         for attribute in ("fill", "stroke", "color"):
             value = element.get(attribute)
             assert value in (None, "none", "#000000"), f"{_ids(path)}: {attribute}={value}"
@@ -202,6 +204,7 @@ def test_flags_have_their_proportions_and_colours(qapp: Any, code: str) -> None:
     assert box_w * height == pytest.approx(box_h * length), f"{code}: not {length}:{height}"
     for element in root.iter():
         assert element.tag.removeprefix(SVG) not in NOT_TINY
+        assert element.get("style") is None
     image = render(path, 240)
     for fx, fy, expected in probes:
         x, y = min(int(fx * image.width()), image.width() - 1), int(fy * image.height())
