@@ -19,12 +19,12 @@ from pathlib import Path
 
 from admin_sync import users
 from admin_sync.datadir import DataDir
-from admin_sync.fsutil import write_atomic
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, Provisioning
 from admin_sync.publish import PublishError, publish_source, rollback_to
 from admin_sync.server import registry
 from admin_sync.tuf_repo import RepositoryError
+from content.durable import write_atomic
 
 
 def _err(message: str) -> int:

@@ -50,6 +50,7 @@ from typing import Any
 
 import sqlite_utils
 
+from content.durable import fsync_file
 from content.migrations import SCHEMA_VERSION, migrate
 from content.model import (
     CONTACT_KINDS,
@@ -419,8 +420,7 @@ def write_plan(plan: CachePlan, out_path: Path) -> None:
     try:
         tmp.unlink()
         _write(plan, tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
+        fsync_file(tmp)
         os.replace(tmp, out_path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -6,9 +6,11 @@ stale lock behind.
 
 from __future__ import annotations
 
-import fcntl
 import os
+from contextlib import ExitStack
 from pathlib import Path
+
+from content.durable import LockBusy, file_lock
 
 
 class AlreadyRunning(RuntimeError):
@@ -18,28 +20,26 @@ class AlreadyRunning(RuntimeError):
 class InstanceLock:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = None
+        self._held: ExitStack | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        held = ExitStack()
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            os.close(fd)
+            fd = held.enter_context(file_lock(self.path, blocking=False))
+        except LockBusy as exc:
             holder = self.path.read_text().strip() or "unknown"
             raise AlreadyRunning(
                 f"another sync agent is running (pid {holder}, lock {self.path})"
             ) from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
+        self._held = held
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     def __enter__(self) -> InstanceLock:
         self.acquire()
