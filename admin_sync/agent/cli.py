@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from admin_sync.agent.liveness import Liveness
     from admin_sync.agent.lock import AlreadyRunning, InstanceLock
     from admin_sync.agent.stats_outbox import StatsStep
-    from kiosk.sd_notify import Watchdog
+    from content.sd_notify import Watchdog
 
     try:
         config = load_config(args.config)
