@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from admin_sync.agent.settings import SyncSettings, load_config
-    from admin_sync.settings_base import SettingsError, help_lines
+    from content.settings_base import SettingsError, help_lines
 
     if args.help_settings:
         print("[sync] settings of the kiosk TOML file:")

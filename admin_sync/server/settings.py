@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from admin_sync.settings_base import from_mapping, setting
 from admin_sync.tuf_repo import Expiries
+from content.settings_base import from_mapping, setting
 
 ENV_PREFIX = "SAFE_AIRPORTS_"
 
@@ -64,7 +64,7 @@ class ServerSettings:
     ) -> ServerSettings:
         """Settings from `SAFE_AIRPORTS_*` variables, then explicit overrides (CLI options)."""
         values: dict[str, object] = {}
-        from admin_sync.settings_base import describe
+        from content.settings_base import describe
 
         for info in describe(cls):
             key = ENV_PREFIX + info.name.upper()

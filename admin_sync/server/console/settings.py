@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from admin_sync.settings_base import describe, from_mapping, setting
+from content.settings_base import describe, from_mapping, setting
 
 ENV_PREFIX = "SAFE_AIRPORTS_CONSOLE_"
 
