@@ -24,7 +24,8 @@ from content.model import (
     fallback_chain,
 )
 from content.problems import Report
-from content.source import SourceTree, Where, read_source
+from content.source import SourceTree, read_source
+from content.yaml_lines import Where
 
 # The UI keys the kiosk uses: every one must be in ui/en.yaml (the last fallback).
 REQUIRED_UI_KEYS: tuple[str, ...] = (

@@ -9,7 +9,7 @@ from pathlib import Path
 from content.markdown_subset import Block, Link, check_markdown, extract_links, parse_blocks
 from content.model import TOPIC_IDS
 from content.problems import Report
-from content.source import UNREADABLE, load_source, parse_yaml, read_source
+from content.source import load_source, read_source
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -90,33 +90,6 @@ def test_generated_article_problems_point_at_the_source_file(tmp_path: Path) -> 
     report = validate_source(root, today=date(2026, 11, 22))
     assert [p.format() for p in report.errors] == [
         "articles/RU/get-help/uz.md:7: error: unknown contact 'ru-nobody' (not in contacts.yaml)"
-    ]
-
-
-def test_yaml_keeps_lines_and_plain_words() -> None:
-    report = Report()
-    data = parse_yaml(
-        "# comment\n- id: NO\n  answer: no\n  on: 2026-10-01\n  ok: true\n"
-        "  list:\n    - a\n    - b\n",
-        "x.yaml",
-        report,
-    )
-    assert report.problems == []
-    item = data[0]
-    assert (data.line, data.item_lines, item.line) == (2, [2], 2)
-    assert item.key_lines == {"id": 2, "answer": 3, "on": 4, "ok": 5, "list": 6}
-    assert item == {"id": "NO", "answer": "no", "on": "2026-10-01", "ok": True, "list": ["a", "b"]}
-    assert item["list"].item_lines == [7, 8]
-
-
-def test_yaml_problems_have_file_lines() -> None:
-    report = Report()
-    assert parse_yaml("a: 1\nb: [2\n", "x.yaml", report) is UNREADABLE
-    assert [(p.file, p.line) for p in report.errors] == [("x.yaml", 3)]
-    report = Report()
-    parse_yaml("a: 1\nb: 2\na: 3\n", "front.md", report, first_line=5)
-    assert [p.format() for p in report.errors] == [
-        "front.md:7: error: the key 'a' is given twice (first on line 5)"
     ]
 
 
@@ -312,50 +285,6 @@ def _source_texts(src: Path) -> str:
             for name in ("name", "title", "hours"):
                 texts.append(getattr(item, name, {}).get("uz", ""))
     return "\n".join(texts)
-
-
-def test_glossary_is_optional_and_read(tmp_path: Path) -> None:
-    root = tmp_path / "src"
-    shutil.copytree(MINIMAL, root)
-    (root / "articles/general/money/uz.md").write_text(
-        "---\ntitle: Polshada pul\nverified_on: 2026-10-01\nreview_by: 2027-04-01\n"
-        "source: Test\nstatus: sample\n---\nHi Korea va EPS.\n",
-        encoding="utf-8",
-    )
-    without = {a.key: a for a in load_source(root)[0].articles}
-    assert without[("general", "money", "uz-Cyrl")].title == "Полшада пул"
-    assert without[("general", "money", "uz-Cyrl")].body == "Ҳи Кореа ва EPS."
-    (root / "translit.yaml").write_text(
-        "keep: [Hi Korea]\nwords:\n  polsha: польша\n", encoding="utf-8"
-    )
-    content, report = load_source(root)
-    assert report.problems == []
-    money = {a.key: a for a in content.articles}[("general", "money", "uz-Cyrl")]
-    assert (money.title, money.body) == ("Польшада пул", "Hi Korea ва EPS.")
-
-
-def test_glossary_problems_have_file_lines(tmp_path: Path) -> None:
-    root = tmp_path / "src"
-    shutil.copytree(MINIMAL, root)
-    (root / "translit.yaml").write_text(
-        "keep:\n  - Hi Korea\n  - [a, b]\nwords:\n  polsha: польша\n  Polsha: Польша\n"
-        "  turkiya: turkiya\nkeepp: [x]\n",
-        encoding="utf-8",
-    )
-    from content.validate import validate_source
-
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert "translit.yaml:3: error: an item of `keep` must be a text, not ['a', 'b']" in lines
-    assert any(x.startswith("translit.yaml:6: error: 'Polsha' in `words`") for x in lines)
-    assert any(x.startswith("translit.yaml:7: error: the Cyrillic of 'turkiya'") for x in lines)
-    assert any(x.startswith("translit.yaml:8: warning: unknown key 'keepp'") for x in lines)
-    (root / "translit.yaml").write_text("keep: Hi Korea\nwords: [polsha]\n", encoding="utf-8")
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert "translit.yaml:1: error: `keep` must be a list of words or phrases" in lines
-    assert any(x.startswith("translit.yaml:2: error: `words` must be a map") for x in lines)
-    (root / "translit.yaml").write_text("- polsha\n", encoding="utf-8")
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert any(x.startswith("translit.yaml:1: error: translit.yaml must be a map") for x in lines)
 
 
 def test_parse_article_is_blocks_and_links_in_one_pass() -> None:
