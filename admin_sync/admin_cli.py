@@ -16,6 +16,7 @@ import os
 import sys
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from admin_sync import users
 from admin_sync.datadir import DataDir
@@ -26,19 +27,22 @@ from admin_sync.server import registry
 from admin_sync.tuf_repo import RepositoryError
 from content.durable import write_atomic
 
+if TYPE_CHECKING:
+    from admin_sync.server.settings import ServerSettings
+
 
 def _err(message: str) -> int:
     print(f"safe-airports admin: {message}", file=sys.stderr)
     return 1
 
 
-def _settings(data_dir: str):
+def _settings(data_dir: str) -> ServerSettings:
     from admin_sync.server.settings import ServerSettings
 
     return ServerSettings.from_environ(os.environ, {"data_dir": data_dir})
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "admin", help="administer releases, keys, kiosks and users", description=__doc__
     )

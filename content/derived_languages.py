@@ -104,19 +104,19 @@ def plan_derivations(
     places: list[tuple[tuple[Any, ...], tuple[str, int]]] = []
     added: set[tuple[Any, ...]] = set()
     places_of: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], tuple[str, int]]]] = {}
-    for place, value in where.places.items():
+    for place, at in where.places.items():
         if place[0] == "article" and len(place) >= 4:
-            places_of.setdefault(place[1:4], []).append((place[4:], value))
+            places_of.setdefault(place[1:4], []).append((place[4:], at))
     for d in derived:
         for kind, attribute in _COLLECTIONS.items():
             localized = [f.name for f in FIELDS[kind] if f.type == "localized"]
             for item in getattr(content, attribute):
                 for name in localized:
-                    value: dict[str, str] = getattr(item, name)
+                    texts_of: dict[str, str] = getattr(item, name)
                     key = (kind, item.id, name, d.target)
-                    if d.target not in value and d.source in value and key not in added:
+                    if d.target not in texts_of and d.source in texts_of and key not in added:
                         added.add(key)
-                        text = d.convert(value[d.source])
+                        text = d.convert(texts_of[d.source])
                         texts.append(DerivedText(kind, item.id, name, d.target, text))
         source_ui = content.ui.get(d.source)
         if source_ui is not None:

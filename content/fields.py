@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from content.problems import Report
-from content.yaml_lines import LineDict, Where
+from content.yaml_lines import LineDict, LineList, Where
 
 FieldType = Literal["text", "texts", "localized", "map", "date", "flag", "phones"]
 
@@ -258,7 +258,7 @@ def _kind_of(value: Any) -> str:
 def _phones(item: ItemReader) -> tuple[str, ...]:
     value = item.data.get("phones")
     unquoted: set[int] = set()
-    if isinstance(value, list):
+    if isinstance(value, LineList):
         for i, phone in enumerate(value):
             if isinstance(phone, int) and not isinstance(phone, bool):
                 unquoted.add(i)
@@ -273,14 +273,6 @@ def _phones(item: ItemReader) -> tuple[str, ...]:
         return ()
     texts = item.texts("phones")
     return tuple(p for i, p in enumerate(texts) if i not in unquoted)
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a map"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 _READERS: dict[FieldType, Callable[[ItemReader, str, bool], Any]] = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from content.problems import Report
 from content.translit import Glossary
-from content.yaml_lines import UNREADABLE, Where, parse_yaml
+from content.yaml_lines import UNREADABLE, LineDict, LineList, Where, parse_yaml
 
 GLOSSARY_FILE = "translit.yaml"
 _GLOSSARY_LATIN = re.compile(r"^[a-z]+(?:[ʻʼ'‘’`][a-z]+)*[ʻʼ'‘’`]?$")
@@ -26,7 +26,7 @@ def read_glossary(src_dir: Path, report: Report, where: Where) -> Glossary:
     data = parse_yaml(path.read_text(encoding="utf-8"), name, report)
     if data is UNREADABLE or data is None:
         return Glossary()
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         report.error(
             name, getattr(data, "line", 1), f"{name} must be a map with `keep:` and `words:`"
         )
@@ -37,22 +37,24 @@ def read_glossary(src_dir: Path, report: Report, where: Where) -> Glossary:
         if k not in ("keep", "words"):
             report.warning(name, line, f"unknown key {k!r} in {name} (ignored; known: keep, words)")
     keep: list[str] = []
-    value = data.get("keep")
-    if value is not None and not isinstance(value, list):
+    kept = data.get("keep")
+    if kept is not None and not isinstance(kept, LineList):
         report.error(name, data.key_lines["keep"], "`keep` must be a list of words or phrases")
-    for i, item in enumerate(value if isinstance(value, list) else []):
+    kept_items = kept if isinstance(kept, LineList) else LineList()
+    for i, item in enumerate(kept_items):
         if isinstance(item, str) and item.strip():
             keep.append(item)
         else:
             report.error(
-                name, value.item_lines[i], f"an item of `keep` must be a text, not {item!r}"
+                name, kept_items.item_lines[i], f"an item of `keep` must be a text, not {item!r}"
             )
     words: dict[str, str] = {}
-    value = data.get("words")
-    if value is not None and not isinstance(value, dict):
+    given = data.get("words")
+    if given is not None and not isinstance(given, LineDict):
         report.error(name, data.key_lines["words"], "`words` must be a map like `polsha: польша`")
-    for latin, cyrillic in (value if isinstance(value, dict) else {}).items():
-        line = value.key_lines[latin]
+    pairs = given if isinstance(given, LineDict) else LineDict()
+    for latin, cyrillic in pairs.items():
+        line = pairs.key_lines[latin]
         if not isinstance(latin, str) or not _GLOSSARY_LATIN.match(latin):
             report.error(
                 name, line, f"{latin!r} in `words` must be an Uzbek Latin word in small letters"

@@ -25,7 +25,7 @@ from content.glossary_file import read_glossary
 from content.markdown_subset import MarkdownCheck, inspect_markdown
 from content.model import Airport, Article, Contact, Content, Destination, Language, Topic
 from content.problems import Report
-from content.yaml_lines import UNREADABLE, LineDict, Where, parse_yaml
+from content.yaml_lines import UNREADABLE, LineDict, LineList, Where, parse_yaml
 
 __all__ = ["SourceTree", "load_source", "read_source"]
 
@@ -135,7 +135,7 @@ def _items(
     if data is None:
         report.error(name, 1, f"{name} is empty: it must list the {kind}s (- id: ...)")
         return
-    if not isinstance(data, list):
+    if not isinstance(data, LineList):
         report.error(
             name, getattr(data, "line", 1), f"{name} must be a list of {kind}s (- id: ...)"
         )
@@ -143,7 +143,7 @@ def _items(
     seen: dict[str, int] = {}
     for i, entry in enumerate(data):
         line = data.item_lines[i]
-        if not isinstance(entry, dict):
+        if not isinstance(entry, LineDict):
             report.error(name, line, f"each {kind} must be a map with an id (- id: ...)")
             continue
         item_id = entry.get("id")
@@ -179,7 +179,7 @@ def _read_release(src_dir: Path, report: Report, where: Where) -> dict[str, obje
     if data is None:
         report.error(name, 1, "release.yaml is empty: it needs at least a title")
         return {}
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         report.error(name, 1, "release.yaml must be a map (title: ..., sample: ...)")
         return {}
     where.set(("release",), name, 1)
@@ -189,7 +189,8 @@ def _read_release(src_dir: Path, report: Report, where: Where) -> dict[str, obje
         report.error(name, data.line, "release.yaml has no 'title' (required)")
     if "sample" in data and not isinstance(data["sample"], bool):
         report.error(name, data.key_lines["sample"], "'sample' must be true or false")
-    return _plain(data)
+    release: dict[str, object] = _plain(data)
+    return release
 
 
 def _read_ui(src_dir: Path, report: Report, where: Where) -> dict[str, dict[str, str]]:
@@ -203,7 +204,7 @@ def _read_ui(src_dir: Path, report: Report, where: Where) -> dict[str, dict[str,
         if data is UNREADABLE or data is None:
             ui[lang] = {}  # an unreadable file is reported once; an empty one falls back
             continue
-        if not isinstance(data, dict):
+        if not isinstance(data, LineDict):
             report.error(file, 1, 'a UI file must be a map of keys to texts (key: "text")')
             continue
         strings: dict[str, str] = {}
@@ -263,7 +264,7 @@ def _read_article(
     if data is None:
         data = LineDict()
         data.line, data.key_lines = 2, {}
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         report.error(rel, 2, "the article details must be lines like `title: ...`")
         return None, MarkdownCheck()
     item = ItemReader(report, where, rel, data, "article", ("article", *key))

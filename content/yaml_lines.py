@@ -36,7 +36,7 @@ class LineList(list[Any]):
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):  # type: ignore[misc]
     """SafeLoader that records lines, reports duplicate keys and keeps dates as text.
 
     Dates stay strings so that a wrong date (2026-13-01) is reported, not a crash; only
