@@ -193,6 +193,25 @@ def from_mapping(
     return cls(**kwargs)
 
 
+def from_environ(
+    cls: type[T],
+    environ: Mapping[str, str],
+    *,
+    prefix: str,
+    where: str,
+    overrides: Mapping[str, object] | None = None,
+) -> T:
+    """Settings from environment variables `<prefix><NAME>`, then `overrides` (command-line
+    options; None values are not given)."""
+    values: dict[str, object] = {}
+    for info in describe(cls):
+        key = prefix + info.name.upper()
+        if key in environ:
+            values[info.name] = environ[key]
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return from_mapping(cls, values, where=where)
+
+
 def help_lines(cls: type) -> list[str]:
     """One line a setting: name (type, default): help. What `--help-settings` prints."""
     lines = []
