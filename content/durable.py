@@ -14,8 +14,6 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -55,25 +53,54 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
 
 
 class LockBusy(RuntimeError):
-    """A non-blocking `file_lock` found the lock held by another process."""
+    """A non-blocking lock found the lock held by another process."""
 
 
-@contextmanager
-def file_lock(path: Path, *, blocking: bool = True) -> Iterator[int]:
-    """Hold an exclusive `flock` on `path` (created 0600 if missing) for the `with` block.
+class FileLock:
+    """An exclusive `flock` on `path` (created 0600 if missing), held from `acquire` (or the
+    start of a `with` block) until `release` (or its end), or until the process ends.
 
-    Yields the open file descriptor (the holder may write into the lock file, e.g. its pid).
-    With `blocking=False` raises LockBusy at once when another process holds the lock.
+    Not released by garbage collection: a holder that drops the object keeps the lock for the
+    rest of its life, as a process holding its instance lock must.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+
+    def __init__(self, path: Path, *, blocking: bool = True) -> None:
+        self.path = path
+        self.blocking = blocking
+        self.fd: int | None = None
+
+    def acquire(self) -> int:
+        """Take the lock; the open descriptor (the holder may write its pid into the file).
+
+        With `blocking=False` raises LockBusy at once when another process holds it.
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.blocking else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise LockBusy(f"{path} is locked by another process") from exc
-        try:
-            yield fd
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+            os.close(fd)
+            raise LockBusy(f"{self.path} is locked by another process") from exc
+        except BaseException:
+            os.close(fd)
+            raise
+        self.fd = fd
+        return fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def __enter__(self) -> int:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def file_lock(path: Path, *, blocking: bool = True) -> FileLock:
+    """`with file_lock(path) as fd:` holds an exclusive lock on `path` for the block."""
+    return FileLock(path, blocking=blocking)

@@ -7,10 +7,9 @@ stale lock behind.
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from pathlib import Path
 
-from content.durable import LockBusy, file_lock
+from content.durable import FileLock, LockBusy
 
 
 class AlreadyRunning(RuntimeError):
@@ -20,13 +19,12 @@ class AlreadyRunning(RuntimeError):
 class InstanceLock:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._held: ExitStack | None = None
+        self._lock = FileLock(path, blocking=False)
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        held = ExitStack()
         try:
-            fd = held.enter_context(file_lock(self.path, blocking=False))
+            fd = self._lock.acquire()
         except LockBusy as exc:
             holder = self.path.read_text().strip() or "unknown"
             raise AlreadyRunning(
@@ -34,12 +32,9 @@ class InstanceLock:
             ) from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self._held = held
 
     def release(self) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
+        self._lock.release()
 
     def __enter__(self) -> InstanceLock:
         self.acquire()

@@ -37,17 +37,20 @@ def test_fsync_helpers_accept_a_file_and_a_folder(tmp_path: Path) -> None:
         fsync_dir(tmp_path / "f")
 
 
+# The holder drops its lock object: the lock must stay held until the process ends (the agent
+# takes its instance lock that way), not be released by garbage collection.
 _HOLDER = """
-import sys
+import gc, sys
 from pathlib import Path
-from content.durable import file_lock
-with file_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.readline()
+from content.durable import FileLock
+FileLock(Path(sys.argv[1])).acquire()
+gc.collect()
+print("held", flush=True)
+sys.stdin.readline()
 """
 
 
-def test_file_lock_excludes_another_process_until_it_ends(tmp_path: Path) -> None:
+def test_a_lock_excludes_another_process_until_that_process_ends(tmp_path: Path) -> None:
     lock = tmp_path / "lock"
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLDER, str(lock)],
