@@ -230,10 +230,11 @@ class ItemReader:
             self.missing(k)
         return out
 
-    def day(self, k: str) -> date | None:
+    def day(self, k: str, required: bool = True) -> date | None:
         value = self.data.get(k)
         if value is None or value == "":
-            self.missing(k)
+            if required:
+                self.missing(k)
             return None
         if not isinstance(value, str) or not DATE_FORMAT.match(value):
             self.error(k, f"{k!r} of {self.name} must be a date like 2026-10-01, not {value!r}")
@@ -280,7 +281,7 @@ _READERS: dict[FieldType, Callable[[ItemReader, str, bool], Any]] = {
     "texts": lambda item, k, required: item.texts(k, required),
     "localized": lambda item, k, required: dict(sorted(item.mapping(k, required).items())),
     "map": lambda item, k, required: dict(sorted(item.mapping(k, required).items())),
-    "date": lambda item, k, required: item.day(k),
+    "date": lambda item, k, required: item.day(k, required),
     "flag": lambda item, k, required: item.flag(k),
     "phones": lambda item, k, required: _phones(item),
 }
