@@ -16,15 +16,19 @@ import os
 import sys
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from admin_sync import users
 from admin_sync.datadir import DataDir
-from admin_sync.fsutil import write_atomic
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, Provisioning
 from admin_sync.publish import PublishError, publish_source, rollback_to
 from admin_sync.server import registry
 from admin_sync.tuf_repo import RepositoryError
+from content.durable import write_atomic
+
+if TYPE_CHECKING:
+    from admin_sync.server.settings import ServerSettings
 
 
 def _err(message: str) -> int:
@@ -32,13 +36,13 @@ def _err(message: str) -> int:
     return 1
 
 
-def _settings(data_dir: str):
+def _settings(data_dir: str) -> ServerSettings:
     from admin_sync.server.settings import ServerSettings
 
     return ServerSettings.from_environ(os.environ, {"data_dir": data_dir})
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "admin", help="administer releases, keys, kiosks and users", description=__doc__
     )

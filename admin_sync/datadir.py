@@ -12,20 +12,18 @@ The root key is never here: `admin init-keys` writes it where the administrator 
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from securesystemslib.signer import CryptoSigner
 
-from admin_sync.fsutil import write_atomic
 from admin_sync.keys import ONLINE_ROLES, load_key
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.repo_store import DirectoryStore
 from admin_sync.server.db import Database
 from admin_sync.tuf_repo import Clock, Expiries, TufRepository, utc_now
+from content.durable import file_lock, write_atomic
 
 
 class DataDir:
@@ -60,13 +58,8 @@ class DataDir:
     def lock(self) -> Iterator[None]:
         """Exclusive lock for changes to the repository (CLI and server may both write)."""
         self.path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with file_lock(self.lock_path):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     # ---- release history ---------------------------------------------------------------------
     def release_versions(self) -> list[int]:

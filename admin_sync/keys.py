@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from securesystemslib.signer import CryptoSigner
 
-from admin_sync.fsutil import write_atomic
+from content.durable import write_atomic
 
 ROLES: tuple[str, ...] = ("root", "targets", "snapshot", "timestamp")
 ONLINE_ROLES: tuple[str, ...] = ("targets", "snapshot", "timestamp")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 TUF_METADATA_PATH = "/tuf/metadata/"
 TUF_TARGETS_PATH = "/tuf/targets/"
@@ -65,8 +66,8 @@ class ReleaseManifest:
     def total_bytes(self) -> int:
         return sum(p.length for p in self.parts.values())
 
-    def to_dict(self) -> dict:
-        out: dict = {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "format": MANIFEST_FORMAT,
             "content_version": self.content_version,
             "title": self.title,
@@ -134,7 +135,7 @@ class Heartbeat:
     free_disk_bytes: int | None
     last_error: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kiosk_id": self.kiosk_id,
             "app_version": self.app_version,
@@ -154,7 +155,7 @@ class Provisioning:
     airport: str
     name: str
     token: str
-    trusted_root: dict
+    trusted_root: dict[str, Any]
 
     def root_bytes(self) -> bytes:
         return json.dumps(self.trusted_root, sort_keys=True).encode()

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from securesystemslib.signer import Signer
 from tuf.api.metadata import (
@@ -31,6 +32,7 @@ from admin_sync.keys import ONLINE_ROLES
 from admin_sync.repo_store import RepoStore, check_relative_path
 
 Clock = Callable[[], datetime]
+_Role = TypeVar("_Role", Root, Timestamp, Snapshot, Targets)
 HASH_ALGORITHM = "sha256"
 
 
@@ -52,7 +54,7 @@ class Expiries:
     timestamp: timedelta = timedelta(days=1)
 
 
-def _serialize(md: Metadata) -> bytes:
+def _serialize(md: Metadata[Any]) -> bytes:
     return md.to_bytes(JSONSerializer(compact=True))
 
 
@@ -86,7 +88,7 @@ class TufRepository:
     def is_initialized(self) -> bool:
         return self.store.read_metadata("root.json") is not None
 
-    def _load(self, name: str) -> Metadata:
+    def _load(self, name: str) -> Metadata[Any]:
         data = self.store.read_metadata(name)
         if data is None:
             raise RepositoryError(
@@ -116,7 +118,8 @@ class TufRepository:
 
     # ---- signing helpers ----------------------------------------------------------------------
     def _expiry(self, role: str) -> datetime:
-        return (self.clock() + getattr(self.expiries, role)).replace(microsecond=0)
+        lifetime: timedelta = getattr(self.expiries, role)
+        return (self.clock() + lifetime).replace(microsecond=0)
 
     def _check_signer(self, root: Root, role: str, signer: Signer) -> None:
         keyid = signer.public_key.keyid
@@ -126,7 +129,7 @@ class TufRepository:
                 f"trusts for {role}; wrong key file?"
             )
 
-    def _signed(self, signed, signers: list[Signer]) -> tuple[Metadata, bytes]:
+    def _signed(self, signed: _Role, signers: list[Signer]) -> tuple[Metadata[_Role], bytes]:
         md = Metadata(signed)
         for signer in signers:
             md.sign(signer, append=True)
@@ -292,7 +295,7 @@ class TufRepository:
         self.store.commit_metadata({f"{new_root.version}.root.json": rbytes, "root.json": rbytes})
         return new_root.version
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """Versions and expiry dates of the live roles (for `admin status` and logs)."""
         out = {}
         for role, md in (

@@ -29,6 +29,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -200,7 +201,7 @@ class UsersDB:
             (password_hash, name),
         )
 
-    def _update(self, name: str, sql: str, params: tuple) -> None:
+    def _update(self, name: str, sql: str, params: tuple[Any, ...]) -> None:
         with self._connect() as conn:
             if conn.execute(sql, params).rowcount == 0:
                 raise UserError(f"no user named {name!r}")
@@ -358,7 +359,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `admin add-user` to the `admin` command's subparsers."""
     p = sub.add_parser(
         "add-user",

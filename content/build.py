@@ -50,6 +50,7 @@ from typing import Any
 
 import sqlite_utils
 
+from content.durable import fsync_file
 from content.migrations import SCHEMA_VERSION, migrate
 from content.model import (
     CONTACT_KINDS,
@@ -267,9 +268,10 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
     for scope, topic in sorted(by_key):
         versions = by_key[(scope, topic)]
         for lang in languages:
-            article = next((versions[c] for c in chains[lang.id] if c in versions), None)
-            if article is None:
+            shown = next((versions[c] for c in chains[lang.id] if c in versions), None)
+            if shown is None:
                 continue
+            article = shown
             text_id = text_ids[article.key]
             article_rows.append(
                 {
@@ -419,11 +421,15 @@ def write_plan(plan: CachePlan, out_path: Path) -> None:
     try:
         tmp.unlink()
         _write(plan, tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
+        fsync_file(tmp)
         os.replace(tmp, out_path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _rowid(row: dict[str, Any]) -> int:
+    rowid: int = row["rowid"]
+    return rowid
 
 
 def _write(plan: CachePlan, path: Path) -> None:
@@ -436,19 +442,22 @@ def _write(plan: CachePlan, path: Path) -> None:
         if db.execute("PRAGMA user_version").fetchone()[0] != plan.schema_version:
             raise RuntimeError("migrations did not reach the planned schema version")
         with db.conn:
-            db["meta"].insert_all([{"key": k, "value": v} for k, v in sorted(plan.meta.items())])
+            db.table("meta").insert_all(
+                [{"key": k, "value": v} for k, v in sorted(plan.meta.items())]
+            )
             for name in sorted(plan.tables):
                 rows = plan.tables[name]
                 if rows:
-                    db[name].insert_all(rows, batch_size=500)
+                    db.table(name).insert_all(rows, batch_size=500)
             for name in sorted(plan.search):
                 db.execute(
                     f"CREATE VIRTUAL TABLE [{name}] USING fts5(title, body, content = '', "
                     "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
                 )
+                search_rows: list[dict[str, Any]] = sorted(plan.search[name], key=_rowid)
                 db.conn.executemany(
                     f"INSERT INTO [{name}](rowid, title, body) VALUES (:rowid, :title, :body)",
-                    sorted(plan.search[name], key=lambda row: row["rowid"]),
+                    search_rows,
                 )
                 db.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('optimize')")
         db.execute("VACUUM")

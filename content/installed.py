@@ -24,7 +24,6 @@ Qt-free: the sync agent installs, the kiosk only reads `current_path()` at each 
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from content.cache import CacheError, ContentCache
+from content.durable import file_lock, fsync_dir, fsync_file, write_atomic
 
 POINTER = "current"
 VERSION_RECORD = "installed-version.json"
@@ -113,12 +113,12 @@ class InstalledStore:
             verify_cache(staged, version)
             target = self.root / cache_file_name(version)
             previous = self._previous_of(target, version)
-            _fsync_file(staged)
+            fsync_file(staged)
             _move_into(staged, target)
-            _write_atomically(self.root / POINTER, target.name + "\n")
-            _write_atomically(
-                self.root / VERSION_RECORD,
-                json.dumps({"version": version, "file": target.name}, sort_keys=True) + "\n",
+            write_atomic(self.root / POINTER, (target.name + "\n").encode())
+            record = {"version": version, "file": target.name}
+            write_atomic(
+                self.root / VERSION_RECORD, (json.dumps(record, sort_keys=True) + "\n").encode()
             )
             self._remove_old(keep={target.name, previous.name if previous else ""})
             return target
@@ -155,16 +155,12 @@ class InstalledStore:
             for path in staging.iterdir():
                 if path.is_file() and path.name.endswith((".partial", ".building", ".tmp")):
                     path.unlink(missing_ok=True)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
-        with open(self.root / LOCK, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with file_lock(self.root / LOCK):
+            yield
 
 
 def read_content_version(path: Path) -> int:
@@ -206,34 +202,8 @@ def _move_into(staged: Path, target: Path) -> None:
             raise
         tmp = target.with_name(target.name + ".tmp")
         shutil.copyfile(staged, tmp)
-        _fsync_file(tmp)
+        fsync_file(tmp)
         os.replace(tmp, target)
         staged.unlink(missing_ok=True)
-    _fsync_dir(target.parent)
-    _fsync_dir(staged.parent)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(target.parent)
+    fsync_dir(staged.parent)

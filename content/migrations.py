@@ -36,8 +36,8 @@ if TYPE_CHECKING:  # readers (the kiosk) import SCHEMA_VERSION without loading s
 
 
 def _schema_1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["languages"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("languages").create(
         {
             "id": str,
             "position": int,
@@ -51,20 +51,20 @@ def _schema_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"position", "name", "script", "fallback", "chain", "search_table"},
     )
-    db["airports"].create(
+    db.table("airports").create(
         {"id": str, "position": int, "country": str, "languages": str, "destinations": str},
         pk="id",
         not_null={"position", "country", "languages", "destinations"},
     )
-    db["destinations"].create(
+    db.table("destinations").create(
         {"id": str, "position": int, "kind": str, "flag": str},
         pk="id",
         not_null={"position", "kind"},
     )
-    db["topics"].create(
+    db.table("topics").create(
         {"id": str, "position": int, "icon": str}, pk="id", not_null={"position", "icon"}
     )
-    db["contacts"].create(
+    db.table("contacts").create(
         {
             "id": str,
             "position": int,
@@ -85,17 +85,17 @@ def _schema_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"position", "kind", "country", "verified_on", "source", "status"},
     )
-    db["labels"].create(
+    db.table("labels").create(
         {"kind": str, "id": str, "lang": str, "text": str, "language_used": str},
         pk=("kind", "id", "lang"),
         not_null={"text", "language_used"},
     )
-    db["ui_strings"].create(
+    db.table("ui_strings").create(
         {"lang": str, "key": str, "text": str, "language_used": str},
         pk=("lang", "key"),
         not_null={"text", "language_used"},
     )
-    db["article_texts"].create(
+    db.table("article_texts").create(
         {
             "id": int,
             "scope": str,
@@ -115,14 +115,14 @@ def _schema_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"scope", "topic", "language", "title", "blocks", "links", "contacts", "plain"},
     )
-    db["article_texts"].create_index(["scope", "topic", "language"], unique=True)
-    db["articles"].create(
+    db.table("article_texts").create_index(["scope", "topic", "language"], unique=True)
+    db.table("articles").create(
         {"scope": str, "topic": str, "lang": str, "language_used": str, "text_id": int},
         pk=("scope", "topic", "lang"),
         not_null={"language_used", "text_id"},
         foreign_keys=[("text_id", "article_texts", "id")],
     )
-    db["assets"].create({"path": str, "sha256": str, "data": bytes}, pk="path")
+    db.table("assets").create({"path": str, "sha256": str, "data": bytes}, pk="path")
 
 
 Migration = Callable[["sqlite_utils.Database"], None]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from content.model import (
     CONTACT_KINDS,
@@ -24,7 +25,8 @@ from content.model import (
     fallback_chain,
 )
 from content.problems import Report
-from content.source import SourceTree, Where, read_source
+from content.source import SourceTree, read_source
+from content.yaml_lines import Where
 
 # The UI keys the kiosk uses: every one must be in ui/en.yaml (the last fallback).
 REQUIRED_UI_KEYS: tuple[str, ...] = (
@@ -221,7 +223,7 @@ class _Checker:
     def localized(
         self,
         texts: Localized,
-        key: tuple,
+        key: tuple[Any, ...],
         what: str,
         limit_name: str | None = None,
         warn_missing: bool = True,
@@ -348,7 +350,7 @@ class _Checker:
                 elif dest.kind != "destination":
                     self.error(place, f"{dest_id} is a home country, not a destination")
 
-    def duplicates(self, values: tuple[str, ...], key: tuple, field: str) -> None:
+    def duplicates(self, values: tuple[str, ...], key: tuple[Any, ...], field: str) -> None:
         seen: set[str] = set()
         for i, value in enumerate(values):
             if value in seen:
@@ -422,7 +424,9 @@ class _Checker:
                     "status: verified before a production release",
                 )
 
-    def dates(self, verified_on: date, review_by: date | None, key: tuple, what: str) -> None:
+    def dates(
+        self, verified_on: date, review_by: date | None, key: tuple[Any, ...], what: str
+    ) -> None:
         if verified_on > self.today:
             self.error(
                 self.where(*key, "verified_on"),
@@ -442,7 +446,7 @@ class _Checker:
                 "verified_on and review_by",
             )
 
-    def status(self, status: str, key: tuple, what: str) -> None:
+    def status(self, status: str, key: tuple[Any, ...], what: str) -> None:
         if status not in STATUSES:
             self.error(
                 self.where(*key, "status"),
@@ -546,8 +550,8 @@ class _Checker:
                         self.where(*key, "contacts", i),
                         f"unknown contact {contact_id!r} (not in contacts.yaml)",
                     )
-        for key, check in self.tree.markdown.items():
-            file = self.where("article", *key)[0]
+        for article_key, check in self.tree.markdown.items():
+            file = self.where("article", *article_key)[0]
             for link in check.article_links:
                 if (link.scope, link.topic) not in have:
                     self.error(

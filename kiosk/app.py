@@ -298,7 +298,7 @@ def start_watchdog(kiosk_app: KioskApp, environ: Mapping[str, str] | None = None
     The ping runs on a QTimer of the GUI thread, so a frozen event loop stops the pings and
     systemd restarts the kiosk. Outside systemd this does nothing. Returns the Watchdog.
     """
-    from kiosk.sd_notify import Watchdog
+    from content.sd_notify import Watchdog
 
     try:
         watchdog = Watchdog(environ)

@@ -27,8 +27,8 @@ from admin_sync.agent.heartbeat import free_disk_bytes, send_heartbeat
 from admin_sync.agent.install import Installer
 from admin_sync.agent.settings import AgentConfig
 from admin_sync.agent.update import UpdateReport, check_for_update
-from admin_sync.fsutil import write_atomic
 from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
+from content.durable import write_atomic
 
 log = logging.getLogger("safe_airports.sync")
 

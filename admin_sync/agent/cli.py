@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from admin_sync.agent.settings import SyncSettings, load_config
-    from admin_sync.settings_base import SettingsError, help_lines
+    from content.settings_base import SettingsError, help_lines
 
     if args.help_settings:
         print("[sync] settings of the kiosk TOML file:")
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from admin_sync.agent.liveness import Liveness
     from admin_sync.agent.lock import AlreadyRunning, InstanceLock
     from admin_sync.agent.stats_outbox import StatsStep
-    from kiosk.sd_notify import Watchdog
+    from content.sd_notify import Watchdog
 
     try:
         config = load_config(args.config)

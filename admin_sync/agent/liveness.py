@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from kiosk.sd_notify import Watchdog
+from content.sd_notify import Watchdog
 
 log = logging.getLogger("safe_airports.sync")
 

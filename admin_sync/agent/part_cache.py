@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from admin_sync.fsutil import write_atomic
+from content.durable import write_atomic
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from admin_sync.settings_base import SettingsError, from_mapping, setting
+from content.settings_base import SettingsError, from_mapping, setting
 
 DEFAULT_CONTENT_DIR = Path("/var/lib/safe-airports/content")
 DEFAULT_USAGE_FILE = Path("/var/lib/safe-airports/usage.db")

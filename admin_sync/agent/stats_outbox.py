@@ -43,7 +43,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from admin_sync.settings_base import SettingsError, from_mapping, setting
 from admin_sync.stats_wire import (
     DEFAULT_K,
     batch_body,
@@ -51,6 +50,7 @@ from admin_sync.stats_wire import (
     suppress,
     value_allowed,
 )
+from content.settings_base import SettingsError, from_mapping, setting
 from content.sqlite_migrations import apply_migrations
 
 log = logging.getLogger(__name__)

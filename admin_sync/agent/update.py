@@ -18,7 +18,6 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from admin_sync.agent.install import Installer
 from admin_sync.agent.part_cache import PartCache
-from admin_sync.fsutil import write_atomic
 from admin_sync.protocol import (
     MANIFEST_TARGET,
     TUF_METADATA_PATH,
@@ -27,6 +26,7 @@ from admin_sync.protocol import (
     ReleaseManifest,
     part_target,
 )
+from content.durable import write_atomic
 
 log = logging.getLogger("safe_airports.sync")
 

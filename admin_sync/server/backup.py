@@ -19,7 +19,6 @@ folder beside it.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import hashlib
 import io
 import json
@@ -34,6 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+
+from content.durable import file_lock, fsync_dir
 
 FORMAT = 1
 PREFIX = "safe-airports-backup"
@@ -136,13 +137,8 @@ def online_backup(source: Path, dest: Path) -> int:
 
 @contextmanager
 def _repository_lock(data_dir: Path) -> Iterator[None]:
-    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with file_lock(data_dir / LOCK_NAME):
         yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _tuf_versions(data_dir: Path) -> dict[str, int]:
@@ -222,17 +218,9 @@ def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     manifest["archive"] = str(out)
     return manifest
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict:
@@ -340,7 +328,7 @@ def restore_backup(archive: Path, data_dir: Path, *, force: bool, now: datetime)
         kept = data_dir.with_name(f"{data_dir.name}.before-restore-{stamp}")
         os.replace(data_dir, kept)
     os.replace(staging, data_dir)
-    _fsync_dir(data_dir.parent)
+    fsync_dir(data_dir.parent)
     return Restored(manifest=manifest, kept=kept)
 
 

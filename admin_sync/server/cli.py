@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from admin_sync.settings_base import SettingsError, help_lines
+from content.settings_base import SettingsError, help_lines
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from admin_sync.settings_base import from_mapping, setting
 from admin_sync.tuf_repo import Expiries
+from content.settings_base import from_environ, from_mapping, setting
 
 ENV_PREFIX = "SAFE_AIRPORTS_"
 
@@ -63,12 +63,6 @@ class ServerSettings:
         cls, environ: Mapping[str, str], overrides: Mapping[str, object] | None = None
     ) -> ServerSettings:
         """Settings from `SAFE_AIRPORTS_*` variables, then explicit overrides (CLI options)."""
-        values: dict[str, object] = {}
-        from admin_sync.settings_base import describe
-
-        for info in describe(cls):
-            key = ENV_PREFIX + info.name.upper()
-            if key in environ:
-                values[info.name] = environ[key]
-        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-        return from_mapping(cls, values, where="server settings")
+        return from_environ(
+            cls, environ, prefix=ENV_PREFIX, where="server settings", overrides=overrides
+        )

@@ -27,7 +27,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from admin_sync.server.stats_db import BatchConflict, StatsDB
-from admin_sync.settings_base import setting
 from admin_sync.stats_wire import (
     DAY_PARTS,
     DAY_PATTERN,
@@ -42,6 +41,7 @@ from admin_sync.stats_wire import (
     canonical_json,
     value_allowed,
 )
+from content.settings_base import setting
 
 log = logging.getLogger("safe_airports.server.stats")
 

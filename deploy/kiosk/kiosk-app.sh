@@ -17,7 +17,7 @@ fi
 
 # systemd gives the watchdog to the unit's main process, which is cage. The app is the one
 # that pings (the unit has NotifyAccess=all), so hand the watchdog to this process: exec keeps
-# the PID, and kiosk.sd_notify.Watchdog only pings when WATCHDOG_PID is its own PID.
+# the PID, and content.sd_notify.Watchdog only pings when WATCHDOG_PID is its own PID.
 if [[ -n ${WATCHDOG_USEC:-} ]]; then
   export WATCHDOG_PID=$$
 fi

@@ -10,7 +10,7 @@ import pytest
 from admin_sync.agent.stats_outbox import OutboxSettings, StatsStep
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.stats_api import StatsSettings
-from admin_sync.settings_base import SettingsError, describe
+from content.settings_base import SettingsError, describe
 
 DOC = Path(__file__).resolve().parents[2] / "admin_sync" / "STATISTICS.md"
 

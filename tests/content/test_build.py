@@ -10,18 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from content.build import (
     CachePlan,
     build_cache,
-    fallback_chain,
     plan_cache,
-    search_fold,
     search_table_name,
 )
-from content.migrations import SCHEMA_VERSION, migrate
-from content.model import Content, Destination, Language
+from content.migrations import SCHEMA_VERSION
+from content.model import Content, Destination
 from content.parts import join_parts, split_parts
 from tests.content.factory import article, make_content
 
@@ -41,21 +38,6 @@ def shown(plan: CachePlan) -> dict[tuple[str, str, str], dict]:
         (r["scope"], r["topic"], r["lang"]): {**texts[r["text_id"]], **r}
         for r in plan.tables["articles"]
     }
-
-
-def test_fallback_chain_is_language_then_its_fallbacks_then_english() -> None:
-    assert fallback_chain(Language("uz-Cyrl", "Ўзбекча", "Cyrl", ("uz", "ru"))) == (
-        "uz-Cyrl",
-        "uz",
-        "ru",
-        "en",
-    )
-    assert fallback_chain(Language("en", "English", "Latn", ())) == ("en",)
-    assert fallback_chain(Language("ky", "Кыргызча", "Cyrl", ("ru", "en", "ru"))) == (
-        "ky",
-        "ru",
-        "en",
-    )
 
 
 def test_article_rows_follow_the_fallback_rule(content: Content) -> None:
@@ -142,12 +124,6 @@ def test_search_rows_per_language_hold_what_the_reader_sees(content: Content) ->
     assert len(plan.search["search_tk"]) == sum(1 for key in articles if key[2] == "tk")
 
 
-def test_search_fold() -> None:
-    assert search_fold("Oʻzbekiston oʻg'il gʼ taʼlim don’t") == "Ozbekiston ogil g talim dont"
-    assert search_fold("учёт Ёлка") == "учет Елка"
-    assert search_fold("'quoted' word") == "'quoted' word"
-
-
 def test_same_content_gives_byte_identical_files(content: Content, tmp_path: Path) -> None:
     build_cache(content, tmp_path / "a.db", content_version=7)
     build_cache(make_content(), tmp_path / "b.db", content_version=7)
@@ -207,18 +183,6 @@ def test_summary_counts_coverage_with_general_articles(content: Content) -> None
     assert "get-help" in summary["coverage_missing"]["en"]["RU"]
     assert summary["contacts"] == {"RU": 3, "TR": 1, "UZ": 1, "KG": 0}
     assert summary["is_sample"] is True
-
-
-def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
-    db = sqlite_utils.Database(tmp_path / "m.db")
-    assert migrate(db) == list(range(1, SCHEMA_VERSION + 1))
-    assert migrate(db) == []
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert {"meta", "articles", "labels", "ui_strings"} <= set(db.table_names())
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(ValueError, match="newer than this code understands"):
-        migrate(db)
-    db.close()
 
 
 def test_a_failed_build_leaves_the_old_file(content: Content, tmp_path: Path) -> None:

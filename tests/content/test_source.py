@@ -1,4 +1,4 @@
-"""The source reader: YAML with lines, the content model, generated uz-Cyrl; the Markdown subset."""
+"""The source reader (content/source.py): the model read from a folder, generated uz-Cyrl."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from content.markdown_subset import Block, Link, check_markdown, extract_links, parse_blocks
 from content.model import TOPIC_IDS
 from content.problems import Report
-from content.source import UNREADABLE, load_source, parse_yaml, read_source
+from content.source import load_source, read_source
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -93,33 +92,6 @@ def test_generated_article_problems_point_at_the_source_file(tmp_path: Path) -> 
     ]
 
 
-def test_yaml_keeps_lines_and_plain_words() -> None:
-    report = Report()
-    data = parse_yaml(
-        "# comment\n- id: NO\n  answer: no\n  on: 2026-10-01\n  ok: true\n"
-        "  list:\n    - a\n    - b\n",
-        "x.yaml",
-        report,
-    )
-    assert report.problems == []
-    item = data[0]
-    assert (data.line, data.item_lines, item.line) == (2, [2], 2)
-    assert item.key_lines == {"id": 2, "answer": 3, "on": 4, "ok": 5, "list": 6}
-    assert item == {"id": "NO", "answer": "no", "on": "2026-10-01", "ok": True, "list": ["a", "b"]}
-    assert item["list"].item_lines == [7, 8]
-
-
-def test_yaml_problems_have_file_lines() -> None:
-    report = Report()
-    assert parse_yaml("a: 1\nb: [2\n", "x.yaml", report) is UNREADABLE
-    assert [(p.file, p.line) for p in report.errors] == [("x.yaml", 3)]
-    report = Report()
-    parse_yaml("a: 1\nb: 2\na: 3\n", "front.md", report, first_line=5)
-    assert [p.format() for p in report.errors] == [
-        "front.md:7: error: the key 'a' is given twice (first on line 5)"
-    ]
-
-
 def test_unreadable_article_is_reported_not_raised(tmp_path: Path) -> None:
     root = tmp_path / "src"
     shutil.copytree(MINIMAL, root)
@@ -137,89 +109,7 @@ def test_unreadable_article_is_reported_not_raised(tmp_path: Path) -> None:
     assert ("general", "money", "en") not in {a.key for a in tree.content.articles}
 
 
-def test_report_sorts_and_merges_duplicates() -> None:
-    report = Report()
-    report.warning("b.yaml", 3, "late")
-    report.error("a.yaml", 9, "second")
-    report.error("a.yaml", 2, "first")
-    report.error("a.yaml", 2, "first")
-    assert report.format() == [
-        "a.yaml:2: error: first",
-        "a.yaml:9: error: second",
-        "b.yaml:3: warning: late",
-    ]
-    assert (len(report.errors), len(report.warnings), report.ok) == (2, 1, False)
-    assert report.summary() == "2 errors, 1 warning"
-
-
-# --- the Markdown subset -------------------------------------------------------------------------
-
-ARTICLE = """Short text with **bold**, *italic* and a <tag>.
-Second line of the same paragraph.
-
-## What to do
-
-- Keep your [passport](article:general/warning-signs).
-- Call [the hotline](tel:+74951234567).
-
-1. First
-2. Second
-
-![A map](assets/maps/ru.png)
-
-[Official site](https://example.org)
-"""
-
-
-def test_parse_blocks() -> None:
-    blocks = parse_blocks(ARTICLE.replace("<tag>", "&lt;tag&gt;"))
-    assert blocks == [
-        Block(
-            "paragraph",
-            "Short text with <b>bold</b>, <i>italic</i> and a &lt;tag&gt;. "
-            "Second line of the same paragraph.",
-        ),
-        Block("heading", "What to do", level=2),
-        Block("bullets", items=("Keep your passport.", "Call the hotline.")),
-        Block("numbers", items=("First", "Second")),
-        Block("image", "A map", src="assets/maps/ru.png"),
-        Block("paragraph", "Official site"),
-    ]
-
-
-def test_parse_blocks_never_passes_html_through() -> None:
-    blocks = parse_blocks("Hello <script>alert(1)</script> & <b>x</b>\n\n<div>block</div>\n")
-    assert blocks == [Block("paragraph", "Hello alert(1) &amp; x")]
-
-
-def test_extract_links() -> None:
-    assert extract_links(ARTICLE + "\n[again](https://example.org) [bad](javascript:x)\n") == [
-        Link("passport", "article:general/warning-signs"),
-        Link("the hotline", "tel:+74951234567"),
-        Link("Official site", "https://example.org"),
-    ]
-
-
-def test_check_markdown_lines() -> None:
-    text = "Fine text.\n\nA <b>bold</b> word\nand `code`.\n\n> quoted\n\n- a\n  - nested\n"
-    assert check_markdown(text) == [
-        (3, "raw HTML is not allowed in articles ('<b>')"),
-        (3, "raw HTML is not allowed in articles ('</b>')"),
-        (4, "code (text between `backticks`) is not supported"),
-        (6, "block quotes (lines starting with >) are not supported"),
-        (9, "lists inside lists are not supported"),
-    ]
-    assert check_markdown(ARTICLE.replace(" and a <tag>", "")) == []
-
-
-def test_check_markdown_links() -> None:
-    problems = check_markdown(
-        "[a](tel:12-34)\n[b](article:RU)\n[c](mailto:x@y.z)\n[d](https://)\n[e](tg:resolve)\n"
-    )
-    assert [line for line, _ in problems] == [1, 2, 3, 4]
-
-
-# --- The transliteration glossary (translit.yaml) and the generated uz-Cyrl of the sample ------
+# --- The generated uz-Cyrl of the sample ---------------------------------------------------------
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
 
@@ -312,67 +202,3 @@ def _source_texts(src: Path) -> str:
             for name in ("name", "title", "hours"):
                 texts.append(getattr(item, name, {}).get("uz", ""))
     return "\n".join(texts)
-
-
-def test_glossary_is_optional_and_read(tmp_path: Path) -> None:
-    root = tmp_path / "src"
-    shutil.copytree(MINIMAL, root)
-    (root / "articles/general/money/uz.md").write_text(
-        "---\ntitle: Polshada pul\nverified_on: 2026-10-01\nreview_by: 2027-04-01\n"
-        "source: Test\nstatus: sample\n---\nHi Korea va EPS.\n",
-        encoding="utf-8",
-    )
-    without = {a.key: a for a in load_source(root)[0].articles}
-    assert without[("general", "money", "uz-Cyrl")].title == "Полшада пул"
-    assert without[("general", "money", "uz-Cyrl")].body == "Ҳи Кореа ва EPS."
-    (root / "translit.yaml").write_text(
-        "keep: [Hi Korea]\nwords:\n  polsha: польша\n", encoding="utf-8"
-    )
-    content, report = load_source(root)
-    assert report.problems == []
-    money = {a.key: a for a in content.articles}[("general", "money", "uz-Cyrl")]
-    assert (money.title, money.body) == ("Польшада пул", "Hi Korea ва EPS.")
-
-
-def test_glossary_problems_have_file_lines(tmp_path: Path) -> None:
-    root = tmp_path / "src"
-    shutil.copytree(MINIMAL, root)
-    (root / "translit.yaml").write_text(
-        "keep:\n  - Hi Korea\n  - [a, b]\nwords:\n  polsha: польша\n  Polsha: Польша\n"
-        "  turkiya: turkiya\nkeepp: [x]\n",
-        encoding="utf-8",
-    )
-    from content.validate import validate_source
-
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert "translit.yaml:3: error: an item of `keep` must be a text, not ['a', 'b']" in lines
-    assert any(x.startswith("translit.yaml:6: error: 'Polsha' in `words`") for x in lines)
-    assert any(x.startswith("translit.yaml:7: error: the Cyrillic of 'turkiya'") for x in lines)
-    assert any(x.startswith("translit.yaml:8: warning: unknown key 'keepp'") for x in lines)
-    (root / "translit.yaml").write_text("keep: Hi Korea\nwords: [polsha]\n", encoding="utf-8")
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert "translit.yaml:1: error: `keep` must be a list of words or phrases" in lines
-    assert any(x.startswith("translit.yaml:2: error: `words` must be a map") for x in lines)
-    (root / "translit.yaml").write_text("- polsha\n", encoding="utf-8")
-    lines = validate_source(root, today=date(2026, 10, 2)).format()
-    assert any(x.startswith("translit.yaml:1: error: translit.yaml must be a map") for x in lines)
-
-
-def test_parse_article_is_blocks_and_links_in_one_pass() -> None:
-    from content.markdown_subset import parse_article
-
-    content, _ = load_source(SAMPLE)
-    assert content.articles
-    for article in content.articles:
-        assert parse_article(article.body) == (
-            parse_blocks(article.body),
-            extract_links(article.body),
-        )
-    blocks, links = parse_article(
-        "## Yordam\n\n[Sayt](https://example.org) va [b](tel:+74951234567)"
-    )
-    assert blocks == [
-        Block("heading", "Yordam", level=2),
-        Block("paragraph", "Sayt va b"),
-    ]
-    assert links == [Link("Sayt", "https://example.org"), Link("b", "tel:+74951234567")]

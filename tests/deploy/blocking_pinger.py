@@ -12,7 +12,7 @@ import threading
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from kiosk.sd_notify import Watchdog
+from content.sd_notify import Watchdog
 
 
 def main(argv: list[str]) -> int:

@@ -3,7 +3,7 @@
 The real scripts run with stand-ins for the programs that only exist on a kiosk: `cage`
 (answers `-h` like cage 0.1.4 or 0.1.5, then runs the app as its child, as cage does),
 `wlr-randr` (lists one output, records what it is asked) and the kiosk app (a Python process that
-builds the real `kiosk.sd_notify.Watchdog` and records whether the watchdog is its own).
+builds the real `content.sd_notify.Watchdog` and records whether the watchdog is its own).
 The test starts the session the way systemd does: WATCHDOG_PID is the PID of the unit's main
 process, which exec's into cage.
 """
@@ -51,7 +51,7 @@ fi
 
 FAKE_APP = """#!{python}
 import os, sys
-from kiosk.sd_notify import Watchdog
+from content.sd_notify import Watchdog
 wd = Watchdog()
 with open(os.environ["LOG"], "a") as log:
     print(f"app pid={{os.getpid()}} watchdog_pid={{os.environ.get('WATCHDOG_PID')}} "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.sd_notify import Watchdog, notify
+from content.sd_notify import Watchdog, notify
 
 REPO = Path(__file__).resolve().parents[2]
 

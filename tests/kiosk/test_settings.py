@@ -6,23 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.settings import (
-    SETTINGS,
-    KioskSettings,
-    SettingsError,
-    _check_declarations,
-    help_text,
-    load_settings,
-)
+from content.settings_base import describe, markdown_table
+from kiosk.settings import KioskSettings, SettingsError, help_text, load_settings
+
+SETTINGS = describe(KioskSettings)
+README = Path(__file__).resolve().parents[2] / "kiosk" / "README.md"
 
 
 def test_every_setting_is_declared_documented_and_printed() -> None:
-    _check_declarations()
     text = help_text()
     for setting in SETTINGS:
         assert len(setting.help) > 20, setting.name
-        assert f"{setting.name} ({setting.kind}, default" in text
-        assert setting.help.split()[0] in text
+        assert f"{setting.name} ({setting.type_name}, default " in text
+        assert setting.help in text
+    assert "sync_state_dir" not in text and "source" not in {s.name for s in SETTINGS}
+
+
+def test_the_readme_table_is_the_declaration() -> None:
+    section = README.read_text(encoding="utf-8").split("\n## Settings\n")[1]
+    assert markdown_table(KioskSettings) in section
 
 
 def test_contract_keys_are_settings() -> None:
@@ -66,7 +68,9 @@ def test_reads_a_file_and_leaves_the_sync_table_to_the_agent(tmp_path: Path) -> 
         ('kiosk_id = "a b"', ["kiosk_id", "'a b'", "letters"]),
         ('maintenance_pin_hash = "1234"', ["maintenance_pin_hash", "pbkdf2_sha256"]),
         ('content_dir = ""', ["content_dir", "empty", "path"]),
-        ("idle_secs = 5", ["unknown setting 'idle_secs'", "idle_seconds"]),
+        ("idle_secs = 5", ["unknown setting(s) idle_secs", "idle_seconds"]),
+        ('idle_seconds = "60"', ["idle_seconds", "'60'", "whole number"]),
+        ("sync_state_dir = 'x'", ["unknown setting(s) sync_state_dir"]),
         ("idle_seconds = ", ["not valid TOML"]),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from admin_sync.settings_base import describe, from_mapping, setting
+from content.settings_base import from_environ, setting
 
 ENV_PREFIX = "SAFE_AIRPORTS_CONSOLE_"
 
@@ -44,12 +44,7 @@ class ConsoleSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ConsoleSettings:
-        values = {
-            info.name: environ[ENV_PREFIX + info.name.upper()]
-            for info in describe(cls)
-            if ENV_PREFIX + info.name.upper() in environ
-        }
-        settings = from_mapping(cls, values, where="console settings")
+        settings = from_environ(cls, environ, prefix=ENV_PREFIX, where="console settings")
         if settings.secure_cookies not in ("auto", "always", "never"):
             raise ValueError(
                 f"console settings: secure_cookies must be auto, always or never, "

@@ -122,7 +122,7 @@ def test_watchdog_pings_only_while_the_agent_makes_progress(tmp_path):
     import socket
 
     from admin_sync.agent.liveness import Liveness
-    from kiosk.sd_notify import Watchdog
+    from content.sd_notify import Watchdog
 
     path = str(tmp_path / "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

@@ -50,22 +50,22 @@ def _stage(template: Path, staged: Path, version: int) -> None:
 def _announce_the_flip(write_fd: int, pause_at: str | None, pause_above: int) -> None:
     """In the child only: announce F (before) and P (after) around each pointer flip, and wait
     to be killed at `pause_at` for the first version above `pause_above`."""
-    real_write = installed_module._write_atomically
+    real_write = installed_module.write_atomic
 
-    def announcing_write(path: Path, text: str) -> None:
+    def announcing_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         if path.name != POINTER:
-            return real_write(path, text)
-        version = int(text.strip().removeprefix("cache-v").removesuffix(".db"))
+            return real_write(path, data, mode=mode)
+        version = int(data.decode().strip().removeprefix("cache-v").removesuffix(".db"))
         for moment in ("F", "P"):
             if moment == "P":
-                real_write(path, text)
+                real_write(path, data, mode=mode)
             os.write(write_fd, f"{moment}{version}\n".encode())
             if moment == pause_at and version > pause_above:
                 time.sleep(120)  # the parent kills us here; never reached in a passing run
                 os._exit(3)
         return None
 
-    installed_module._write_atomically = announcing_write
+    installed_module.write_atomic = announcing_write
 
 
 def _child(

@@ -12,7 +12,7 @@ import pytest
 from admin_sync.agent.backoff import next_delay
 from admin_sync.agent.settings import SyncSettings, config_from_mapping, load_config
 from admin_sync.server.settings import ServerSettings
-from admin_sync.settings_base import SettingsError, describe
+from content.settings_base import SettingsError, describe
 
 README = Path(__file__).resolve().parents[3] / "admin_sync" / "README.md"
 
