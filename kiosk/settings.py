@@ -26,7 +26,7 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "str" | "int" | "path"
+    kind: str  # "str" | "int" | "float" | "path"
     default: Any
     help: str
     check: Callable[[Any], str | None] | None = None  # returns what is expected, or None if ok
@@ -46,6 +46,10 @@ def _pattern(regex: str, expected: str) -> Callable[[Any], str | None]:
         return None if compiled.fullmatch(value) else expected
 
     return check
+
+
+def _diagonal(value: Any) -> str | None:
+    return None if value == 0 or 5 <= value <= 120 else "0 (not set) or inches from 5 to 120"
 
 
 _PIN_HASH = r"(|pbkdf2_sha256\$[0-9]+\$[0-9a-f]+\$[0-9a-f]+)"
@@ -108,6 +112,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the kiosk builds (once) the cache of the sample content shipped with the package, "
         "used when the installed content is missing or unreadable.",
     ),
+    Setting(
+        "panel_diagonal_inches",
+        "float",
+        0.0,
+        "The screen's diagonal in inches, e.g. 21.5. With it text and touch targets keep their "
+        "size in millimetres on a panel larger than the 21.5-inch reference one, and never "
+        "shrink under 9 mm on a small one. 0: the size the display reports, if believable.",
+        _diagonal,
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -123,6 +136,7 @@ class KioskSettings:
     countdown_seconds: int = 20
     maintenance_pin_hash: str = ""
     fallback_cache_dir: Path = Path("/var/cache/safe-airports")
+    panel_diagonal_inches: float = 0.0
     # The sync agent's folder (its state.json says when it last synced): [sync] state_dir.
     sync_state_dir: Path = Path("/var/lib/safe-airports/sync")
     source: str = "(defaults)"
@@ -134,6 +148,12 @@ def _convert(setting: Setting, value: Any, where: str) -> Any:
             raise SettingsError(
                 f"{where}: setting '{setting.name}' is {value!r}; expected a whole number"
             )
+    elif setting.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingsError(
+                f"{where}: setting '{setting.name}' is {value!r}; expected a number"
+            )
+        value = float(value)
     elif not isinstance(value, str):
         raise SettingsError(f"{where}: setting '{setting.name}' is {value!r}; expected a string")
     elif setting.kind == "path" and not value.strip():

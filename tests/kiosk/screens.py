@@ -1,0 +1,129 @@
+"""Helpers for the tests that run the kiosk in real display servers (Xvfb, cage).
+
+Screenshots are taken by the display server's own tools (xwd for X11, grim for wlroots) and
+read here: `read_xwd` turns xwd's dump of the root window into a Pillow image, and
+`fill_report` says whether the attract screen covers the whole screen.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+# The kiosk's background colour (Theme.background) and the primary blue of the attract screen.
+BACKGROUND = (0xF4, 0xF1, 0xEA)
+PRIMARY = (0x0B, 0x3D, 0x6E)
+
+
+def read_xwd(path: Path) -> Image.Image:
+    """An XWD file (xwd -root, TrueColor 24/32 bits per pixel) as an RGB image."""
+    data = path.read_bytes()
+    header = struct.unpack(">25I", data[:100])
+    header_size, version, pixmap_format = header[0], header[1], header[2]
+    width, height = header[4], header[5]
+    byte_order, bits_per_pixel, bytes_per_line = header[7], header[11], header[12]
+    ncolors = header[19]
+    if version != 7 or pixmap_format != 2 or bits_per_pixel not in (24, 32):
+        raise ValueError(f"{path}: not a 24/32-bit ZPixmap XWD file")
+    offset = header_size + 12 * ncolors
+    raw_mode = {32: "BGRX", 24: "BGR"}[bits_per_pixel]
+    if byte_order == 1:  # MSBFirst
+        raw_mode = {32: "XRGB", 24: "RGB"}[bits_per_pixel]
+    pixels = data[offset : offset + bytes_per_line * height]
+    return Image.frombuffer("RGB", (width, height), pixels, "raw", raw_mode, bytes_per_line, 1)
+
+
+def _near(pixel: tuple[int, ...], colour: tuple[int, int, int], tolerance: int = 12) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+def fill_report(image: Image.Image) -> list[str]:
+    """What is wrong with a screenshot of the attract screen (empty: it fills the screen).
+
+    The attract screen is the primary blue with the background colour nowhere; a window that
+    does not fill the screen leaves black (or another colour) in a band on the right or at the
+    bottom. Checked: the four corners, the right-most and bottom-most columns and rows sampled
+    every 16 px, and that most of the screen is the attract screen's blue.
+    """
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    problems = []
+    edges = {
+        "right edge": [(width - 1, y) for y in range(0, height, 16)],
+        "bottom edge": [(x, height - 1) for x in range(0, width, 16)],
+        "left edge": [(0, y) for y in range(0, height, 16)],
+        "top edge": [(x, 0) for x in range(0, width, 16)],
+    }
+    for name, points in edges.items():
+        wrong = [p for p in points if not _near(rgb.getpixel(p), PRIMARY, 40)]
+        # Text or the touch badge may reach an edge on a small screen; a band never does.
+        if len(wrong) > len(points) // 4:
+            sample = rgb.getpixel(wrong[0])
+            problems.append(
+                f"{name}: {len(wrong)}/{len(points)} pixels not the attract blue, "
+                f"e.g. {sample} at {wrong[0]}"
+            )
+    small = rgb.resize((64, 64), Image.Resampling.NEAREST)
+    blue = sum(1 for p in small.getdata() if _near(p, PRIMARY, 40))
+    if blue < 0.6 * 64 * 64:
+        problems.append(f"only {blue}/4096 sampled pixels are the attract blue")
+    return problems
+
+
+class Probe:
+    """Client of the kiosk's test hook (tests/kiosk/kiosk_probe.py) on its Unix socket."""
+
+    def __init__(self, path: Path, alive: Callable[[], bool], timeout: float = 60.0) -> None:
+        self.path = path
+        deadline = time.monotonic() + timeout
+        while True:
+            if not alive():
+                raise ProbeError("the kiosk exited before its test hook answered")
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(str(path))
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise ProbeError(f"no test hook on {path} after {timeout} s") from None
+                time.sleep(0.1)  # polling for the socket to appear: there is no signal for it
+        self.sock.settimeout(120)
+        self.file = self.sock.makefile("rwb")
+
+    def ask(self, command: str) -> Any:
+        self.file.write(command.encode() + b"\n")
+        self.file.flush()
+        line = self.file.readline()
+        if not line:
+            raise ProbeError(f"the kiosk closed the test hook on {command!r}")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise ProbeError(f"{command!r}: {reply['error']}")
+        return reply["ok"]
+
+    def wait_until(self, check: Callable[[dict], bool], what: str, timeout: float = 60.0) -> dict:
+        """Ask for the state (each time after the next frame) until `check` holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.ask("state")
+            if check(state):
+                return state
+            if time.monotonic() > deadline:
+                raise ProbeError(f"{what}: not reached in {timeout} s; last state {state}")
+            self.ask("frame")
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
+class ProbeError(Exception):
+    """The kiosk's test hook did not answer as expected."""
