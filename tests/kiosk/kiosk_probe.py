@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             gl_renderer = 0x1F01
             info["gl_renderer"] = context.functions().glGetString(gl_renderer)
 
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
 
     window.sceneGraphInitialized.connect(on_scene_graph, Qt.ConnectionType.DirectConnection)
 
@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
                 and item.property("enabled")
             ]
         if command == "quit":
-            kiosk_app.qt_app.quit()
+            # exit(), not quit(): Qt 6's quit() first closes the windows, which kiosk mode refuses.
+            QTimer.singleShot(0, lambda: kiosk_app.qt_app.exit(0))
             return "bye"
         raise ValueError(f"unknown command {command!r}")
 

@@ -8,10 +8,14 @@ read here: `read_xwd` turns xwd's dump of the root window into a Pillow image, a
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import struct
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +75,9 @@ def fill_report(image: Image.Image) -> list[str]:
                 f"e.g. {sample} at {wrong[0]}"
             )
     small = rgb.resize((64, 64), Image.Resampling.NEAREST)
-    blue = sum(1 for p in small.getdata() if _near(p, PRIMARY, 40))
+    blue = sum(
+        1 for y in range(64) for x in range(64) if _near(small.getpixel((x, y)), PRIMARY, 40)
+    )
     if blue < 0.6 * 64 * 64:
         problems.append(f"only {blue}/4096 sampled pixels are the attract blue")
     return problems
@@ -127,3 +133,87 @@ class Probe:
 
 class ProbeError(Exception):
     """The kiosk's test hook did not answer as expected."""
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_config(folder: Path, sample_cache: Path, diagonal: float) -> Path:
+    """A kiosk settings file using the packaged sample (pre-built) as its content."""
+    fallback = folder / "fallback"
+    fallback.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sample_cache, fallback / sample_cache.name)
+    config = folder / "kiosk.toml"
+    config.write_text(
+        'airport = "TAS"\nkiosk_id = "display-test"\n'
+        f'content_dir = "{folder / "content"}"\nusage_file = "{folder / "usage.db"}"\n'
+        f'fallback_cache_dir = "{fallback}"\npanel_diagonal_inches = {diagonal}\n'
+    )
+    return config
+
+
+@contextmanager
+def xvfb(width: int, height: int) -> Iterator[str]:
+    """An Xvfb server of one screen `width`×`height`; yields its DISPLAY once it is ready."""
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{width}x{height}x24",
+            "-nolisten",
+            "tcp",
+        ],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as ready:
+            number = ready.readline().strip()  # written once Xvfb accepts clients
+        if not number:
+            raise ProbeError(f"Xvfb did not start: {proc.stderr.read().decode()[-500:]}")
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def xwd_screenshot(display: str, out: Path) -> Image.Image:
+    """The whole X screen as xwd dumps it, saved as PNG at `out`."""
+    dump = out.with_suffix(".xwd")
+    subprocess.run(
+        ["xwd", "-root", "-silent", "-display", display, "-out", str(dump)],
+        check=True,
+        timeout=60,
+    )
+    image = read_xwd(dump)
+    dump.unlink()
+    image.save(out)
+    return image
+
+
+def keep_screenshot(path: Path) -> None:
+    """Copy a screenshot to $SAFE_AIRPORTS_SCREENSHOTS (if set) for a person to look at."""
+    folder = os.environ.get("SAFE_AIRPORTS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(folder) / path.name)
+
+
+def check_targets(probe: Probe, state: dict, where: str) -> None:
+    """Every visible touch target measures at least 9 mm (and 60 px on the reference panel)."""
+    targets = probe.ask("targets")
+    assert targets, f"no touch targets found on {where}"
+    px_per_mm = state["px_per_mm"]
+    for target in targets:
+        _, _, w, h = target["rect"]
+        side = min(w, h)
+        assert side / px_per_mm >= 9.0 - 0.05, (
+            f"{where}: {target['name']!r} is {side:.0f} px = {side / px_per_mm:.1f} mm"
+        )
+        assert side / state["scale"] >= 60, f"{where}: {target['name']!r} under 60 design px"
