@@ -10,6 +10,7 @@ The hook answers one JSON line per request line:
     tap NAME         a synthetic click at the item's centre (where the compositor has no
                      input devices); answers with the milliseconds to the next frame
     frame            answers once the next frame is on screen
+    grab PATH        saves what the window drew (Qt's own grab) as PNG at PATH
     targets          every visible touch target's size in window pixels (MouseArea, TapHandler)
     quit             leaves the event loop
 
@@ -113,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             return driver.tap(name)
         if command == "frame":
             return driver.wait_frame()
+        if command == "grab":
+            driver.grab(Path(name))
+            return name
         if command == "targets":
             return [
                 {"name": item.parentItem().objectName(), "rect": rect(item)}
