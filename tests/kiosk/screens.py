@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import site
 import socket
 import struct
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -217,3 +220,112 @@ def check_targets(probe: Probe, state: dict, where: str) -> None:
             f"{where}: {target['name']!r} is {side:.0f} px = {side / px_per_mm:.1f} mm"
         )
         assert side / state["scale"] >= 60, f"{where}: {target['name']!r} under 60 design px"
+
+
+# Inside cage, as the systemd unit runs it: the kiosk user (here `nobody`), a private runtime
+# directory, QT_QPA_PLATFORM=wayland, wlroots' headless backend (no GPU, no input devices).
+CAGE_USER = "nobody"
+RENDERERS = {
+    "software": {"QT_QUICK_BACKEND": "software"},
+    # Qt Quick's default (hardware) backend, on Mesa's software OpenGL.
+    "llvmpipe": {"LIBGL_ALWAYS_SOFTWARE": "1"},
+}
+
+
+def unprivileged_venv(base: Path) -> str | None:
+    """Make `base/venv`, which the kiosk user can run: Debian's python3 with the project and
+    this interpreter's site-packages on its path (no copy, no download). None when it works,
+    else why not."""
+    base.chmod(0o755)
+    system_python = "/usr/bin/python3"
+    version = subprocess.run(
+        [system_python, "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if version != str(sys.version_info[:2]):
+        return f"{system_python} is {version or 'missing'}, the tests run {sys.version_info[:2]}"
+    subprocess.run(
+        [system_python, "-m", "venv", "--without-pip", str(base / "venv")], check=True, timeout=120
+    )
+    site_dir = next((base / "venv" / "lib").glob("python3*/site-packages"))
+    paths = [str(REPO), *site.getsitepackages()]
+    (site_dir / "safe_airports_tests.pth").write_text("\n".join(paths) + "\n")
+    check = subprocess.run(
+        [
+            "runuser",
+            "-u",
+            CAGE_USER,
+            "--",
+            str(base / "venv" / "bin" / "python"),
+            "-c",
+            "import PySide6.QtQuick, kiosk.app",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
+    )
+    if check.returncode != 0:
+        return (
+            f"user {CAGE_USER} cannot read the project or its packages "
+            f"({', '.join(paths)}): {check.stderr.strip()[-300:]}"
+        )
+    return None
+
+
+def start_cage(
+    base: Path, sample_cache: Path, renderer: str, first_frame: Path | None = None
+) -> tuple[subprocess.Popen, Path, Path]:
+    """deploy/kiosk/kiosk-session.sh as the kiosk user, headless, with the probe as the app.
+
+    Returns the session process, its runtime directory (the probe's socket is `probe.sock`
+    there) and its work folder (screenshots, log)."""
+    work = Path(tempfile.mkdtemp(prefix=f"{renderer}-", dir=base))
+    run_dir, data = work / "run", work / "data"
+    run_dir.mkdir(mode=0o700)
+    data.mkdir()
+    config = write_config(data, sample_cache, 0)
+    app = work / "kiosk-app"
+    extra = f" --first-frame {first_frame}" if first_frame is not None else ""
+    app.write_text(
+        "#!/bin/sh\n"
+        f"exec {base}/venv/bin/python -m tests.kiosk.kiosk_probe --config {config} "
+        f"--socket {run_dir}/probe.sock{extra}\n"
+    )
+    app.chmod(0o755)
+    for path in (work, run_dir, data, *data.rglob("*")):
+        shutil.chown(path, CAGE_USER)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(data),
+        "WLR_BACKENDS": "headless",
+        "WLR_RENDERER": "pixman",
+        "WLR_LIBINPUT_NO_DEVICES": "1",
+        # What safe-airports-kiosk.service sets, and kiosk-session's runtime directory.
+        "XDG_SESSION_TYPE": "wayland",
+        "QT_QPA_PLATFORM": "wayland",
+        "QT_WAYLAND_DISABLE_WINDOWDECORATION": "1",
+        "RUNTIME_DIRECTORY": str(run_dir),
+        "KIOSK_APP": str(app),
+        "PYTHONPATH": str(REPO),
+        **RENDERERS[renderer],
+    }
+    session = subprocess.Popen(
+        [
+            "runuser",
+            "-u",
+            CAGE_USER,
+            "--",
+            "env",
+            "-i",
+            *[f"{k}={v}" for k, v in env.items()],
+            "bash",
+            str(REPO / "deploy" / "kiosk" / "kiosk-session.sh"),
+        ],
+        cwd=REPO,
+        stdout=(work / "cage.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    return session, run_dir, work

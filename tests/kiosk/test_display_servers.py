@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import site as sitepackages
 import subprocess
 import sys
 import tempfile
@@ -23,11 +22,14 @@ import pytest
 from PIL import Image
 
 from tests.kiosk.screens import (
+    RENDERERS,
     REPO,
     Probe,
     check_targets,
     fill_report,
     keep_screenshot,
+    start_cage,
+    unprivileged_venv,
     write_config,
     xvfb,
     xwd_screenshot,
@@ -134,116 +136,25 @@ def test_fullscreen_under_xvfb(tmp_path, sample_cache, width, height, diagonal) 
     assert "Traceback" not in log.read_text()
 
 
-# Inside cage, as the systemd unit runs it: the kiosk user (here `nobody`), a private runtime
-# directory, QT_QPA_PLATFORM=wayland, wlroots' headless backend (no GPU, no input devices).
-CAGE_USER = "nobody"
-RENDERERS = {
-    "software": {"QT_QUICK_BACKEND": "software"},
-    # Qt Quick's default (hardware) backend, on Mesa's software OpenGL.
-    "llvmpipe": {"LIBGL_ALWAYS_SOFTWARE": "1"},
-}
-
-
 @pytest.fixture(scope="module")
-def unprivileged(tmp_path_factory) -> Iterator[Path]:
-    """A world-readable folder with a venv the kiosk user can run: Debian's python3 with the
-    project and this venv's site-packages on its path (no copy, no download)."""
+def unprivileged() -> Iterator[Path]:
+    """A world-readable folder with a venv the kiosk user can run."""
     _need("cage", "grim", "runuser")
     if os.geteuid() != 0:
         pytest.skip("the cage test runs the kiosk as another user: run the tests as root")
     base = Path(tempfile.mkdtemp(prefix="safe-airports-cage-", dir="/tmp"))
-    base.chmod(0o755)
-    system_python = Path("/usr/bin/python3")
-    version = subprocess.run(
-        [str(system_python), "-c", "import sys; print(sys.version_info[:2])"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if version != str(sys.version_info[:2]):
-        pytest.skip(f"/usr/bin/python3 is {version}, the tests run {sys.version_info[:2]}")
-    subprocess.run(
-        [str(system_python), "-m", "venv", "--without-pip", str(base / "venv")],
-        check=True,
-        timeout=120,
-    )
-    site = next((base / "venv" / "lib").glob("python3*/site-packages"))
-    paths = [str(REPO), *sitepackages.getsitepackages()]
-    (site / "safe_airports_tests.pth").write_text("\n".join(paths) + "\n")
-    check = subprocess.run(
-        [
-            "runuser",
-            "-u",
-            CAGE_USER,
-            "--",
-            str(base / "venv" / "bin" / "python"),
-            "-c",
-            "import PySide6.QtQuick, kiosk.app",
-        ],
-        capture_output=True,
-        text=True,
-        cwd="/",
-        check=False,
-    )
-    if check.returncode != 0:
-        pytest.skip(
-            f"user {CAGE_USER} cannot read the project or its packages "
-            f"({', '.join(paths)}): {check.stderr.strip()[-300:]}"
-        )
+    why_not = unprivileged_venv(base)
+    if why_not:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(why_not)
     yield base
     shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.mark.parametrize("renderer", sorted(RENDERERS))
 def test_inside_cage_headless(unprivileged, sample_cache, renderer) -> None:
-    work = Path(tempfile.mkdtemp(prefix=f"{renderer}-", dir=unprivileged))
-    run_dir, data = work / "run", work / "data"
-    run_dir.mkdir(mode=0o700)
-    data.mkdir()
-    config = write_config(data, sample_cache, 0)
-    app = work / "kiosk-app"
-    app.write_text(
-        "#!/bin/sh\n"
-        f"exec {unprivileged}/venv/bin/python -m tests.kiosk.kiosk_probe --config {config} "
-        f"--socket {run_dir}/probe.sock\n"
-    )
-    app.chmod(0o755)
-    shutil.chown(work, CAGE_USER)
-    for path in (run_dir, data, *data.rglob("*")):
-        shutil.chown(path, CAGE_USER)
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(data),
-        "WLR_BACKENDS": "headless",
-        "WLR_RENDERER": "pixman",
-        "WLR_LIBINPUT_NO_DEVICES": "1",
-        # What safe-airports-kiosk.service sets, and kiosk-session's runtime directory.
-        "XDG_SESSION_TYPE": "wayland",
-        "QT_QPA_PLATFORM": "wayland",
-        "QT_WAYLAND_DISABLE_WINDOWDECORATION": "1",
-        "RUNTIME_DIRECTORY": str(run_dir),
-        "KIOSK_APP": str(app),
-        "PYTHONPATH": str(REPO),
-        **RENDERERS[renderer],
-    }
+    session, run_dir, work = start_cage(unprivileged, sample_cache, renderer)
     log = work / "cage.log"
-    # The real session script (as the unit's ExecStart), which runs cage with the app.
-    session = subprocess.Popen(
-        [
-            "runuser",
-            "-u",
-            CAGE_USER,
-            "--",
-            "env",
-            "-i",
-            *[f"{k}={v}" for k, v in env.items()],
-            "bash",
-            str(REPO / "deploy" / "kiosk" / "kiosk-session.sh"),
-        ],
-        cwd=REPO,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
     try:
         probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
         state = probe.wait_until(
