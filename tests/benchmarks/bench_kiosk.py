@@ -232,13 +232,12 @@ def cage_renderers(starts: int = CAGE_STARTS, rounds: int = CAGE_TAP_ROUNDS) -> 
         for renderer in sorted(RENDERERS):
             times, taps, api = [], [], ""
             for attempt in range(starts):
-                mark = base / f"first-frame-{renderer}-{attempt}"
                 began = time.monotonic()
-                session, run_dir, _ = start_cage(base, cache, renderer, first_frame=mark)
+                session, run_dir, work = start_cage(base, cache, renderer)
                 try:
                     probe = Probe(run_dir / "probe.sock", lambda s=session: s.poll() is None)
                     state = probe.wait_until(lambda s: s["frames"] > 0, "first frame")
-                    times.append(float(mark.read_text()) - began)
+                    times.append(float((work / "first-frame").read_text()) - began)
                     api = f"{state['graphics_api']} {state['gl_renderer'] or ''}".strip()
                     if attempt == 0:
                         probe.wait_until(lambda s: s["screen"] == "attract", "attract")

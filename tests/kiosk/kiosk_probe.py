@@ -56,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     info: dict[str, Any] = {"frames": 0, "gl_renderer": None}
 
     def on_frame() -> None:
-        if info["frames"] == 0 and args.first_frame is not None:
-            args.first_frame.write_text(f"{time.monotonic()}\n")
         info["frames"] += 1
+        if info["frames"] == 1 and args.first_frame is not None:
+            args.first_frame.write_text(f"{time.monotonic()}\n")
 
     window.frameSwapped.connect(on_frame)
 

@@ -276,23 +276,23 @@ def unprivileged_venv(base: Path) -> str | None:
 
 
 def start_cage(
-    base: Path, sample_cache: Path, renderer: str, first_frame: Path | None = None
+    base: Path, sample_cache: Path, renderer: str
 ) -> tuple[subprocess.Popen, Path, Path]:
     """deploy/kiosk/kiosk-session.sh as the kiosk user, headless, with the probe as the app.
 
     Returns the session process, its runtime directory (the probe's socket is `probe.sock`
-    there) and its work folder (screenshots, log)."""
+    there) and its work folder (log; `first-frame` holds the monotonic time of the first
+    frame)."""
     work = Path(tempfile.mkdtemp(prefix=f"{renderer}-", dir=base))
     run_dir, data = work / "run", work / "data"
     run_dir.mkdir(mode=0o700)
     data.mkdir()
     config = write_config(data, sample_cache, 0)
     app = work / "kiosk-app"
-    extra = f" --first-frame {first_frame}" if first_frame is not None else ""
     app.write_text(
         "#!/bin/sh\n"
         f"exec {base}/venv/bin/python -m tests.kiosk.kiosk_probe --config {config} "
-        f"--socket {run_dir}/probe.sock{extra}\n"
+        f"--socket {run_dir}/probe.sock --first-frame {work}/first-frame\n"
     )
     app.chmod(0o755)
     for path in (work, run_dir, data, *data.rglob("*")):
