@@ -276,7 +276,7 @@ def unprivileged_venv(base: Path) -> str | None:
 
 
 def start_cage(
-    base: Path, sample_cache: Path, renderer: str
+    base: Path, sample_cache: Path, renderer: str, rotation: int = 0
 ) -> tuple[subprocess.Popen, Path, Path]:
     """deploy/kiosk/kiosk-session.sh as the kiosk user, headless, with the probe as the app.
 
@@ -309,6 +309,7 @@ def start_cage(
         "QT_WAYLAND_DISABLE_WINDOWDECORATION": "1",
         "RUNTIME_DIRECTORY": str(run_dir),
         "KIOSK_APP": str(app),
+        "ROTATION": str(rotation),  # /etc/safe-airports/display.conf
         "PYTHONPATH": str(REPO),
         **RENDERERS[renderer],
     }

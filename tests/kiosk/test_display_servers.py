@@ -22,7 +22,6 @@ import pytest
 from PIL import Image
 
 from tests.kiosk.screens import (
-    RENDERERS,
     REPO,
     Probe,
     check_targets,
@@ -151,9 +150,12 @@ def unprivileged() -> Iterator[Path]:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.parametrize("renderer", sorted(RENDERERS))
-def test_inside_cage_headless(unprivileged, sample_cache, renderer) -> None:
-    session, run_dir, work = start_cage(unprivileged, sample_cache, renderer)
+@pytest.mark.parametrize(
+    ("renderer", "rotation"), [("software", 0), ("software", 90), ("llvmpipe", 0)]
+)
+def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) -> None:
+    # wlroots' headless output is 1280×720; ROTATION=90 (display.conf) makes it 720×1280.
+    session, run_dir, work = start_cage(unprivileged, sample_cache, renderer, rotation)
     log = work / "cage.log"
     try:
         probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
@@ -163,6 +165,7 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer) -> None:
         # cage gives the window its whole output (wlroots' headless output: 1280×720).
         assert state["platform"] == "wayland"
         assert state["window"][2:] == state["screen_geometry"], state
+        assert (state["window"][2] < state["window"][3]) == (rotation == 90), state
         assert min(state["design"]) == pytest.approx(1080, abs=2)
         if renderer == "software":
             assert state["graphics_api"] == "Software"
