@@ -94,7 +94,8 @@ else
   echo "Opening the kiosk in a window ($platform; close it to continue)."
   status=0
   # Qt Quick's default renderer here (the Makefile's software renderer is for the tests).
-  env -u QT_QUICK_BACKEND "$bin/safe-airports" kiosk --config "$config" --windowed --platform "$platform" \
+  # (In a subshell so that bash's own "Aborted" line also goes to the log.)
+  (env -u QT_QUICK_BACKEND "$bin/safe-airports" kiosk --config "$config" --windowed --platform "$platform"; exit $?) \
     2>"$demo/kiosk-window.log" || status=$?
   if [[ $status != 0 ]]; then
     why=$(grep -m1 -iE "could not (load|connect)|cannot (open|connect)|failed to|no qt platform" "$demo/kiosk-window.log" \
