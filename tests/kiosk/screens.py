@@ -209,7 +209,8 @@ def keep_screenshot(path: Path) -> None:
 
 
 def check_targets(probe: Probe, state: dict, where: str) -> None:
-    """Every visible touch target measures at least 9 mm (and 60 px on the reference panel)."""
+    """Every visible touch target measures at least 9 mm (and 60 px on the reference panel),
+    and any two targets side by side have at least 2 mm between them."""
     targets = probe.ask("targets")
     assert targets, f"no touch targets found on {where}"
     px_per_mm = state["px_per_mm"]
@@ -220,6 +221,16 @@ def check_targets(probe: Probe, state: dict, where: str) -> None:
             f"{where}: {target['name']!r} is {side:.0f} px = {side / px_per_mm:.1f} mm"
         )
         assert side / state["scale"] >= 60, f"{where}: {target['name']!r} under 60 design px"
+    for i, a in enumerate(targets):
+        for b in targets[i + 1 :]:
+            ax, ay, aw, ah = a["rect"]
+            bx, by, bw, bh = b["rect"]
+            gap_x = max(bx - (ax + aw), ax - (bx + bw))
+            gap_y = max(by - (ay + ah), ay - (by + bh))
+            gap = max(gap_x, gap_y) / px_per_mm
+            assert gap >= 2.0 - 0.05, (
+                f"{where}: {a['name']!r} and {b['name']!r} are {gap:.1f} mm apart"
+            )
 
 
 # Inside cage, as the systemd unit runs it: the kiosk user (here `nobody`), a private runtime

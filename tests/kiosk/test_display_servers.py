@@ -141,6 +141,12 @@ def test_fullscreen_under_xvfb(tmp_path, sample_cache, width, height, diagonal) 
                     check=False,
                 ).stdout
                 assert "tel:" in codes or "BEGIN:VCARD" in codes, f"{name}: no QR code decoded"
+            # The on-screen keyboard has the smallest targets.
+            tap("nav.home")
+            probe.wait_until(lambda s: s["screen"] == "home", "the home screen")
+            tap("home.search")
+            state = probe.wait_until(lambda s: s["screen"] == "search", "the search screen")
+            check_targets(probe, state, f"{name} search screen")
             probe.ask("quit")
             assert kiosk.wait(timeout=60) == 0, log.read_text()[-3000:]
         finally:
