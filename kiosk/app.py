@@ -237,7 +237,7 @@ class KioskApp:
         metrics = display_metrics(
             window_px,
             screen_px,
-            diagonal_in=getattr(self.settings, "panel_diagonal_inches", 0.0),
+            diagonal_in=self.settings.panel_diagonal_inches,
             physical_mm=physical,
             device_pixel_ratio=dpr,
         )
