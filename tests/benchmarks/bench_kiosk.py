@@ -214,7 +214,13 @@ def cage_renderers(starts: int = CAGE_STARTS, rounds: int = CAGE_TAP_ROUNDS) -> 
     wlroots has no input devices). Empty when cage cannot run here (the reason is printed)."""
     import shutil
 
-    from tests.kiosk.screens import RENDERERS, Probe, start_cage, unprivileged_venv
+    from tests.kiosk.screens import (
+        RENDERERS,
+        Probe,
+        start_cage,
+        stop_cage,
+        unprivileged_venv,
+    )
 
     if shutil.which("cage") is None or os.geteuid() != 0:
         print("cage benchmark skipped: needs cage installed and root (to run as the kiosk user)")
@@ -248,9 +254,7 @@ def cage_renderers(starts: int = CAGE_STARTS, rounds: int = CAGE_TAP_ROUNDS) -> 
                     probe.ask("quit")
                     session.wait(timeout=60)
                 finally:
-                    if session.poll() is None:
-                        session.kill()
-                        session.wait()
+                    stop_cage(session)
             results[renderer] = {
                 "graphics": api,
                 "cold_start_s_median": round(statistics.median(times), 3),

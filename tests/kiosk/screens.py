@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import site
 import socket
 import struct
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -339,5 +340,14 @@ def start_cage(
         cwd=REPO,
         stdout=(work / "cage.log").open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stop_cage() ends cage and the app too
     )
     return session, run_dir, work
+
+
+def stop_cage(session: subprocess.Popen) -> None:
+    """Kill what is left of a session started by start_cage (runuser, cage, the kiosk)."""
+    if session.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(session.pid, signal.SIGKILL)
+        session.wait(timeout=30)

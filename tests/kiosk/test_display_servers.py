@@ -33,6 +33,7 @@ from tests.kiosk.screens import (
     fill_report,
     keep_screenshot,
     start_cage,
+    stop_cage,
     unprivileged_venv,
     write_config,
     xvfb,
@@ -217,8 +218,6 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) ->
         probe.ask("quit")
         assert session.wait(timeout=60) == 0
     finally:
-        if session.poll() is None:
-            session.kill()
-            session.wait()
+        stop_cage(session)
     text = log.read_bytes().decode(errors="replace")
     assert "Traceback" not in text, text[-3000:]
