@@ -4,7 +4,13 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-core zbar-tools shellcheck chromium xvfb systemd
+# The kiosk's runtime packages (cage, Mesa, Qt's xcb and wayland libraries) come from one list
+# shared with deploy/kiosk/install.sh and deploy/demo.sh; the rest are for the tests: Xvfb,
+# xwd and xdotool (the kiosk under X11), grim (screenshots under cage), python3-venv (the kiosk
+# user's Python in the cage test).
+KIOSK_RUNTIME_PACKAGES := $(shell sed 's/\#.*//' deploy/kiosk/runtime-packages.txt)
+APT_PACKAGES := zbar-tools shellcheck chromium xvfb x11-apps xdotool grim python3-venv systemd \
+  $(KIOSK_RUNTIME_PACKAGES)
 export QT_QPA_PLATFORM ?= offscreen
 export QT_QUICK_BACKEND ?= software
 

@@ -56,6 +56,20 @@ check_supported_system() {
   fi
 }
 
+# package_list FILE: the package names of a list file (one a line, '#' comments).
+package_list() {
+  sed 's/#.*//' "$1" | tr -s ' \t' '\n' | sed '/^$/d'
+}
+
+# missing_packages PACKAGE...: those not installed (dpkg), one a line.
+missing_packages() {
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      echo "$package"
+  done
+}
+
 # install_apt_packages PACKAGE...: refresh the lists and install, without recommends.
 install_apt_packages() {
   run env DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -33,6 +33,12 @@ from PySide6.QtQml import QQmlApplicationEngine
 
 from kiosk.content_loader import ContentSource, ContentUnavailable
 from kiosk.controller import KioskController
+from kiosk.display_metrics import (
+    REFERENCE_SIZE_PX,
+    DisplayMetrics,
+    default_window_size,
+    display_metrics,
+)
 from kiosk.images import AssetImageProvider, QrImageProvider
 from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
 
@@ -157,17 +163,97 @@ class KioskApp:
             self.source.current.cache.close()
             raise FatalError(f"the QML module {qml_module} did not load (see the errors above)")
         self.window = roots[0]
+        self._warm_up_started = False
         self.window.frameSwapped.connect(self._after_first_frame)
         self._filter = WindowFilter(self, parent=self.window)
         self.window.installEventFilter(self._filter)
-        if size is not None:
-            self.window.resize(*size)
+        self.metrics: DisplayMetrics | None = None
+        self._watched_screen: Any = None
+        self.window.widthChanged.connect(self._update_metrics)
+        self.window.heightChanged.connect(self._update_metrics)
+        self.window.screenChanged.connect(self._on_screen_changed)
+        self._on_screen_changed(self.window.screen())
         if not windowed:
             self.window.setCursor(Qt.CursorShape.BlankCursor)
             self.window.setFlags(self.window.flags() | Qt.WindowType.FramelessWindowHint)
+            self._fill_screen()
             self.window.showFullScreen()
+        else:
+            self.window.resize(*(size or self._default_window_size()))
+            self.window.show()
+
+    # Window geometry: the kiosk fills its screen and follows it; the layout inside is scaled
+    # from design pixels by kiosk/display_metrics.py.
+
+    def _offscreen(self) -> bool:
+        return QGuiApplication.platformName() == "offscreen"
+
+    def _default_window_size(self) -> tuple[int, int]:
+        screen = self.window.screen()
+        if screen is None or self._offscreen():
+            return REFERENCE_SIZE_PX  # no real screen: the reference panel's size
+        available = screen.availableGeometry()
+        return default_window_size((available.width(), available.height()))
+
+    def _fill_screen(self) -> None:
+        """Kiosk mode: cover the whole screen. showFullScreen() alone relies on a window
+        manager, which a bare X server does not have; cage sizes the window itself."""
+        screen = self.window.screen()
+        if screen is not None and not self.windowed and not self._offscreen():
+            self.window.setGeometry(screen.geometry())
+
+    def _on_screen_changed(self, screen: Any) -> None:
+        if self._watched_screen is not None:
+            for signal in self._screen_signals(self._watched_screen):
+                signal.disconnect(self._on_screen_resized)
+        self._watched_screen = screen
+        if screen is not None:
+            for signal in self._screen_signals(screen):
+                signal.connect(self._on_screen_resized)
+        self._on_screen_resized()
+
+    @staticmethod
+    def _screen_signals(screen: Any) -> tuple[Any, ...]:
+        return (screen.geometryChanged, screen.physicalSizeChanged)
+
+    def _on_screen_resized(self, *_: Any) -> None:
+        self._fill_screen()
+        self._update_metrics()
+
+    def _update_metrics(self, *_: Any) -> None:
+        """Recompute the scale for the window's current size and screen; pass it to QML."""
+        window = self.window
+        if window.width() <= 0 or window.height() <= 0:
+            return
+        screen = window.screen()
+        window_px = (window.width(), window.height())
+        if screen is None or self._offscreen():
+            screen_px, physical, dpr = window_px, None, 1.0
+        else:
+            geometry, size_mm = screen.geometry(), screen.physicalSize()
+            screen_px = (geometry.width(), geometry.height())
+            physical = (size_mm.width(), size_mm.height())
+            dpr = screen.devicePixelRatio()
+        metrics = display_metrics(
+            window_px,
+            screen_px,
+            diagonal_in=self.settings.panel_diagonal_inches,
+            physical_mm=physical,
+            device_pixel_ratio=dpr,
+        )
+        if metrics != self.metrics:
+            if self.metrics is None or metrics.px_per_mm != self.metrics.px_per_mm:
+                log.info("display: %s (window %d×%d px)", metrics.describe(), *window_px)
+            self.metrics = metrics
+            window.setProperty("uiScale", metrics.scale)
+            window.setProperty("designPxPerMm", metrics.design_px_per_mm)
 
     def _after_first_frame(self) -> None:
+        # With a threaded render loop (a GPU, or llvmpipe) frameSwapped comes from the render
+        # thread, queued: a second frame may already be queued when this runs.
+        if self._warm_up_started:
+            return
+        self._warm_up_started = True
         self.window.frameSwapped.disconnect(self._after_first_frame)
         self.controller.start_warm_up()
 
@@ -184,6 +270,8 @@ class KioskApp:
         text = f"{window.width()}×{window.height()} px (window)"
         if geometry is not None:
             text += f", {geometry.width()}×{geometry.height()} px (screen)"
+        if self.metrics is not None:
+            text += f"; {self.metrics.describe()}"
         return text
 
     def close(self) -> None:
@@ -228,7 +316,11 @@ class WindowFilter(QObject):
                 controller.user_activity()
                 pos = event.points()[0].position()
                 w = self._app.window
-                controller.corner_press(pos.x(), pos.y(), w.width(), w.height())
+                # In design pixels, the unit of the corner's size.
+                scale = self._app.metrics.scale if self._app.metrics is not None else 1.0
+                controller.corner_press(
+                    pos.x() / scale, pos.y() / scale, w.width() / scale, w.height() / scale
+                )
             elif kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
                 if not self._app.windowed:
                     return True  # a touch kiosk has no use for keys: none may escape

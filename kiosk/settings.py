@@ -31,6 +31,10 @@ __all__ = ["KioskSettings", "SettingsError", "help_text", "load_settings", "sett
 # Tables of the shared file that belong to other programs (the kiosk leaves them alone).
 FOREIGN_TABLES: frozenset[str] = frozenset({"sync"})
 
+def _diagonal(value: float) -> str | None:
+    return None if value == 0 or 5 <= value <= 120 else "0 (not set) or inches from 5 to 120"
+
+
 _PIN_HASH = r"(|pbkdf2_sha256\$[0-9]+\$[0-9a-f]+\$[0-9a-f]+)"
 
 
@@ -78,6 +82,13 @@ class KioskSettings:
         Path("/var/cache/safe-airports"),
         help="Where the kiosk builds (once) the cache of the sample content shipped with the "
         "package, used when the installed content is missing or unreadable.",
+    )
+    panel_diagonal_inches: float = setting(
+        0.0,
+        help="The screen's diagonal in inches, e.g. 21.5. With it text and touch targets keep "
+        "their size in millimetres on a panel larger than the 21.5-inch reference one, and never "
+        "shrink under 9 mm on a small one. 0: the size the display reports, if believable.",
+        check=_diagonal,
     )
     # Derived, not settings of the kiosk: the sync agent's folder (its state.json says when it
     # last synced), read from [sync] state_dir; and where the settings came from.

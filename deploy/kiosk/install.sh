@@ -35,12 +35,7 @@ readonly PAM_FILE=/etc/pam.d/safe-airports-kiosk
 readonly JOURNALD_DROPIN=/etc/systemd/journald.conf.d/safe-airports.conf
 readonly UNITS=(safe-airports-sync.service safe-airports-kiosk.service)
 readonly SLEEP_TARGETS=(sleep.target suspend.target hibernate.target hybrid-sleep.target)
-readonly APT_PACKAGES=(
-  cage wlr-randr python3 python3-venv udev dbus libpam-systemd
-  fonts-noto-core fonts-noto-color-emoji
-  libegl1 libgl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3
-  libwayland-client0 libwayland-cursor0 libwayland-egl1
-)
+readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
@@ -136,7 +131,10 @@ check_provisioning() {
 }
 
 install_packages() {
-  install_apt_packages "${APT_PACKAGES[@]}"
+  # The app's runtime libraries: the same list the cage test and `make demo` use.
+  local runtime
+  mapfile -t runtime < <(package_list "$HERE/runtime-packages.txt")
+  install_apt_packages "${SYSTEM_PACKAGES[@]}" "${runtime[@]}"
 }
 
 create_user() {

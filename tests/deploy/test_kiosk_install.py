@@ -66,6 +66,30 @@ def actions(output: str) -> list[str]:
     return [line[2:] for line in output.splitlines() if line.startswith("+ ")]
 
 
+def runtime_packages() -> list[str]:
+    """The kiosk's runtime packages: one list for the installer, `make demo` and the tests."""
+    lines = (HERE / "runtime-packages.txt").read_text().splitlines()
+    names = [line.split("#")[0].strip() for line in lines]
+    return [name for name in names if name]
+
+
+def test_the_runtime_list_has_what_the_display_tests_needed() -> None:
+    needed = {
+        "cage",
+        "xwayland",
+        "libgl1-mesa-dri",
+        "libxcb-cursor0",
+        "libxcb-icccm4",
+        "libxcb-keysyms1",
+        "libxkbcommon-x11-0",
+        "libwayland-egl1",
+        "fonts-noto-core",
+    }
+    assert needed <= set(runtime_packages())
+    makefile = (REPO / "Makefile").read_text()
+    assert "deploy/kiosk/runtime-packages.txt" in makefile
+
+
 def expected_install_actions(prov: Path, rotation_args: str) -> list[str]:
     apt = "env DEBIAN_FRONTEND=noninteractive apt-get"
     user = (
@@ -79,10 +103,8 @@ def expected_install_actions(prov: Path, rotation_args: str) -> list[str]:
     cfg = f"python3 {HERE}/configure.py"
     return [
         f"{apt} update -q",
-        f"{apt} install -y -q --no-install-recommends cage wlr-randr python3 python3-venv udev "
-        "dbus libpam-systemd fonts-noto-core fonts-noto-color-emoji libegl1 libgl1 libgles2 "
-        "libxkbcommon0 libfontconfig1 libdbus-1-3 libwayland-client0 libwayland-cursor0 "
-        "libwayland-egl1",
+        f"{apt} install -y -q --no-install-recommends python3 python3-venv udev dbus "
+        f"libpam-systemd {' '.join(runtime_packages())}",
         *user,
         "usermod --append --groups video,render,input kiosk",
         "install -d -m 0755 -o root -g root /etc/safe-airports /opt/safe-airports "

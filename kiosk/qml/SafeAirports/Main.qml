@@ -6,30 +6,56 @@ import QtQuick.Window
 Window {
     id: root
     objectName: "kioskWindow"
-    width: 1080
-    height: 1920
-    visible: true
+    // No size and not shown here: kiosk/app.py sizes the window (to the screen in kiosk mode)
+    // and shows it.
     color: Theme.background
     title: "Safe Airports"
 
+    // Everything is laid out in design pixels (those of the 21.5-inch 1080×1920 reference
+    // panel) inside `stage`, scaled to the window by `uiScale`. kiosk/app.py sets both from
+    // kiosk/display_metrics.py whenever the window's size or screen changes.
+    property real uiScale: 1.0
+    property real designPxPerMm: 4.034
+
     Binding { target: Theme; property: "large"; value: kiosk.largeText }
     Binding { target: Theme; property: "strings"; value: kiosk.strings }
+    Binding { target: Theme; property: "mm"; value: root.designPxPerMm }
 
     readonly property bool portrait: height >= width
 
-    Column {
-        anchors.fill: parent
-        TopBar {
-            id: bar
-            objectName: "topBar"
-            width: parent.width
-            visible: kiosk.barVisible
+    Item {
+        id: stage
+        objectName: "stage"
+        width: root.width / root.uiScale
+        height: root.height / root.uiScale
+        scale: root.uiScale
+        transformOrigin: Item.TopLeft
+
+        Column {
+            anchors.fill: parent
+            TopBar {
+                id: bar
+                objectName: "topBar"
+                width: parent.width
+                visible: kiosk.barVisible
+            }
+            Loader {
+                id: screenLoader
+                objectName: "screenLoader"
+                width: parent.width
+                height: parent.height - (bar.visible ? bar.height : 0)
+            }
         }
-        Loader {
-            id: screenLoader
-            objectName: "screenLoader"
-            width: parent.width
-            height: parent.height - (bar.visible ? bar.height : 0)
+
+        IdleOverlay {
+            objectName: "idleOverlay"
+            anchors.fill: parent
+            visible: kiosk.idleAsking
+        }
+        PinPad {
+            objectName: "pinPad"
+            anchors.fill: parent
+            visible: kiosk.pinOpen
         }
     }
 
@@ -71,15 +97,4 @@ Window {
     Component { id: searchScreen; SearchScreen { portrait: root.portrait } }
     Component { id: checklistScreen; ChecklistScreen { portrait: root.portrait } }
     Component { id: maintenanceScreen; MaintenanceScreen { portrait: root.portrait } }
-
-    IdleOverlay {
-        objectName: "idleOverlay"
-        anchors.fill: parent
-        visible: kiosk.idleAsking
-    }
-    PinPad {
-        objectName: "pinPad"
-        anchors.fill: parent
-        visible: kiosk.pinOpen
-    }
 }

@@ -21,10 +21,16 @@ QtObject {
     readonly property color accent: "#E8B64C"
     readonly property color sample: "#FFF1C7"
 
+    // Every size here and in the screens is in design pixels: the pixels of the 21.5-inch
+    // 1080×1920 reference panel. The root window scales them to the real screen (Main.qml,
+    // kiosk/display_metrics.py), which also keeps the smallest target at 9 mm or more.
+    // `mm`: design pixels per millimetre on this kiosk's panel (bound in Main.qml).
+    property real mm: 4.034
+
     readonly property int margin: 48
     readonly property int spacing: 24
     readonly property int radius: 18
-    readonly property int minTarget: 96
+    readonly property int minTarget: Math.max(96, Math.ceil(9 * mm))
 
     readonly property int body: large ? 36 : 28
     readonly property int small: large ? 30 : 24
