@@ -146,12 +146,16 @@ class KioskApp:
             monotonic=monotonic,
             screen_size=self._screen_size,
             warm_up_now=False,  # QR encoding would delay the first frame: start after it
+            # A child of the engine: it outlives every QML object, whatever order Python frees
+            # things in at exit (no "Cannot read property ... of null" at shutdown).
+            parent=self.engine,
         )
-        self.engine.rootContext().setContextProperty("kiosk", self.controller)
+        self.controller.bind_engine(self.engine)  # the module's `Kiosk` singleton
         self.engine.loadFromModule(qml_module, "Main")
         roots = self.engine.rootObjects()
         if not roots:
             self.recorder.close()
+            self.controller.unbind_engine(self.engine)
             engine, self.engine = self.engine, None
             shiboken6.delete(engine)
             self.source.current.cache.close()
@@ -199,11 +203,13 @@ class KioskApp:
         _flush_deletions()
         engine, self.engine = self.engine, None
         if engine is not None:
+            self.controller.unbind_engine(engine)
             shiboken6.delete(engine)
         _flush_deletions()
         if self.source.current is not None:
             self.source.current.cache.close()
-        shiboken6.delete(self.controller)
+        if shiboken6.isValid(self.controller):  # deleted with the engine, its parent
+            shiboken6.delete(self.controller)
         gc.collect()
 
 

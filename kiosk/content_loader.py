@@ -14,9 +14,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import content
+
+if TYPE_CHECKING:
+    from content.cache import ContentCache
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ class ContentUnavailable(Exception):
 
 @dataclass
 class LoadedContent:
-    cache: Any  # content.cache.ContentCache
+    cache: ContentCache
     origin: str  # INSTALLED or FALLBACK
     reason: str  # why the fallback is used ("" when installed)
     path: Path
@@ -90,7 +93,7 @@ class ContentSource:
             return None, f"no installed content in {self.content_dir}"
         return path, ""
 
-    def _open(self, path: Path) -> Any:
+    def _open(self, path: Path) -> ContentCache:
         from content.cache import ContentCache
 
         cache = ContentCache.open(path)

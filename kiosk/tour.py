@@ -174,7 +174,7 @@ class TourDriver:
 
 
 def tour_languages(kiosk_app: KioskApp) -> list[str]:
-    return list(kiosk_app.controller._airport_languages)
+    return list(kiosk_app.controller.place.languages)
 
 
 def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
