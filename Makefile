@@ -43,6 +43,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pyside6-qmllint --max-warnings 0 -I kiosk/qml kiosk/qml/SafeAirports/*.qml
 
 format: setup
 	$(VENV)/bin/ruff format .

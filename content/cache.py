@@ -228,7 +228,8 @@ class ContentCache:
 
     def summary(self) -> dict[str, Any]:
         """The same summary `content build --json` prints."""
-        return json.loads(self.meta["summary"])
+        summary: dict[str, Any] = json.loads(self.meta["summary"])
+        return summary
 
     def languages(self) -> list[LanguageView]:
         return [view for view, _ in self._languages.values()]
@@ -471,9 +472,10 @@ class ContentCache:
 
     def _check_language(self, lang: str) -> str:
         try:
-            return self._languages[lang][1]
+            search_table: str = self._languages[lang][1]
         except KeyError:
             raise NotFound(f"language {lang!r} is not in this content") from None
+        return search_table
 
     def _label(self, kind: str, item_id: str, lang: str) -> str:
         row = self._conn.execute(

@@ -146,6 +146,11 @@ class ContentSource:
         log.info("content: %s (%s)", self.current.path, self.current.origin)
         return self.current
 
+    def close(self) -> None:
+        """Close the content shown (at the app's end)."""
+        if self.current is not None:
+            self.current.cache.close()
+
     def maybe_switch(self) -> bool:
         """At a session reset: switch if the store now points at other usable content."""
         assert self.current is not None

@@ -95,9 +95,10 @@ def guarded(method: SlotMethod) -> SlotMethod:
     return cast(SlotMethod, wrapper)
 
 
+# The `Kiosk` singleton of the SafeAirports module (the stubs lack QmlNamedElement's __call__).
 @QmlNamedElement("Kiosk")
 @QmlSingleton
-class KioskController(QObject):
+class KioskController(QObject):  # type: ignore[operator]
     screenChanged = Signal()
     pageChanged = Signal()
     languageChanged = Signal()
@@ -195,35 +196,31 @@ class KioskController(QObject):
         return self._pages[self.session.current.name]
 
     # The current screen's page (for tests and the tour); QML reads its kind's property below.
-    page = Property("QVariantMap", _get_page, notify=pageChanged)
+    page = Property(dict, _get_page, notify=pageChanged)
 
     # Each kind's page, changed only when a screen of that kind is built: a screen shown reads
     # its own kind's page, so it is not rebuilt when another kind of screen comes.
     attractPageChanged = Signal()
-    attractPage = Property("QVariantMap", lambda s: s._pages["attract"], notify=attractPageChanged)
+    attractPage = Property(dict, lambda s: s._pages["attract"], notify=attractPageChanged)
     languagePageChanged = Signal()
-    languagePage = Property(
-        "QVariantMap", lambda s: s._pages["language"], notify=languagePageChanged
-    )
+    languagePage = Property(dict, lambda s: s._pages["language"], notify=languagePageChanged)
     homePageChanged = Signal()
-    homePage = Property("QVariantMap", lambda s: s._pages["home"], notify=homePageChanged)
+    homePage = Property(dict, lambda s: s._pages["home"], notify=homePageChanged)
     destinationPageChanged = Signal()
     destinationPage = Property(
-        "QVariantMap", lambda s: s._pages["destination"], notify=destinationPageChanged
+        dict, lambda s: s._pages["destination"], notify=destinationPageChanged
     )
     articlePageChanged = Signal()
-    articlePage = Property("QVariantMap", lambda s: s._pages["article"], notify=articlePageChanged)
+    articlePage = Property(dict, lambda s: s._pages["article"], notify=articlePageChanged)
     helpPageChanged = Signal()
-    helpPage = Property("QVariantMap", lambda s: s._pages["help"], notify=helpPageChanged)
+    helpPage = Property(dict, lambda s: s._pages["help"], notify=helpPageChanged)
     searchPageChanged = Signal()
-    searchPage = Property("QVariantMap", lambda s: s._pages["search"], notify=searchPageChanged)
+    searchPage = Property(dict, lambda s: s._pages["search"], notify=searchPageChanged)
     checklistPageChanged = Signal()
-    checklistPage = Property(
-        "QVariantMap", lambda s: s._pages["checklist"], notify=checklistPageChanged
-    )
+    checklistPage = Property(dict, lambda s: s._pages["checklist"], notify=checklistPageChanged)
     maintenancePageChanged = Signal()
     maintenancePage = Property(
-        "QVariantMap", lambda s: s._pages["maintenance"], notify=maintenancePageChanged
+        dict, lambda s: s._pages["maintenance"], notify=maintenancePageChanged
     )
 
     def _get_language(self) -> str:
@@ -234,12 +231,12 @@ class KioskController(QObject):
     def _get_strings(self) -> dict[str, str]:
         return self._qml_strings
 
-    strings = Property("QVariantMap", _get_strings, notify=languageChanged)
+    strings = Property(dict, _get_strings, notify=languageChanged)
 
     def _get_keyboard(self) -> list[list[str]]:
         return layout_for(self.lang)
 
-    keyboardRows = Property("QVariantList", _get_keyboard, notify=languageChanged)
+    keyboardRows = Property(list, _get_keyboard, notify=languageChanged)
 
     def _get_large(self) -> bool:
         return self.session.large_text
@@ -254,7 +251,7 @@ class KioskController(QObject):
     def _get_search_results(self) -> QmlValue:
         return to_qml(self._search_results)
 
-    searchResults = Property("QVariantList", _get_search_results, notify=searchChanged)
+    searchResults = Property(list, _get_search_results, notify=searchChanged)
 
     def _get_search_status(self) -> str:
         return search_status(self._strings, self.session.search_text, len(self._search_results))
@@ -297,7 +294,7 @@ class KioskController(QObject):
     def _get_checked(self) -> list[int]:
         return sorted(self.session.checklist)
 
-    checkedItems = Property("QVariantList", _get_checked, notify=checklistChanged)
+    checkedItems = Property(list, _get_checked, notify=checklistChanged)
 
     def _get_can_back(self) -> bool:
         return self.session.can_go_back

@@ -20,6 +20,11 @@ QMLTYPES = Path(__file__).resolve().parent / "qml" / "SafeAirports" / "kiosk.qml
 EXPORT_NAME = "Kiosk"
 
 
+def _text(value: object) -> str:
+    """A meta-object name as text (PySide returns str where its stubs say bytes)."""
+    return value.decode() if isinstance(value, (bytes, bytearray)) else str(value)
+
+
 def _parameter_names(cls: type[QObject], name: str, count: int) -> list[str]:
     """The Python names of a slot's parameters (the meta-object does not keep them)."""
     try:
@@ -32,7 +37,7 @@ def _parameter_names(cls: type[QObject], name: str, count: int) -> list[str]:
 
 
 def describe(cls: type[QObject], export: str) -> str:
-    mo: QMetaObject = cls.staticMetaObject
+    mo: QMetaObject = getattr(cls, "staticMetaObject")  # noqa: B009 (not in the stubs)
     lines = [
         "import QtQuick.tooling 1.2",
         "",
@@ -40,9 +45,9 @@ def describe(cls: type[QObject], export: str) -> str:
         "Module {",
         "    Component {",
         f'        file: "{cls.__module__.replace(".", "/")}.py"',
-        f'        name: "{mo.className()}"',
+        f'        name: "{_text(mo.className())}"',
         '        accessSemantics: "reference"',
-        f'        prototype: "{mo.superClass().className()}"',
+        f'        prototype: "{_text(mo.superClass().className())}"',
         f'        exports: ["{QML_IMPORT_NAME}/{export} {QML_IMPORT_MAJOR_VERSION}.0"]',
         "        isCreatable: false",
         "        isSingleton: true",
@@ -50,18 +55,18 @@ def describe(cls: type[QObject], export: str) -> str:
     ]
     for i in range(mo.propertyOffset(), mo.propertyCount()):
         prop = mo.property(i)
-        notify = prop.notifySignal().name().data().decode()
+        name, notify = _text(prop.name()), prop.notifySignal().name().toStdString()
         lines.append(
-            f'        Property {{ name: "{prop.name()}"; type: "{prop.typeName()}"; '
-            f'read: "{prop.name()}"; notify: "{notify}"; index: {i - mo.propertyOffset()}; '
+            f'        Property {{ name: "{name}"; type: "{_text(prop.typeName())}"; '
+            f'read: "{name}"; notify: "{notify}"; index: {i - mo.propertyOffset()}; '
             "isReadonly: true }"
         )
     for i in range(mo.methodOffset(), mo.methodCount()):
         method = mo.method(i)
-        name = method.name().data().decode()
+        name = method.name().toStdString()
         kind = "Signal" if method.methodType() == QMetaMethod.MethodType.Signal else "Method"
-        types = [bytes(t).decode() for t in method.parameterTypes()]
-        returns = method.typeName()
+        types = [t.toStdString() for t in method.parameterTypes()]
+        returns = _text(method.typeName())
         head = f'{kind} {{ name: "{name}"' + (f'; type: "{returns}"' if returns != "void" else "")
         if not types:
             lines.append(f"        {head} }}")
