@@ -20,29 +20,18 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QJSEngine, QmlNamedElement, QmlSingleton
 
 from content.cache import ContentCache
-from kiosk import host, qr
+from kiosk import host
 from kiosk.content_loader import ContentSource, LoadedContent
 from kiosk.keyboards import layout_for
 from kiosk.pin import PinEntry
 from kiosk.qml_values import QmlValue, qml_strings, to_qml
+from kiosk.qr_warmup import QrWarmUp
 from kiosk.screens import KINDS
-from kiosk.screens.article import ArticleScreen, build_article
-from kiosk.screens.attract import AttractScreen, build_attract
-from kiosk.screens.cards import qr_kinds
-from kiosk.screens.checklist import ChecklistScreen, build_checklist
-from kiosk.screens.destination import DestinationScreen, build_destination
-from kiosk.screens.help import HelpScreen, build_help, help_qr_payloads
-from kiosk.screens.home import HomeScreen, build_home
-from kiosk.screens.language import LanguageScreen, build_language
-from kiosk.screens.maintenance import KioskFacts, MaintenanceScreen, build_maintenance
+from kiosk.screens.build import EMPTY, AnyScreen, ScreenInput, build_screen, qr_shown
+from kiosk.screens.help import help_qr_payloads
+from kiosk.screens.maintenance import KioskFacts
 from kiosk.screens.place import Place, place_of
-from kiosk.screens.search import (
-    SearchResult,
-    SearchScreen,
-    build_search,
-    search_results,
-    search_status,
-)
+from kiosk.screens.search import SearchResult, search_results, search_status
 from kiosk.screens.text import fmt
 from kiosk.session import GENERAL, CornerTaps, IdleLogic, IdlePhase, Session
 from kiosk.settings import KioskSettings
@@ -56,19 +45,6 @@ APP_VERSION = "0.1.0"
 # The QML module the `Kiosk` singleton is registered in (read by QmlNamedElement).
 QML_IMPORT_NAME = "SafeAirports"
 QML_IMPORT_MAJOR_VERSION = 1
-
-# What each kind's page property holds before that screen is first shown.
-EMPTY_PAGES: dict[str, object] = {
-    "attract": AttractScreen(),
-    "language": LanguageScreen(),
-    "home": HomeScreen(),
-    "destination": DestinationScreen(),
-    "article": ArticleScreen(),
-    "help": HelpScreen(),
-    "search": SearchScreen(),
-    "checklist": ChecklistScreen(),
-    "maintenance": MaintenanceScreen(),
-}
 
 SlotMethod = TypeVar("SlotMethod", bound=Callable[..., Any])
 
@@ -136,18 +112,19 @@ class KioskController(QObject):  # type: ignore[operator]
         self._asking = False  # the "still there?" overlay is shown
         self._strings: dict[str, str] = {}
         self._qml_strings: dict[str, str] = {}
-        self.screen_view: object = EMPTY_PAGES["attract"]  # the current screen's dataclass
-        self._pages: dict[str, QmlValue] = {k: to_qml(v) for k, v in EMPTY_PAGES.items()}
+        self.screen_view: AnyScreen = EMPTY["attract"]  # the current screen, as built
+        self._pages: dict[str, QmlValue] = {k: to_qml(v) for k, v in EMPTY.items()}
         self._search_results: tuple[SearchResult, ...] = ()
         self._searched = False
-        self._warm_queue: list[str] | None = None
-        self._warm_timer = QTimer(self)
-        self._warm_timer.setInterval(15)
-        self._warm_timer.timeout.connect(self._warm_step)
+        self.warm_up = QrWarmUp(
+            lambda: help_qr_payloads(self.cache, self.place),
+            idle=lambda: self.session.current.name == "attract",
+            parent=self,
+        )
         self.place: Place = place_of(self.cache, settings.airport)
         self._refresh()
         if warm_up_now:
-            self.start_warm_up()
+            self.warm_up.start()
 
     # --- QML registration -----------------------------------------------------------------
 
@@ -434,9 +411,6 @@ class KioskController(QObject):  # type: ignore[operator]
     def scrollFor(self, key: str) -> float:
         return self.session.scroll.get(key, 0.0)
 
-    def scroll_key(self) -> str:
-        return self.session.scroll_key
-
     # --- search ---------------------------------------------------------------------------
 
     @Slot(str)
@@ -524,8 +498,7 @@ class KioskController(QObject):  # type: ignore[operator]
         try:
             if self.source.maybe_switch():
                 self.place = place_of(self.cache, self.settings.airport)
-                self._warm_queue = None
-                self._warm_timer.start()
+                self.warm_up.restart()
         except Exception:
             log.exception("content switch failed; keeping the current content")
         self._refresh()
@@ -538,7 +511,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self.sessionReset.emit()
 
     def shutdown(self) -> None:
-        self._warm_timer.stop()
+        self.warm_up.stop()
         self.idle.stop()
         self._idle_timer.stop()
 
@@ -554,33 +527,13 @@ class KioskController(QObject):  # type: ignore[operator]
 
     # --- QR warm-up ------------------------------------------------------------------------
 
-    def qr_payloads(self) -> list[str]:
-        """Every QR payload the help screens of this airport can show, in every language."""
-        return help_qr_payloads(self.cache, self.place)
-
     def start_warm_up(self) -> None:
         """Begin preparing the QR codes (the app calls this once its first frame is shown)."""
-        if self._warm_queue is None and not self._warm_timer.isActive():
-            self._warm_timer.start()
+        self.warm_up.start()
 
     def warm_pending(self) -> bool:
         """True while QR codes are still being prepared in the background."""
-        return self._warm_timer.isActive()
-
-    def _warm_step(self) -> None:
-        """One QR code per tick, only while nobody is using the kiosk."""
-        if self.session.current.name != "attract":
-            return
-        try:
-            if self._warm_queue is None:
-                self._warm_queue = self.qr_payloads()
-            if not self._warm_queue:
-                self._warm_timer.stop()
-                return
-            qr.matrix(self._warm_queue.pop())
-        except Exception:
-            log.exception("QR warm-up failed")
-            self._warm_timer.stop()
+        return self.warm_up.pending()
 
     # --- maintenance ----------------------------------------------------------------------
 
@@ -631,64 +584,23 @@ class KioskController(QObject):  # type: ignore[operator]
         if not self._strings or self.session.current.name == "attract":
             self._load_strings()
         screen = self.session.current
-        self.screen_view = self._build(screen.name, screen.params)
+        given = ScreenInput(
+            cache=self.cache,
+            place=self.place,
+            lang=self.lang,
+            strings=self._strings,
+            destination=self.session.destination or GENERAL,
+            large_text=self.session.large_text,
+            changing_language=self.session.changing_language,
+            facts=self._kiosk_facts,
+        )
+        self.screen_view = build_screen(screen.name, screen.params, given)
+        for kind in qr_shown(self.screen_view):
+            self._record("qr_shown", kind)
         self._pages[screen.name] = to_qml(self.screen_view)
         getattr(self, f"{screen.name}PageChanged").emit()
         self.screenChanged.emit()
         self.pageChanged.emit()
 
-    def _build(self, kind: str, params: dict[str, str]) -> object:
-        """The current screen, built from the content (and the host's facts for maintenance)."""
-        cache, place, lang, strings = self.cache, self.place, self.lang, self._strings
-        if kind == "attract":
-            return build_attract(cache, place)
-        if kind == "language":
-            changing = self.session.changing_language
-            return build_language(cache, place, lang, strings, changing=changing)
-        if kind == "home":
-            return build_home(cache, place, lang)
-        if kind == "destination":
-            return build_destination(cache, lang, strings, params["dest"])
-        if kind == "article":
-            article = build_article(
-                cache,
-                place,
-                lang,
-                strings,
-                dest=params["dest"],
-                topic=params["topic"],
-                large_text=self.session.large_text,
-            )
-            self._record_qr(qr_kinds(article.contacts, article.links))
-            return article
-        if kind == "help":
-            page = build_help(cache, place, lang, strings, params.get("dest", ""))
-            self._record_qr(qr_kinds(page.cards, [page.vcard]))
-            return page
-        if kind == "search":
-            return build_search(strings)
-        if kind == "checklist":
-            return build_checklist(cache, lang, strings, self.session.destination or GENERAL)
-        if kind == "maintenance":
-            return build_maintenance(cache, strings, self.kiosk_facts())
-        raise ValueError(f"no screen of kind {kind!r}")
-
-    def _record_qr(self, kinds: list[str]) -> None:
-        for kind in kinds:
-            self._record("qr_shown", kind)
-
-    def kiosk_facts(self) -> KioskFacts:
-        """What the maintenance screen reports about this kiosk and its host, read now."""
-        loaded = self.loaded
-        return KioskFacts(
-            kiosk_id=self.settings.kiosk_id,
-            airport=self.settings.airport,
-            app_version=APP_VERSION,
-            content_origin=loaded.origin,
-            content_reason=loaded.reason,
-            content_file=str(loaded.path),
-            content_file_date=host.file_date(loaded.path),
-            sync=host.read_sync_state(self.settings.sync_state_dir),
-            free_disk=host.free_disk(self.settings.usage_file.parent),
-            screen_size=self._screen_size(),
-        )
+    def _kiosk_facts(self) -> KioskFacts:
+        return host.kiosk_facts(self.settings, self.loaded, APP_VERSION, self._screen_size())

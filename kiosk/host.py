@@ -13,7 +13,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.screens.maintenance import SyncState
+from kiosk.content_loader import LoadedContent
+from kiosk.screens.maintenance import KioskFacts, SyncState
+from kiosk.settings import KioskSettings
 
 STATE_FILE = "state.json"  # written by the sync agent in its state_dir
 
@@ -55,3 +57,21 @@ def release_free_memory() -> None:
     """Give memory freed by the last session back to the system (glibc keeps it otherwise)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def kiosk_facts(
+    settings: KioskSettings, loaded: LoadedContent, app_version: str, screen_size: str
+) -> KioskFacts:
+    """What the maintenance screen reports about this kiosk and its host, read now."""
+    return KioskFacts(
+        kiosk_id=settings.kiosk_id,
+        airport=settings.airport,
+        app_version=app_version,
+        content_origin=loaded.origin,
+        content_reason=loaded.reason,
+        content_file=str(loaded.path),
+        content_file_date=file_date(loaded.path),
+        sync=read_sync_state(settings.sync_state_dir),
+        free_disk=free_disk(settings.usage_file.parent),
+        screen_size=screen_size,
+    )

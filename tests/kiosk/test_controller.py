@@ -9,8 +9,9 @@ from datetime import datetime
 import pytest
 
 from kiosk.content_loader import ContentSource
-from kiosk.controller import EMPTY_PAGES, KioskController
+from kiosk.controller import KioskController
 from kiosk.screens import KINDS
+from kiosk.screens.build import EMPTY
 from kiosk.screens.help import HelpScreen
 from kiosk.settings import KioskSettings
 from kiosk.usage_store import UsageRecorder, UsageStore
@@ -85,7 +86,7 @@ def test_a_visit_without_a_window(controller: KioskController, settings: KioskSe
 def test_each_kind_has_a_complete_page_before_it_is_shown(
     controller: KioskController,
 ) -> None:
-    assert set(EMPTY_PAGES) == set(KINDS)
+    assert set(EMPTY) == set(KINDS)
     assert controller.helpPage == {
         "title": "",
         "inDanger": "",
