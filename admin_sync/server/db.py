@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from admin_sync.server.sqlite_writer import SQLiteWriter
 from content.sqlite_migrations import apply_migrations
 
 MIGRATIONS: list[str] = [
@@ -91,10 +92,15 @@ def migrate_file(
 
 
 class Database:
-    """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date."""
+    """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date.
+    Async handlers write through `writer` (one thread, group commits), never on the loop."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.writer = SQLiteWriter(path)
+
+    def close(self) -> None:
+        self.writer.close()
 
     def connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlite_connection(self.path)
@@ -112,7 +118,7 @@ class Database:
 
     def schema_version(self) -> int:
         with self.connect() as conn:
-            return conn.execute("PRAGMA user_version").fetchone()[0]
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> int:
         """Apply the migrations not yet applied; returns the schema version."""

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from admin_sync.server import registry
+from admin_sync.server.auth import console_sign_in
 from admin_sync.server.console.archive import ArchiveError, extract_archive
 from admin_sync.server.console.charts import bar_chart, day_range, line_chart
 from admin_sync.server.stats_db import StatsDB, StatsFilter
@@ -249,8 +250,7 @@ def make_console_router() -> APIRouter:
         name = _field(form, "username", 64)
         password = form.get("password", "")
         password = password if isinstance(password, str) else ""
-        users: UsersDB = request.app.state.users_db
-        result = await run_in_threadpool(users.sign_in, name, password)
+        result = await console_sign_in(request, name, password)
         if result.token is None:
             if result.locked_until is not None:
                 when = result.locked_until.strftime("%H:%M UTC")
