@@ -101,7 +101,15 @@ def body_rules(*, max_upload_bytes: int, max_archive_bytes: int) -> tuple[BodyRu
             "= /console/releases/publish",
         ),
         *(
-            BodyRule("POST", path, CONSOLE_FORM_MAX_BYTES, auth, "form", "/console/")
+            BodyRule(
+                "POST",
+                path,
+                CONSOLE_FORM_MAX_BYTES,
+                auth,
+                "form",
+                "/console/",
+                sample_path=path.replace("{action}", "add"),
+            )
             for path, auth in _CONSOLE_FORMS
         ),
     )
