@@ -239,7 +239,7 @@ class UsersDB:
             (password_hash, name),
         )
 
-    def _update(self, name: str, sql: str, params: tuple) -> None:
+    def _update(self, name: str, sql: str, params: tuple[object, ...]) -> None:
         with self._connect() as conn:
             if conn.execute(sql, params).rowcount == 0:
                 raise UserError(f"no user named {name!r}")
@@ -301,7 +301,9 @@ class UsersDB:
                 raise
         if row is None:
             return Attempt(name, address, self._dummy_hash, None)
-        user = None if row["disabled_at"] else User(row["name"], row["role"], row["created_at"], None)
+        user = (
+            None if row["disabled_at"] else User(row["name"], row["role"], row["created_at"], None)
+        )
         return Attempt(name, address, row["password_hash"], user)
 
     def _reserve_name(
@@ -309,9 +311,7 @@ class UsersDB:
     ) -> SignInResult | None:
         locked_until = _parse(row["locked_until"])
         if locked_until is not None and locked_until > now:
-            return SignInResult(
-                None, locked_until=locked_until, reason="too many failed sign-ins"
-            )
+            return SignInResult(None, locked_until=locked_until, reason="too many failed sign-ins")
         failures, locks, until = row["failures"] + 1, row["locks"], None
         if failures >= self.max_failures:  # the last slot: lock now, unlocked by a success
             until = _iso(now + timedelta(seconds=self.lock_duration(locks)))
@@ -324,7 +324,7 @@ class UsersDB:
 
     def lock_duration(self, earlier_locks: int) -> int:
         """Seconds of the next lock: `lock_seconds`, doubled per earlier lock, at most the cap."""
-        return min(self.max_lock_seconds, self.lock_seconds * 2 ** min(earlier_locks, 20))
+        return min(self.max_lock_seconds, self.lock_seconds << min(earlier_locks, 20))
 
     def _reserve_address(
         self, conn: sqlite3.Connection, address: str, now: datetime
@@ -336,8 +336,7 @@ class UsersDB:
             (_iso(now - window), _iso(now)),
         )
         row = conn.execute(
-            "SELECT failures, window_start, blocked_until FROM sign_in_addresses "
-            "WHERE address = ?",
+            "SELECT failures, window_start, blocked_until FROM sign_in_addresses WHERE address = ?",
             (address,),
         ).fetchone()
         blocked = _parse(row["blocked_until"]) if row else None
@@ -475,7 +474,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `admin add-user` to the `admin` command's subparsers."""
     p = sub.add_parser(
         "add-user",

@@ -13,6 +13,7 @@ import logging
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -160,7 +161,7 @@ def rollback(body: RollbackIn, request: Request, editor: EditorDep) -> PublishOu
 
 
 @router.get("/api/v1/admin/status", summary="Repository versions, expiry dates, latest release")
-def repo_status(request: Request, admin: AdminDep) -> dict:
+def repo_status(request: Request, admin: AdminDep) -> dict[str, Any]:
     data = request.app.state.data
     return {
         "latest_content_version": data.latest_content_version(),

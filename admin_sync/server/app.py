@@ -24,6 +24,7 @@ from admin_sync.protocol import HEALTH_PATH
 from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
 from admin_sync.server.auth import PasswordChecks, require_kiosk
 from admin_sync.server.body_guard import ASGIApp, BodyGuard, Message, Receive, Scope, Send
+from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.request_limits import body_rules
 from admin_sync.server.settings import ServerSettings
 from admin_sync.tuf_repo import Clock, utc_now
@@ -61,7 +62,7 @@ def create_app(
     settings: ServerSettings,
     *,
     clock: Clock = utc_now,
-    console_settings: console.ConsoleSettings | None = None,
+    console_settings: ConsoleSettings | None = None,
 ) -> FastAPI:
     data = DataDir(settings.data_dir)
 

@@ -215,7 +215,9 @@ async def _refuse(
         {
             "type": "http.response.start",
             "status": refusal.status,
-            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+            "headers": [
+                (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

@@ -4,12 +4,15 @@ lives in its own module)."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC
+from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
 from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
 
@@ -33,6 +36,24 @@ class HeartbeatOut(BaseModel):
     ok: bool
     server_time: str
     latest_content_version: int | None
+
+
+_latest_cache: dict[Path, tuple[int, int | None]] = {}
+
+
+def _latest_version(data: DataDir) -> int | None:
+    """The latest content version, read again only when the releases folder changed."""
+    try:
+        stamp = data.releases_dir.stat().st_mtime_ns
+    except OSError:
+        return data.latest_content_version()
+    cached = _latest_cache.get(data.releases_dir)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    latest = data.latest_content_version()
+    if time.time_ns() - stamp > 2_000_000_000:  # a folder changed just now may change again
+        _latest_cache[data.releases_dir] = (stamp, latest)  # within the same mtime tick
+    return latest
 
 
 @router.post(
@@ -75,7 +96,7 @@ async def heartbeat(
         await db.writer.run(record)  # one writer thread: group commits, off the event loop
     except sqlite3.Error as exc:
         raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
-    latest = await run_in_threadpool(request.app.state.data.latest_content_version)
+    latest = await run_in_threadpool(_latest_version, request.app.state.data)
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
 
 

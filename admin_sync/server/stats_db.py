@@ -246,7 +246,7 @@ class StatsDB:
 
     def batch_count(self) -> int:
         with self.connect() as conn:
-            return conn.execute("SELECT count(*) FROM batches").fetchone()[0]
+            return int(conn.execute("SELECT count(*) FROM batches").fetchone()[0])
 
     def dropped_reported(self) -> list[tuple[str, int]]:
         """(kiosk, batches the kiosk reports it had to drop while offline)."""

@@ -9,9 +9,9 @@ import pytest
 from fastapi import FastAPI
 
 from admin_sync.server.auth import require_kiosk
+from admin_sync.server.body_guard import BodyGuard
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk, revoke_kiosk
-from admin_sync.server.body_guard import BodyGuard
 from admin_sync.server.request_limits import body_rules
 from admin_sync.server.stats_api import StatsSettings, make_stats_router
 from admin_sync.server.stats_db import StatsDB, StatsFilter
