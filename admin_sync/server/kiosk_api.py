@@ -10,7 +10,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
@@ -84,19 +83,22 @@ async def heartbeat(
         request.client.host if request.client else None,
     )
 
-    def record(conn: sqlite3.Connection) -> None:
+    data: DataDir = request.app.state.data
+
+    def record(conn: sqlite3.Connection) -> int | None:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
             "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr) "
             "VALUES (?,?,?,?,?,?,?,?)",
             row,
         )
+        return _latest_version(data)  # in the same trip off the loop
 
     try:
-        await db.writer.run(record)  # one writer thread: group commits, off the event loop
+        # one writer thread: group commits, off the event loop
+        latest = await db.writer.run(record)
     except sqlite3.Error as exc:
         raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
-    latest = await run_in_threadpool(_latest_version, request.app.state.data)
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
 
 
