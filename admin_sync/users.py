@@ -7,13 +7,17 @@ and revokes kiosks, manages users). Passwords are hashed with argon2id (argon2-c
 sessions are random tokens stored only as sha256 hashes, each with its own CSRF token.
 
 Sign-in throttling, which holds however many attempts arrive at once: each attempt first
-reserves a slot in one short SQLite transaction (`reserve_attempt`), counted as a failure until
-its password proves right, and only then is the password checked (`verify_attempt`, argon2, the
-slow part, which the caller may run anywhere) and the outcome recorded (`finish_attempt`). So of
-any burst for one name at most `max_failures` passwords are checked: the reservation that takes
-the last slot locks the name at once for `lock_seconds`, doubling with each further lock but
-never longer than `max_lock_seconds` (15 minutes), so a burst cannot keep a person out for hours;
-a correct password among the checked ones unlocks, one arriving while locked is refused unchecked.
+reserves a slot in one short SQLite transaction (`reserve_attempt`: a row in `sign_in_pending`),
+and only then is the password checked (`verify_attempt`, argon2, the slow part, which the caller
+may run anywhere) and the outcome recorded (`finish_attempt`). A name has `max_failures` minus
+its recent failures slots; while all are taken by attempts being checked, further attempts are
+refused unchecked (429, retry in seconds): of any burst for one name at most `max_failures`
+wrong passwords are checked (as if the attempts came one after another: a correct one among
+them clears the count). The failure that fills the count locks the name for `lock_seconds`,
+doubling with each further lock but never longer than `max_lock_seconds` (15 minutes), so a
+burst cannot keep a person out for hours; a correct password clears the count, one arriving
+while locked is refused unchecked. A reservation whose process died stops counting after
+`PENDING_SECONDS`.
 Client addresses are throttled too: `address_max_failures` failed attempts from one address
 (any names, known or not) within `address_window_seconds` refuse that address until the window
 ends. Console sign-ins and API requests count against the same lock.
@@ -48,6 +52,8 @@ MAX_PASSWORD_CHARS = 256
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$")
 
 MAX_LOCK_SECONDS = 15 * 60
+PENDING_SECONDS = 60  # a reservation older than this (its process died) no longer counts
+BUSY_RETRY_SECONDS = 2
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, sessions, failed sign-ins
@@ -79,6 +85,12 @@ MIGRATIONS: tuple[str, ...] = (
         blocked_until TEXT
     ) WITHOUT ROWID;
     CREATE INDEX sign_in_addresses_window ON sign_in_addresses(window_start);
+    CREATE TABLE sign_in_pending (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    CREATE INDEX sign_in_pending_name ON sign_in_pending(name, started_at);
     """,
 )
 
@@ -122,6 +134,7 @@ class Attempt:
     address: str
     password_hash: str  # the dummy hash for an unknown name, so it takes as long
     user: User | None  # None: no such user, or a disabled one (the check fails either way)
+    pending_id: int | None = None  # the reservation's row (None for an unknown name)
 
 
 def _sha(token: str) -> str:
@@ -289,8 +302,13 @@ class UsersDB:
             try:
                 refused = self._reserve_address(conn, address, now) if address else None
                 row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+                pending: int | None = None
                 if refused is None and row is not None:
-                    refused = self._reserve_name(conn, row, now)
+                    reserved = self._reserve_name(conn, row, now)
+                    if isinstance(reserved, SignInResult):
+                        refused = reserved
+                    else:
+                        pending = reserved
                 if refused is not None:
                     conn.execute("ROLLBACK")
                     return refused
@@ -301,26 +319,37 @@ class UsersDB:
                 raise
         if row is None:
             return Attempt(name, address, self._dummy_hash, None)
-        user = (
-            None if row["disabled_at"] else User(row["name"], row["role"], row["created_at"], None)
-        )
-        return Attempt(name, address, row["password_hash"], user)
+        user = None
+        if not row["disabled_at"]:
+            user = User(row["name"], row["role"], row["created_at"], None)
+        return Attempt(name, address, row["password_hash"], user, pending)
 
     def _reserve_name(
         self, conn: sqlite3.Connection, row: sqlite3.Row, now: datetime
-    ) -> SignInResult | None:
+    ) -> int | SignInResult:
+        """The reservation's id, or why not: locked, or as many attempts as may still fail
+        before the lock are being checked right now (each might be the one that locks)."""
         locked_until = _parse(row["locked_until"])
         if locked_until is not None and locked_until > now:
             return SignInResult(None, locked_until=locked_until, reason="too many failed sign-ins")
-        failures, locks, until = row["failures"] + 1, row["locks"], None
-        if failures >= self.max_failures:  # the last slot: lock now, unlocked by a success
-            until = _iso(now + timedelta(seconds=self.lock_duration(locks)))
-            failures, locks = 0, locks + 1
         conn.execute(
-            "UPDATE users SET failures = ?, locks = ?, locked_until = ? WHERE name = ?",
-            (failures, locks, until, row["name"]),
+            "DELETE FROM sign_in_pending WHERE started_at < ?",
+            (_iso(now - timedelta(seconds=PENDING_SECONDS)),),
         )
-        return None
+        pending = conn.execute(
+            "SELECT count(*) FROM sign_in_pending WHERE name = ?", (row["name"],)
+        ).fetchone()[0]
+        if row["failures"] + pending >= self.max_failures:
+            return SignInResult(
+                None,
+                locked_until=now + timedelta(seconds=BUSY_RETRY_SECONDS),
+                reason="too many sign-ins for this name at once",
+            )
+        cursor = conn.execute(
+            "INSERT INTO sign_in_pending (name, started_at) VALUES (?, ?)",
+            (row["name"], _iso(now)),
+        )
+        return int(cursor.lastrowid or 0)
 
     def lock_duration(self, earlier_locks: int) -> int:
         """Seconds of the next lock: `lock_seconds`, doubled per earlier lock, at most the cap."""
@@ -365,33 +394,61 @@ class UsersDB:
         return good and attempt.user is not None
 
     def finish_attempt(self, attempt: Attempt, password: str, good: bool) -> SignInResult:
-        """Record a checked attempt: a failure is already counted; a success clears the name's
-        count and lock and gives the address its slot back."""
-        if not good or attempt.user is None:
-            return SignInResult(None, reason="wrong user name or password")
+        """Record a checked attempt: a failure counts (the one that fills the count locks the
+        name), a success clears the name's count and lock and gives the address its slot back."""
+        ok = good and attempt.user is not None
         rehash = None
-        if self._hasher.check_needs_rehash(attempt.password_hash):
+        if ok and self._hasher.check_needs_rehash(attempt.password_hash):
             rehash = self._hasher.hash(password)
+        now = self._clock()
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "UPDATE users SET failures = 0, locks = 0, locked_until = NULL WHERE name = ?",
-                (attempt.name,),
-            )
-            if rehash is not None:
-                conn.execute(
-                    "UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?",
-                    (rehash, attempt.name, attempt.password_hash),
-                )
-            if attempt.address:
-                conn.execute(
-                    "UPDATE sign_in_addresses SET failures = max(0, failures - 1), "
-                    "blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END "
-                    "WHERE address = ?",
-                    (self.address_max_failures, attempt.address),
-                )
-            conn.execute("COMMIT")
+            try:
+                if attempt.pending_id is not None:
+                    conn.execute("DELETE FROM sign_in_pending WHERE id = ?", (attempt.pending_id,))
+                if ok:
+                    self._succeeded(conn, attempt, rehash)
+                elif attempt.pending_id is not None:
+                    self._failed(conn, attempt.name, now)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        if not ok:
+            return SignInResult(None, reason="wrong user name or password")
         return SignInResult(attempt.user)
+
+    def _failed(self, conn: sqlite3.Connection, name: str, now: datetime) -> None:
+        row = conn.execute("SELECT failures, locks FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return
+        failures, locks, until = row["failures"] + 1, row["locks"], None
+        if failures >= self.max_failures:
+            until = _iso(now + timedelta(seconds=self.lock_duration(locks)))
+            failures, locks = 0, locks + 1
+        conn.execute(
+            "UPDATE users SET failures = ?, locks = ?, locked_until = ? WHERE name = ?",
+            (failures, locks, until, name),
+        )
+
+    def _succeeded(self, conn: sqlite3.Connection, attempt: Attempt, rehash: str | None) -> None:
+        conn.execute(
+            "UPDATE users SET failures = 0, locks = 0, locked_until = NULL WHERE name = ?",
+            (attempt.name,),
+        )
+        if rehash is not None:
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?",
+                (rehash, attempt.name, attempt.password_hash),
+            )
+        if attempt.address:
+            conn.execute(
+                "UPDATE sign_in_addresses SET failures = max(0, failures - 1), "
+                "blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END "
+                "WHERE address = ?",
+                (self.address_max_failures, attempt.address),
+            )
 
     def open_session(self, name: str) -> str:
         """A new session for a user whose password was just checked; returns its token."""

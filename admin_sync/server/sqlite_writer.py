@@ -83,6 +83,14 @@ class SQLiteWriter:
         if thread is not None and thread.is_alive():
             self._queue.put(None)
             thread.join(timeout)
+        if self.jobs:
+            log.info(
+                "%s: %d writes committed in %d transactions",
+                self.path.name,
+                self.jobs,
+                self.groups,
+                extra={"writes": self.jobs, "transactions": self.groups, "file": self.path.name},
+            )
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)

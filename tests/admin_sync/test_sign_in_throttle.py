@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 
-from admin_sync.users import MAX_LOCK_SECONDS, UsersDB
+from admin_sync.users import MAX_LOCK_SECONDS, Attempt, UsersDB
 from tests.admin_sync.console_env import Clock
 
 
@@ -41,15 +41,28 @@ def test_forty_concurrent_attempts_check_at_most_five_passwords(tmp_path) -> Non
 
     def attempt(i: int):
         gate.wait()
-        password = "editor password 1" if i == 39 else f"wrong password {i}"
-        return users.authenticate("edna", password, "192.0.2.1")
+        return users.authenticate("edna", f"wrong password {i}", "192.0.2.1")
 
     with ThreadPoolExecutor(40) as pool:
         results = list(pool.map(attempt, range(40)))
     assert hasher.checked <= 5
     refused = [r for r in results if r.locked_until is not None]
     assert len(refused) >= 35
-    assert all(r.user is None for r in refused)
+    assert all(r.user is None for r in results)
+    # the person who knows the password, right after: locked, for minutes
+    late = users.authenticate("edna", "editor password 1", "192.0.2.2")
+    assert late.user is None and late.locked_until is not None
+    assert hasher.checked <= 5
+
+
+def test_a_reservation_left_by_a_dead_process_stops_counting(tmp_path) -> None:
+    users, _, clock = _users(tmp_path)
+    for _ in range(5):  # five attempts reserved, never finished (the process died)
+        assert isinstance(users.reserve_attempt("edna", ""), Attempt)
+    busy = users.authenticate("edna", "editor password 1", "")
+    assert busy.user is None and busy.locked_until is not None
+    clock.advance(seconds=61)
+    assert users.authenticate("edna", "editor password 1", "").user is not None
 
 
 def test_the_lock_doubles_but_never_passes_fifteen_minutes(tmp_path) -> None:

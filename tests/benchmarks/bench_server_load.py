@@ -133,6 +133,17 @@ def _server_side_ms(log: Path) -> list[float]:
     return found
 
 
+def _commits(log: Path) -> dict[str, float]:
+    """Writes per transaction of each writer thread (group commit), from its closing log line."""
+    found: dict[str, float] = {}
+    for line in log.read_text().splitlines():
+        if '"transactions"' in line:
+            entry = json.loads(line)
+            key = entry["file"].removesuffix(".db") + "_writes_per_transaction"
+            found[key] = round(entry["writes"] / max(1, entry["transactions"]), 2)
+    return found
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
@@ -165,8 +176,10 @@ def _one_run(interval: float | None) -> dict[str, float]:
         finally:
             server.stop()
         inside = _server_side_ms(server.log_path)
+        commits = _commits(server.log_path)
     everything = lat["heartbeat"] + lat["stats"]
     return {
+        **commits,
         # as the server's access log measures it: from the request reaching the app to the
         # answer sent (no kernel queues, no client); the rest of the client's figure is waiting
         # for a CPU on a shared machine, the client itself and the network stack
