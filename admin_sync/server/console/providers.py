@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from admin_sync.datadir import DataDir
+from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database
 from admin_sync.server.settings import ServerSettings
@@ -37,6 +38,7 @@ class ConsoleServices:
     users: UsersDB
     stats: StatsDB
     clock: Clock
+    password_checks: PasswordChecks  # argon2 off the event loop, attempts reserved first
 
 
 STATE_NAME = "console"  # the one `app.state` attribute the console reads
@@ -82,6 +84,10 @@ def clock(services: ServicesDep) -> Clock:
     return services.clock
 
 
+def password_checks(services: ServicesDep) -> PasswordChecks:
+    return services.password_checks
+
+
 SettingsDep = Annotated[ConsoleSettings, Depends(console_settings)]
 ServerSettingsDep = Annotated[ServerSettings, Depends(server_settings)]
 DataDep = Annotated[DataDir, Depends(data_dir)]
@@ -89,3 +95,4 @@ ServerDbDep = Annotated[Database, Depends(server_db)]
 UsersDep = Annotated[UsersDB, Depends(users_db)]
 StatsDep = Annotated[StatsDB, Depends(stats_db)]
 ClockDep = Annotated[Clock, Depends(clock)]
+PasswordChecksDep = Annotated[PasswordChecks, Depends(password_checks)]
