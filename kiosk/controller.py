@@ -113,7 +113,8 @@ class KioskController(QObject):  # type: ignore[operator]
         self._strings: dict[str, str] = {}
         self._qml_strings: dict[str, str] = {}
         self.screen_view: AnyScreen = EMPTY["attract"]  # the current screen, as built
-        self._pages: dict[str, QmlValue] = {k: to_qml(v) for k, v in EMPTY.items()}
+        self._empty_pages: dict[str, QmlValue] = {k: to_qml(v) for k, v in EMPTY.items()}
+        self._pages = dict(self._empty_pages)
         self._search_results: tuple[SearchResult, ...] = ()
         self._searched = False
         self.warm_up = QrWarmUp(
@@ -502,6 +503,7 @@ class KioskController(QObject):  # type: ignore[operator]
         except Exception:
             log.exception("content switch failed; keeping the current content")
         self._refresh()
+        self._forget_pages()
         host.release_free_memory()
         self.largeTextChanged.emit()
         self.searchChanged.emit()
@@ -579,6 +581,13 @@ class KioskController(QObject):  # type: ignore[operator]
         self._qml_strings = qml_strings(self._strings)
         self.languageChanged.emit()
         self.searchChanged.emit()
+
+    def _forget_pages(self) -> None:
+        """Nothing of the last visit stays in memory: every kind but attract back to empty."""
+        for kind, empty in self._empty_pages.items():
+            if kind != "attract" and self._pages[kind] is not empty:
+                self._pages[kind] = empty
+                getattr(self, f"{kind}PageChanged").emit()
 
     def _refresh(self) -> None:
         if not self._strings or self.session.current.name == "attract":

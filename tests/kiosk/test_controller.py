@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.content_loader import ContentSource
 from kiosk.controller import KioskController
+from kiosk.qml_values import to_qml
 from kiosk.screens import KINDS
 from kiosk.screens.build import EMPTY
 from kiosk.screens.help import HelpScreen
@@ -69,6 +70,8 @@ def test_a_visit_without_a_window(controller: KioskController, settings: KioskSe
     assert c.searchText == "рабо" and c.searchResults and c.searchStatus
     c.finish()
     assert c.screen == "attract" and c.searchText == "" and c.searchResults == []
+    # Nothing of the visit stays: every page but the attract loop is empty again.
+    assert c.helpPage == to_qml(HelpScreen()) and c.articlePage["rowsFirst"] == []
     pairs = counted(settings, c)
     assert {
         ("session", "start"),
