@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from admin_sync.stats_wire import k_problem
+
 # Tables of the shared file that belong to other programs (the kiosk leaves them alone).
 FOREIGN_TABLES: frozenset[str] = frozenset({"sync"})
 
@@ -167,6 +169,11 @@ def settings_from_mapping(
     sync = data.get("sync")
     if isinstance(sync, Mapping) and isinstance(sync.get("state_dir"), str):
         values["sync_state_dir"] = Path(sync["state_dir"])
+    if isinstance(sync, Mapping) and "stats_k" in sync:
+        # the agent seals this kiosk's counters with it: refuse at start what it would refuse
+        problem = k_problem(sync["stats_k"])
+        if problem is not None:
+            raise SettingsError(f"{where}: setting '[sync] stats_k' {problem}")
     if base is not None:
         for key, value in values.items():
             if isinstance(value, Path) and not value.is_absolute():

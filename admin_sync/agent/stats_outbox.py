@@ -4,7 +4,7 @@ Qt-free. Used by the sync agent once per cycle through `StatsOutbox.seal_and_upl
 
 Sealing (see `admin_sync.stats_wire` for the privacy rule): every (day, 6-hour part) that is
 over becomes one batch with a random id (uuid4). Only allow-listed metric/values are kept
-(re-checked against `kiosk.usage_metrics`); small cells are suppressed.
+(re-checked against the allow-list in `admin_sync.stats_wire`); small cells are suppressed.
 
 Crash safety. The counters live in the kiosk's own SQLite file and the outbox in ours, so one
 SQLite transaction cannot cover both. Sealing is therefore a small write-ahead protocol:
@@ -46,8 +46,10 @@ from typing import Any, Protocol
 from admin_sync.settings_base import SettingsError, from_mapping, setting
 from admin_sync.stats_wire import (
     DEFAULT_K,
+    SUPPRESSED,
     batch_body,
     canonical_json,
+    k_problem,
     suppress,
     value_allowed,
 )
@@ -101,8 +103,9 @@ class OutboxSettings:
         """The `stats_*` keys of a `[sync]` table (other keys belong to the agent)."""
         values = {k.removeprefix("stats_"): v for k, v in sync.items() if k.startswith("stats_")}
         settings = from_mapping(cls, values, where=f"{where} [sync] stats_*")
-        if settings.k < 2:
-            raise SettingsError(f"{where} [sync] stats_k: must be at least 2, got {settings.k}")
+        problem = k_problem(settings.k)
+        if problem:
+            raise SettingsError(f"{where} [sync] stats_k: {problem}")
         if settings.max_pending < 1:
             raise SettingsError(f"{where} [sync] stats_max_pending: must be at least 1")
         return settings
@@ -223,7 +226,9 @@ class StatsOutbox:
             keys.append((cell.day, int(cell.part), cell.metric, cell.value))
             if (day_part_key := (cell.day, int(cell.part))) >= (day, part):
                 continue  # defensive: never seal the running part
-            if not value_allowed(cell.metric, cell.value, self._metrics):
+            if cell.value == SUPPRESSED or not value_allowed(
+                cell.metric, cell.value, self._metrics
+            ):
                 report.discarded_cells += 1
                 log.warning("discarding counter outside the allow-list: %s", cell.metric)
                 continue
