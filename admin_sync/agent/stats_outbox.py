@@ -61,11 +61,16 @@ CellKey = tuple[str, int, str, str]  # (day, part, metric, value)
 
 
 class CounterCell(Protocol):
-    day: str
-    part: int
-    metric: str
-    value: str
-    count: int
+    @property
+    def day(self) -> str: ...
+    @property
+    def part(self) -> int: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def count(self) -> int: ...
 
 
 class CounterSource(Protocol):
@@ -393,15 +398,30 @@ class StatsOutbox:
         pending, oldest = self._db.execute(
             "SELECT count(*), min(day) FROM batches WHERE state='pending'"
         ).fetchone()
-        rejected = self._db.execute(
-            "SELECT count(*) FROM batches WHERE state='rejected'"
-        ).fetchone()[0]
+        rejected, reason = self.rejected()
         return {
             "stats_pending": int(pending),
             "stats_oldest_pending_day": oldest,
-            "stats_rejected": int(rejected),
+            "stats_rejected": rejected,
+            "stats_rejected_reason": reason,
             "stats_dropped_total": self._meta("dropped_total"),
         }
+
+    def rejected(self) -> tuple[int, str | None]:
+        """Batches the server refused (kept here, never resent) and the latest reason given.
+
+        Reported in every heartbeat while any is kept, so nothing the server refuses is lost
+        silently: the figures stay in the outbox for an administrator to look at.
+        """
+        count = int(
+            self._db.execute("SELECT count(*) FROM batches WHERE state='rejected'").fetchone()[0]
+        )
+        row = self._db.execute(
+            "SELECT day, part, last_error FROM batches WHERE state='rejected' "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        reason = f"batch of {row[0]} part {row[1]}: {row[2]}" if row else None
+        return count, reason
 
     def pending_bodies(self) -> list[tuple[str, dict[str, Any]]]:
         """(batch id, body) of every pending batch, oldest first (diagnosis and tests)."""

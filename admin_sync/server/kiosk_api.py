@@ -3,13 +3,15 @@ lives in its own module)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
+from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH, MAX_REASON_CHARS
 from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
+from admin_sync.server.db import Database
 
 router = APIRouter(tags=["kiosk"])
 
@@ -23,6 +25,9 @@ class HeartbeatIn(BaseModel):
     uptime_seconds: int = Field(ge=0)
     free_disk_bytes: int | None = Field(default=None, ge=0)
     last_error: str | None = Field(default=None, max_length=2000)
+    # added later: absent from older agents' heartbeats (protocol.HEARTBEAT_EXTENSIONS)
+    stats_rejected: int = Field(default=0, ge=0, le=10_000_000)
+    stats_rejected_reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
 class HeartbeatOut(BaseModel):
@@ -46,8 +51,8 @@ def heartbeat(
     with db.transaction() as conn:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
-            "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr) "
-            "VALUES (?,?,?,?,?,?,?,?)",
+            "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr, "
+            "stats_rejected, stats_rejected_reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 kiosk.id,
                 now,
@@ -57,10 +62,30 @@ def heartbeat(
                 body.free_disk_bytes,
                 body.last_error,
                 request.client.host if request.client else None,
+                body.stats_rejected,
+                body.stats_rejected_reason if body.stats_rejected else None,
             ),
         )
     latest = request.app.state.data.latest_content_version()
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
+
+
+@dataclass(frozen=True)
+class StatsRejection:
+    """Statistics batches a kiosk's last heartbeat says the server refused (kept on the kiosk)."""
+
+    count: int
+    reason: str
+
+
+def stats_rejections(db: Database) -> dict[str, StatsRejection]:
+    """Kiosk id -> refused statistics batches, for kiosks whose last heartbeat reports any."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT kiosk_id, stats_rejected, stats_rejected_reason FROM heartbeats "
+            "WHERE stats_rejected > 0"
+        ).fetchall()
+    return {row[0]: StatsRejection(int(row[1]), row[2] or "") for row in rows}
 
 
 @router.get(

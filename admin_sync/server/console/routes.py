@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from admin_sync.server import registry
+from admin_sync.server import kiosk_api, registry
 from admin_sync.server.console.archive import ArchiveError, extract_archive
 from admin_sync.server.console.charts import bar_chart, day_range, line_chart
 from admin_sync.server.stats_db import StatsDB, StatsFilter
@@ -311,6 +311,7 @@ def make_console_router() -> APIRouter:
             counts=counts,
             latest=request.app.state.data.latest_content_version(),
             settings=ctx.settings,
+            rejections=kiosk_api.stats_rejections(request.app.state.db),
         )
 
     # -- releases --------------------------------------------------------------------------
