@@ -170,6 +170,9 @@ class StatsOutbox:
         self.path = Path(path)
         self.kiosk_id = kiosk_id
         self.settings = settings or OutboxSettings()
+        problem = k_problem(self.settings.k)
+        if problem is not None:  # never seal what the server would refuse
+            raise ValueError(f"statistics outbox: k {problem}")
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._rng = rng or random.Random()
         self._metrics = metrics
