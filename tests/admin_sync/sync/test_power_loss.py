@@ -61,39 +61,46 @@ def start(tmp_path_factory: pytest.TempPathFactory, parts: dict[str, bytes]) -> 
     return root
 
 
-def _check(root: Path, staged_copy: Path, store_class: type[InstalledStore]) -> str | None:
-    """What is wrong with the folder a power cut left (None: nothing)."""
+def _check(
+    root: Path, staged_copy: Path, store_class: type[InstalledStore], old: int | None
+) -> str | None:
+    """What is wrong with the folder a power cut left (None: nothing). `old` is the version
+    current before the install (None: a first install; the kiosk then shows its packaged
+    content until one completes)."""
     store = store_class(root)
     current = store.current_path()
+    version: int | None = None
     if current is None:
-        return "no current cache: the pointer is missing, damaged or names a missing file"
-    try:
-        with ContentCache.open(current) as cache:
-            version = cache.content_version
-            problems = cache.integrity_problems()
-            if not cache.airports():
-                return f"{current.name}: no airports (incomplete)"
-    except CacheError as exc:
-        return f"{current.name} does not open: {exc}"
-    if problems:
-        return f"{current.name}: integrity check: {problems[:2]}"
-    if version not in (OLD, NEW):
-        return f"{current.name} holds version {version}, neither old nor new"
+        if old is not None:
+            return "no current cache: the pointer is missing, damaged or names a missing file"
+    else:
+        try:
+            with ContentCache.open(current) as cache:
+                version = cache.content_version
+                problems = cache.integrity_problems()
+                if not cache.airports():
+                    return f"{current.name}: no airports (incomplete)"
+        except CacheError as exc:
+            return f"{current.name} does not open: {exc}"
+        if problems:
+            return f"{current.name}: integrity check: {problems[:2]}"
+        if version not in (old, NEW):
+            return f"{current.name} holds version {version}, neither old nor new"
     try:
         seen = store.installed_version()
         recorded = store.recorded_version()
     except StoreError as exc:
         return f"the version record is unreadable: {exc}"
-    if seen != version or (recorded is not None and recorded > version):
+    if seen != version or (recorded is not None and (version is None or recorded > version)):
         return f"kiosk shows {version}, agent sees {seen}, record says {recorded}"
-    if version == OLD:  # the agent retries after the restart
+    if version != NEW:  # the agent retries after the restart
         staged = store.staging_path(NEW)
         shutil.copyfile(staged_copy, staged)
         try:
             store.install(staged, NEW)
         except (StoreError, OSError) as exc:
             return f"the retried install fails: {exc}"
-        if store.installed_version() != NEW or store.current_path() != root / "cache-v3.db":
+        if store.installed_version() != NEW or store.current_path() != root / f"cache-v{NEW}.db":
             return "the retried install did not make the new version current"
     return None
 
@@ -105,6 +112,7 @@ def replay(
     *,
     drop_fsync_dir: int | None = None,
     store_class: type[InstalledStore] = InstalledStore,
+    old: int | None = OLD,
 ) -> tuple[RecordingOps, Replay]:
     """Record one real install of version NEW onto a copy of `start`, then check every state a
     power cut after each prefix of its operations could leave."""
@@ -130,7 +138,7 @@ def replay(
             if key not in seen:
                 folder = work / f"state-{len(seen)}" / "content"
                 materialize(state, folder, work / "blobs")
-                seen[key] = _check(folder, staged_copy, store_class)
+                seen[key] = _check(folder, staged_copy, store_class, old)
                 shutil.rmtree(folder.parent)
             problem = seen[key]
             if problem is not None:
@@ -138,6 +146,23 @@ def replay(
                 result.problems.append(f"after [{done}]: {problem}")
     result.checked = len(seen)
     return ops, result
+
+
+@pytest.fixture(scope="module")
+def empty_start(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A kiosk before its first install: an empty content folder."""
+    root = tmp_path_factory.mktemp("empty") / "content"
+    root.mkdir()
+    return root
+
+
+def test_a_first_install_survives_a_power_cut_after_any_operation(
+    empty_start: Path, parts: dict[str, bytes], tmp_path: Path
+) -> None:
+    ops, result = replay(empty_start, tmp_path, parts, old=None)
+    print(f"{len(ops.log)} operations, {result.states} crash states, {result.checked} distinct")
+    assert result.problems == []
+    assert "mkdir staging" in ops.log, ops.log
 
 
 def test_an_install_survives_a_power_cut_after_any_operation(
