@@ -43,3 +43,16 @@ def test_the_kiosk_uses_the_same_allow_list() -> None:
 
     assert kiosk_side.METRICS is wire.METRICS
     assert kiosk_side.is_allowed is wire.is_allowed
+
+
+def test_the_kiosk_imports_only_the_protocol_module_of_admin_sync() -> None:
+    code = (
+        "import sys, kiosk.usage_metrics, kiosk.usage_store, kiosk.settings\n"
+        "top = ('admin_sync', 'fastapi', 'starlette', 'requests', 'tuf')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in top)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "admin_sync,admin_sync.stats_wire"
