@@ -21,8 +21,10 @@ ended (its clock does not run backwards by hours between the crash and the resta
 
 Uploading: pending batches go out oldest first with `PUT /api/v1/stats/{batch_id}` and the
 kiosk token. Only a 2xx marks a batch sent; network errors, 5xx, 429, 401 and 403 leave it
-pending with exponential backoff (with jitter); another 4xx means the server will never take
-these bytes, so the batch is set aside as `rejected` (kept for diagnosis, never resent).
+pending with exponential backoff (with jitter); another 4xx means the server does not take
+these bytes, so the batch is set aside as `rejected`: kept with the server's reason, reported
+in every heartbeat while kept, and offered again only every `rejected_retry_hours` (the
+refusal may come from a setting or a clock fixed since), never in a loop.
 
 Cap: if more than `max_pending` batches wait, the oldest are dropped; the number dropped is
 added to the `dropped_batches` field of the next sealed batch and shown by `status()` for the
@@ -102,6 +104,11 @@ class OutboxSettings:
     request_timeout_seconds: float = setting(20.0, help="HTTP timeout of one upload.")
     max_uploads_per_cycle: int = setting(200, help="Batches sent at most in one agent cycle.")
     keep_sent: int = setting(200, help="Sent batches kept locally for diagnosis.")
+    rejected_retry_hours: float = setting(
+        24.0,
+        help="A batch the server refused is offered again this long after (in case the "
+        "refusal came from a setting or a clock fixed since); 0: never.",
+    )
 
     @classmethod
     def from_sync_table(cls, sync: Mapping[str, Any], *, where: str) -> OutboxSettings:
@@ -135,6 +142,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, part, metric, value)
     );
     CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """,
+    # 2: when a batch the server refused may be offered again (epoch seconds; NULL: never)
+    """
+    ALTER TABLE batches ADD COLUMN retry_after INTEGER;
+    UPDATE batches SET retry_after = 0 WHERE state = 'rejected';
     """,
 )
 
@@ -316,12 +328,13 @@ class StatsOutbox:
         if now < self._meta("upload_not_before"):
             return
         rows = self._db.execute(
-            "SELECT seq, batch_id, body FROM batches "
-            "WHERE state='pending' ORDER BY day, part, seq LIMIT ?",
-            (self.settings.max_uploads_per_cycle,),
+            "SELECT seq, batch_id, body, state FROM batches "
+            "WHERE state='pending' OR (state='rejected' AND retry_after <= ?) "
+            "ORDER BY state, day, part, seq LIMIT ?",
+            (int(now), self.settings.max_uploads_per_cycle),
         ).fetchall()
         base = server_url.rstrip("/")
-        for seq, batch_id, body in rows:
+        for seq, batch_id, body, state in rows:
             try:
                 response = session.put(
                     f"{base}/api/v1/stats/{batch_id}",
@@ -349,11 +362,17 @@ class StatsOutbox:
                 report.error = f"stats upload: HTTP {status}: {reason}"
                 return
             else:
+                hours = self.settings.rejected_retry_hours
                 self._db.execute(
-                    "UPDATE batches SET state='rejected', last_error=? WHERE seq=?",
-                    (f"HTTP {status}: {reason}", seq),
+                    "UPDATE batches SET state='rejected', last_error=?, retry_after=? WHERE seq=?",
+                    (
+                        f"HTTP {status}: {reason}",
+                        int(now + hours * 3600) if hours > 0 else None,
+                        seq,
+                    ),
                 )
-                report.rejected.append(batch_id)
+                if state == "pending":  # a retried one was reported when first refused
+                    report.rejected.append(batch_id)
                 log.error(
                     "server rejected statistics batch %s: HTTP %s %s", batch_id, status, reason
                 )
