@@ -126,6 +126,13 @@ class ReleaseManifest:
         )
 
 
+# Fields added to the heartbeat after its first version. A kiosk sends them only when they
+# say something (a healthy kiosk's heartbeat is the first version's), and `send_heartbeat`
+# resends without them to a server that refuses unknown fields; a server accepts them missing.
+HEARTBEAT_EXTENSIONS = ("stats_rejected", "stats_rejected_reason")
+MAX_REASON_CHARS = 500
+
+
 @dataclass(frozen=True)
 class Heartbeat:
     kiosk_id: str
@@ -134,9 +141,12 @@ class Heartbeat:
     uptime_seconds: int
     free_disk_bytes: int | None
     last_error: str | None = None
+    # statistics batches the server refused, kept in the kiosk's outbox, and the latest reason
+    stats_rejected: int = 0
+    stats_rejected_reason: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, extensions: bool = True) -> dict[str, object]:
+        out: dict[str, object] = {
             "kiosk_id": self.kiosk_id,
             "app_version": self.app_version,
             "content_version": self.content_version,
@@ -144,6 +154,13 @@ class Heartbeat:
             "free_disk_bytes": self.free_disk_bytes,
             "last_error": self.last_error,
         }
+        if extensions and self.stats_rejected:
+            out["stats_rejected"] = self.stats_rejected
+            out["stats_rejected_reason"] = (self.stats_rejected_reason or "")[:MAX_REASON_CHARS]
+        return out
+
+    def has_extensions(self) -> bool:
+        return self.to_dict() != self.to_dict(extensions=False)
 
 
 @dataclass(frozen=True)

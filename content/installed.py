@@ -14,9 +14,13 @@ content, never a mix): the live file is never modified; a new cache is verified 
 check, schema, meta version), fsynced, renamed into `root`, and the directory fsynced before
 the pointer flips; the pointer is written to a temporary file, fsynced, renamed over `current`
 with os.replace (atomic) and the directory fsynced again. Only then is the version recorded
-(same write-fsync-rename-fsync dance), so after a crash between the two the record may lag
-the pointer by one install, which only means the same version would be accepted again; that
-reinstall keeps the cache that was current before the interrupted install as the previous one.
+(same write-fsync-rename-fsync dance). After a power cut between the two the record lags the
+pointer by one install; `installed_version()` is therefore the higher of the record and the
+version the pointer names, so the agent never reinstalls, nor refuses, what the kiosk shows.
+
+Every file operation of an install goes through a `FileOps` (the real one by default), so that
+tests/content/test_power_loss.py can record a real install and replay every prefix of it under
+a power-loss model (unsynced data and un-fsynced directory entries lost) and check each state.
 
 Qt-free: the sync agent installs, the kiosk only reads `current_path()` at each session reset.
 """
@@ -33,7 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from content.cache import CacheError, ContentCache
-from content.durable import file_lock, fsync_dir, fsync_file, write_atomic
+from content.durable import file_lock, fsync_dir, fsync_file
 
 POINTER = "current"
 VERSION_RECORD = "installed-version.json"
@@ -50,9 +54,45 @@ def cache_file_name(version: int) -> str:
     return f"cache-v{int(version)}.db"
 
 
+class FileOps:
+    """The file operations an install performs (each one a system call or two).
+
+    Nothing here syncs unless asked: `write_new` leaves the data in the page cache, `replace`
+    and `unlink` leave the directory entry unsynced until `fsync_dir` of its folder.
+    """
+
+    def write_new(self, path: Path, data: bytes) -> None:
+        """Create or truncate `path` and write `data` (not fsynced)."""
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+    def fsync_file(self, path: Path) -> None:
+        fsync_file(path)  # content/durable.py: the one copy
+
+    def fsync_dir(self, path: Path) -> None:
+        fsync_dir(path)
+
+    def replace(self, src: Path, dst: Path) -> None:
+        os.replace(src, dst)
+
+    def unlink(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def mkdir(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+
+    def copy(self, src: Path, dst: Path) -> None:
+        """Copy across file systems (not fsynced)."""
+        shutil.copyfile(src, dst)
+
+
+REAL_FILE_OPS = FileOps()
+
+
 class InstalledStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, ops: FileOps = REAL_FILE_OPS) -> None:
         self.root = Path(root)
+        self.ops = ops
 
     # --- reading ------------------------------------------------------------------------
 
@@ -68,6 +108,21 @@ class InstalledStore:
         return path if path.is_file() else None
 
     def installed_version(self) -> int | None:
+        """The newest version installed: the record's, or the pointer's if that is newer.
+
+        The pointer flips before the record is written, so after a power cut between the two
+        the pointer is the newer; content older than the record is never current.
+        """
+        recorded = self.recorded_version()
+        current = self.current_path()
+        match = _CACHE_NAME.match(current.name) if current is not None else None
+        pointed = int(match.group(1)) if match else None
+        if recorded is None or (pointed is not None and pointed > recorded):
+            return pointed
+        return recorded
+
+    def recorded_version(self) -> int | None:
+        """The version in `installed-version.json` (None if there is no record)."""
         try:
             record = json.loads((self.root / VERSION_RECORD).read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -89,7 +144,7 @@ class InstalledStore:
     def staging_path(self, version: int) -> Path:
         """Where to build version `version` before `install` (creates the staging folder)."""
         staging = self.root / STAGING
-        staging.mkdir(parents=True, exist_ok=True)
+        self.ops.mkdir(staging)
         return staging / f"{cache_file_name(version)}.partial"
 
     # --- installing ---------------------------------------------------------------------
@@ -102,7 +157,7 @@ class InstalledStore:
         """
         staged = Path(staged)
         version = int(version)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.ops.mkdir(self.root)
         with self._lock():
             installed = self.installed_version()
             if installed is not None and version <= installed:
@@ -113,12 +168,12 @@ class InstalledStore:
             verify_cache(staged, version)
             target = self.root / cache_file_name(version)
             previous = self._previous_of(target, version)
-            fsync_file(staged)
-            _move_into(staged, target)
-            write_atomic(self.root / POINTER, (target.name + "\n").encode())
-            record = {"version": version, "file": target.name}
-            write_atomic(
-                self.root / VERSION_RECORD, (json.dumps(record, sort_keys=True) + "\n").encode()
+            self.ops.fsync_file(staged)
+            self._move_into(staged, target)
+            self._write_atomically(self.root / POINTER, target.name + "\n")
+            self._write_atomically(
+                self.root / VERSION_RECORD,
+                json.dumps({"version": version, "file": target.name}, sort_keys=True) + "\n",
             )
             self._remove_old(keep={target.name, previous.name if previous else ""})
             return target
@@ -149,13 +204,38 @@ class InstalledStore:
     def _remove_old(self, keep: set[str]) -> None:
         for path in self.root.iterdir():
             if _CACHE_NAME.match(path.name) and path.name not in keep:
-                path.unlink(missing_ok=True)
+                self.ops.unlink(path)
         staging = self.root / STAGING
         if staging.is_dir():  # leftovers of interrupted downloads and builds
             for path in staging.iterdir():
                 if path.is_file() and path.name.endswith((".partial", ".building", ".tmp")):
-                    path.unlink(missing_ok=True)
-        fsync_dir(self.root)
+                    self.ops.unlink(path)
+        self.ops.fsync_dir(self.root)
+
+    def _move_into(self, staged: Path, target: Path) -> None:
+        """Rename staged to target (copying first when it lies on another file system)."""
+        if staged.resolve() == target.resolve():
+            return
+        try:
+            self.ops.replace(staged, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            tmp = target.with_name(target.name + ".tmp")
+            self.ops.copy(staged, tmp)
+            self.ops.fsync_file(tmp)
+            self.ops.replace(tmp, target)
+            self.ops.unlink(staged)
+        self.ops.fsync_dir(target.parent)
+        self.ops.fsync_dir(staged.parent)
+
+    def _write_atomically(self, path: Path, text: str) -> None:
+        """Temporary file, fsync, rename over `path`, fsync the folder."""
+        tmp = path.with_name(path.name + ".tmp")
+        self.ops.write_new(tmp, text.encode("utf-8"))
+        self.ops.fsync_file(tmp)
+        self.ops.replace(tmp, path)
+        self.ops.fsync_dir(path.parent)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -189,21 +269,3 @@ def verify_cache(path: Path, version: int) -> None:
             raise StoreError(f"cannot install {path}: integrity check failed: {problems[:3]}")
     finally:
         cache.close()
-
-
-def _move_into(staged: Path, target: Path) -> None:
-    """Rename staged to target (copying first when it lies on another file system)."""
-    if staged.resolve() == target.resolve():
-        return
-    try:
-        os.replace(staged, target)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(staged, tmp)
-        fsync_file(tmp)
-        os.replace(tmp, target)
-        staged.unlink(missing_ok=True)
-    fsync_dir(target.parent)
-    fsync_dir(staged.parent)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from admin_sync.stats_wire import k_problem
 from content.settings_base import (
     SettingsError,
     from_mapping,
@@ -30,6 +31,7 @@ __all__ = ["KioskSettings", "SettingsError", "help_text", "load_settings", "sett
 
 # Tables of the shared file that belong to other programs (the kiosk leaves them alone).
 FOREIGN_TABLES: frozenset[str] = frozenset({"sync"})
+
 
 def _diagonal(value: float) -> str | None:
     return None if value == 0 or 5 <= value <= 120 else "0 (not set) or inches from 5 to 120"
@@ -113,6 +115,11 @@ def settings_from_mapping(
         sync_state_dir = Path(sync["state_dir"])
         if base is not None and not sync_state_dir.is_absolute():
             sync_state_dir = base / sync_state_dir
+    if isinstance(sync, Mapping) and "stats_k" in sync:
+        # the agent seals this kiosk's counters with it: refuse at start what it would refuse
+        problem = k_problem(sync["stats_k"])
+        if problem is not None:
+            raise SettingsError(f"{where}: setting '[sync] stats_k' {problem}")
     return dataclasses.replace(settings, sync_state_dir=sync_state_dir, source=where)
 
 

@@ -126,6 +126,16 @@ class Agent:
             log.error("cannot read the installed content version: %s", exc)
             return None
 
+    def _stats_rejected(self) -> dict[str, Any]:
+        """The statistics step's refused batches (`state["stats"]`) for the heartbeat."""
+        stats = self.state.get("stats")
+        if not isinstance(stats, dict) or not stats.get("stats_rejected"):
+            return {}
+        return {
+            "stats_rejected": int(stats["stats_rejected"]),
+            "stats_rejected_reason": stats.get("stats_rejected_reason"),
+        }
+
     # ---- one cycle --------------------------------------------------------------------------
     def make_fetcher(self) -> SessionFetcher:
         s = self.config.sync
@@ -163,6 +173,7 @@ class Agent:
                 uptime_seconds=int(self.monotonic() - self.started),
                 free_disk_bytes=free_disk_bytes(self.config.content_dir),
                 last_error=errors[0][:2000] if errors else None,
+                **self._stats_rejected(),
             )
             problem = send_heartbeat(
                 self.session,
@@ -232,6 +243,7 @@ class Agent:
 def state_of(state_dir: Path) -> dict[str, Any]:
     """The agent's last recorded state (for tests and the maintenance screen)."""
     try:
-        return json.loads((state_dir / "state.json").read_text(encoding="utf-8"))
+        data = json.loads((state_dir / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}

@@ -40,6 +40,16 @@ def send_heartbeat(
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
         )
+        if response.status_code == 422 and beat.has_extensions():
+            # a server older than the heartbeat's extensions refuses unknown fields: say the
+            # rest (the refused statistics also travel in last_error)
+            log.info("server refused the heartbeat's newer fields; sending without them")
+            response = session.post(
+                url,
+                json=beat.to_dict(extensions=False),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=timeout,
+            )
     except requests.RequestException as exc:
         reason = f"heartbeat not delivered: cannot reach the server ({exc.__class__.__name__})"
         log.warning("%s", reason)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from content.build import build_cache
-from content.installed import InstalledStore
+from content.installed import REAL_FILE_OPS, FileOps, InstalledStore
 from content.parts import join_parts
 
 
@@ -22,9 +22,13 @@ class Installer(Protocol):
 
 class ContentInstaller:
     def __init__(
-        self, content_dir: Path, *, on_staged: Callable[[Path, int], None] | None = None
+        self,
+        content_dir: Path,
+        *,
+        on_staged: Callable[[Path, int], None] | None = None,
+        ops: FileOps = REAL_FILE_OPS,
     ) -> None:
-        self.store = InstalledStore(content_dir)
+        self.store = InstalledStore(content_dir, ops=ops)
         self.on_staged = on_staged  # observer: the staged file is built, install comes next
 
     def installed_version(self) -> int | None:
@@ -33,9 +37,8 @@ class ContentInstaller:
     def install(self, parts: Mapping[str, bytes], version: int) -> Path:
         content = join_parts(parts)
         staged = self.store.staging_path(version)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.unlink(missing_ok=True)
-        build_cache(content, staged, content_version=version)
+        self.store.ops.unlink(staged)
+        build_cache(content, staged, content_version=version)  # its own temp file and rename
         if self.on_staged is not None:
             self.on_staged(staged, version)
         return self.store.install(staged, version)

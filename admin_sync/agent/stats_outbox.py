@@ -4,7 +4,7 @@ Qt-free. Used by the sync agent once per cycle through `StatsOutbox.seal_and_upl
 
 Sealing (see `admin_sync.stats_wire` for the privacy rule): every (day, 6-hour part) that is
 over becomes one batch with a random id (uuid4). Only allow-listed metric/values are kept
-(re-checked against `kiosk.usage_metrics`); small cells are suppressed.
+(re-checked against the allow-list in `admin_sync.stats_wire`); small cells are suppressed.
 
 Crash safety. The counters live in the kiosk's own SQLite file and the outbox in ours, so one
 SQLite transaction cannot cover both. Sealing is therefore a small write-ahead protocol:
@@ -21,8 +21,10 @@ ended (its clock does not run backwards by hours between the crash and the resta
 
 Uploading: pending batches go out oldest first with `PUT /api/v1/stats/{batch_id}` and the
 kiosk token. Only a 2xx marks a batch sent; network errors, 5xx, 429, 401 and 403 leave it
-pending with exponential backoff (with jitter); another 4xx means the server will never take
-these bytes, so the batch is set aside as `rejected` (kept for diagnosis, never resent).
+pending with exponential backoff (with jitter); another 4xx means the server does not take
+these bytes, so the batch is set aside as `rejected`: kept with the server's reason, reported
+in every heartbeat while kept, and offered again only every `rejected_retry_hours` (the
+refusal may come from a setting or a clock fixed since), never in a loop.
 
 Cap: if more than `max_pending` batches wait, the oldest are dropped; the number dropped is
 added to the `dropped_batches` field of the next sealed batch and shown by `status()` for the
@@ -45,8 +47,10 @@ from typing import Any, Protocol
 
 from admin_sync.stats_wire import (
     DEFAULT_K,
+    SUPPRESSED,
     batch_body,
     canonical_json,
+    k_problem,
     suppress,
     value_allowed,
 )
@@ -59,11 +63,16 @@ CellKey = tuple[str, int, str, str]  # (day, part, metric, value)
 
 
 class CounterCell(Protocol):
-    day: str
-    part: int
-    metric: str
-    value: str
-    count: int
+    @property
+    def day(self) -> str: ...
+    @property
+    def part(self) -> int: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def count(self) -> int: ...
 
 
 class CounterSource(Protocol):
@@ -95,14 +104,20 @@ class OutboxSettings:
     request_timeout_seconds: float = setting(20.0, help="HTTP timeout of one upload.")
     max_uploads_per_cycle: int = setting(200, help="Batches sent at most in one agent cycle.")
     keep_sent: int = setting(200, help="Sent batches kept locally for diagnosis.")
+    rejected_retry_hours: float = setting(
+        24.0,
+        help="A batch the server refused is offered again this long after (in case the "
+        "refusal came from a setting or a clock fixed since); 0: never.",
+    )
 
     @classmethod
     def from_sync_table(cls, sync: Mapping[str, Any], *, where: str) -> OutboxSettings:
         """The `stats_*` keys of a `[sync]` table (other keys belong to the agent)."""
         values = {k.removeprefix("stats_"): v for k, v in sync.items() if k.startswith("stats_")}
         settings = from_mapping(cls, values, where=f"{where} [sync] stats_*")
-        if settings.k < 2:
-            raise SettingsError(f"{where} [sync] stats_k: must be at least 2, got {settings.k}")
+        problem = k_problem(settings.k)
+        if problem:
+            raise SettingsError(f"{where} [sync] stats_k: {problem}")
         if settings.max_pending < 1:
             raise SettingsError(f"{where} [sync] stats_max_pending: must be at least 1")
         return settings
@@ -127,6 +142,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, part, metric, value)
     );
     CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """,
+    # 2: when a batch the server refused may be offered again (epoch seconds; NULL: never)
+    """
+    ALTER TABLE batches ADD COLUMN retry_after INTEGER;
+    UPDATE batches SET retry_after = 0 WHERE state = 'rejected';
     """,
 )
 
@@ -162,6 +182,9 @@ class StatsOutbox:
         self.path = Path(path)
         self.kiosk_id = kiosk_id
         self.settings = settings or OutboxSettings()
+        problem = k_problem(self.settings.k)
+        if problem is not None:  # never seal what the server would refuse
+            raise ValueError(f"statistics outbox: k {problem}")
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._rng = rng or random.Random()
         self._metrics = metrics
@@ -223,7 +246,9 @@ class StatsOutbox:
             keys.append((cell.day, int(cell.part), cell.metric, cell.value))
             if (day_part_key := (cell.day, int(cell.part))) >= (day, part):
                 continue  # defensive: never seal the running part
-            if not value_allowed(cell.metric, cell.value, self._metrics):
+            if cell.value == SUPPRESSED or not value_allowed(
+                cell.metric, cell.value, self._metrics
+            ):
                 report.discarded_cells += 1
                 log.warning("discarding counter outside the allow-list: %s", cell.metric)
                 continue
@@ -303,12 +328,13 @@ class StatsOutbox:
         if now < self._meta("upload_not_before"):
             return
         rows = self._db.execute(
-            "SELECT seq, batch_id, body FROM batches "
-            "WHERE state='pending' ORDER BY day, part, seq LIMIT ?",
-            (self.settings.max_uploads_per_cycle,),
+            "SELECT seq, batch_id, body, state FROM batches "
+            "WHERE state='pending' OR (state='rejected' AND retry_after <= ?) "
+            "ORDER BY state, day, part, seq LIMIT ?",
+            (int(now), self.settings.max_uploads_per_cycle),
         ).fetchall()
         base = server_url.rstrip("/")
-        for seq, batch_id, body in rows:
+        for seq, batch_id, body, state in rows:
             try:
                 response = session.put(
                     f"{base}/api/v1/stats/{batch_id}",
@@ -336,11 +362,17 @@ class StatsOutbox:
                 report.error = f"stats upload: HTTP {status}: {reason}"
                 return
             else:
+                hours = self.settings.rejected_retry_hours
                 self._db.execute(
-                    "UPDATE batches SET state='rejected', last_error=? WHERE seq=?",
-                    (f"HTTP {status}: {reason}", seq),
+                    "UPDATE batches SET state='rejected', last_error=?, retry_after=? WHERE seq=?",
+                    (
+                        f"HTTP {status}: {reason}",
+                        int(now + hours * 3600) if hours > 0 else None,
+                        seq,
+                    ),
                 )
-                report.rejected.append(batch_id)
+                if state == "pending":  # a retried one was reported when first refused
+                    report.rejected.append(batch_id)
                 log.error(
                     "server rejected statistics batch %s: HTTP %s %s", batch_id, status, reason
                 )
@@ -388,15 +420,30 @@ class StatsOutbox:
         pending, oldest = self._db.execute(
             "SELECT count(*), min(day) FROM batches WHERE state='pending'"
         ).fetchone()
-        rejected = self._db.execute(
-            "SELECT count(*) FROM batches WHERE state='rejected'"
-        ).fetchone()[0]
+        rejected, reason = self.rejected()
         return {
             "stats_pending": int(pending),
             "stats_oldest_pending_day": oldest,
-            "stats_rejected": int(rejected),
+            "stats_rejected": rejected,
+            "stats_rejected_reason": reason,
             "stats_dropped_total": self._meta("dropped_total"),
         }
+
+    def rejected(self) -> tuple[int, str | None]:
+        """Batches the server refused (kept here, never resent) and the latest reason given.
+
+        Reported in every heartbeat while any is kept, so nothing the server refuses is lost
+        silently: the figures stay in the outbox for an administrator to look at.
+        """
+        count = int(
+            self._db.execute("SELECT count(*) FROM batches WHERE state='rejected'").fetchone()[0]
+        )
+        row = self._db.execute(
+            "SELECT day, part, last_error FROM batches WHERE state='rejected' "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        reason = f"batch of {row[0]} part {row[1]}: {row[2]}" if row else None
+        return count, reason
 
     def pending_bodies(self) -> list[tuple[str, dict[str, Any]]]:
         """(batch id, body) of every pending batch, oldest first (diagnosis and tests)."""

@@ -58,6 +58,11 @@ MIGRATIONS: list[str] = [
     """
     DROP TABLE admin_users;
     """,
+    # 3: statistics batches the server refused, as the kiosk's last heartbeat reports them
+    """
+    ALTER TABLE heartbeats ADD COLUMN stats_rejected INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE heartbeats ADD COLUMN stats_rejected_reason TEXT;
+    """,
 ]
 
 

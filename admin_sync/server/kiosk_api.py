@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from admin_sync.datadir import DataDir
-from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
+from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH, MAX_REASON_CHARS
 from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
+from admin_sync.server.db import Database
 
 MAX_INT64 = 2**63 - 1
 
@@ -29,6 +31,9 @@ class HeartbeatIn(BaseModel):
     uptime_seconds: int = Field(ge=0, le=MAX_INT64)
     free_disk_bytes: int | None = Field(default=None, ge=0, le=MAX_INT64)
     last_error: str | None = Field(default=None, max_length=2000)
+    # added later: absent from older agents' heartbeats (protocol.HEARTBEAT_EXTENSIONS)
+    stats_rejected: int = Field(default=0, ge=0, le=10_000_000)
+    stats_rejected_reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
 class HeartbeatOut(BaseModel):
@@ -81,6 +86,8 @@ async def heartbeat(
         body.free_disk_bytes,
         body.last_error,
         request.client.host if request.client else None,
+        body.stats_rejected,
+        body.stats_rejected_reason if body.stats_rejected else None,
     )
 
     data: DataDir = request.app.state.data
@@ -88,8 +95,8 @@ async def heartbeat(
     def record(conn: sqlite3.Connection) -> int | None:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
-            "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr) "
-            "VALUES (?,?,?,?,?,?,?,?)",
+            "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr, "
+            "stats_rejected, stats_rejected_reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
             row,
         )
         return _latest_version(data)  # in the same trip off the loop
@@ -100,6 +107,24 @@ async def heartbeat(
     except sqlite3.Error as exc:
         raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
+
+
+@dataclass(frozen=True)
+class StatsRejection:
+    """Statistics batches a kiosk's last heartbeat says the server refused (kept on the kiosk)."""
+
+    count: int
+    reason: str
+
+
+def stats_rejections(db: Database) -> dict[str, StatsRejection]:
+    """Kiosk id -> refused statistics batches, for kiosks whose last heartbeat reports any."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT kiosk_id, stats_rejected, stats_rejected_reason FROM heartbeats "
+            "WHERE stats_rejected > 0"
+        ).fetchall()
+    return {row[0]: StatsRejection(int(row[1]), row[2] or "") for row in rows}
 
 
 @router.get(

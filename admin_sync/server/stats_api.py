@@ -35,6 +35,7 @@ from admin_sync.stats_wire import (
     MAX_CELLS_PER_BATCH,
     MAX_COUNT,
     MAX_DROPPED_BATCHES,
+    MIN_K,
     WIRE_SCHEMA,
     allowed_metrics,
     canonical_json,
@@ -54,8 +55,8 @@ class StatsSettings:
 
     min_k: int = setting(
         DEFAULT_K,
-        help="Smallest k accepted; a batch declaring a smaller k, or any cell under it, is "
-        "refused with 422.",
+        help="Smallest k accepted (never under stats_wire.MIN_K); a batch declaring a smaller "
+        "k, or any cell under it, is refused with 422.",
     )
     max_age_days: int = setting(
         400, help="Oldest day (before the server's today) a batch may be about."
@@ -133,7 +134,7 @@ def validate_batch(data: Any, *, settings: StatsSettings, today: date) -> ValidB
     if day < today - timedelta(days=settings.max_age_days):
         raise BatchError(422, f"day: {day_text} is older than {settings.max_age_days} days")
     part = _int(data["part"], "part", min(DAY_PARTS), max(DAY_PARTS))
-    k = _int(data["k"], "k", settings.min_k, 1000)
+    k = _int(data["k"], "k", max(settings.min_k, MIN_K), 1000)
     dropped = _int(data["dropped_batches"], "dropped_batches", 0, MAX_DROPPED_BATCHES)
     raw_cells = data["cells"]
     if not isinstance(raw_cells, list):

@@ -190,3 +190,40 @@ def test_without_token_only_seals(tmp_path, store) -> None:
     session = ScriptedSession([])
     report = outbox.seal_and_upload(session, counters=store, server_url="http://s", token=None)
     assert len(report.sealed) == 1 and session.calls == []
+
+
+def test_a_refused_batch_is_kept_and_offered_again_only_a_day_later(tmp_path, store) -> None:
+    clock = Clock(NOW)
+    outbox = make_outbox(tmp_path, clock=clock)
+    fill(store, 1)
+    outbox.seal(store)
+    session = ScriptedSession([422])
+    report = outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    assert len(report.rejected) == 1
+    count, reason = outbox.rejected()
+    assert count == 1 and reason is not None and "HTTP 422" in reason
+    for hours in (1, 6, 23):  # later cycles the same day: not resent
+        clock.now = NOW + timedelta(hours=hours)
+        outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    assert len(session.calls) == 1
+    clock.now = NOW + timedelta(hours=24, minutes=1)
+    session.script = [422]  # still refused: kept, not reported as new, due again in a day
+    report = outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    assert len(session.calls) == 2 and report.rejected == [] and outbox.rejected()[0] == 1
+    assert session.calls[0][:2] == session.calls[1][:2], "the very same id and bytes"
+    clock.now = NOW + timedelta(hours=49)
+    session.script = [201]  # the server's setting was fixed
+    report = outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    assert len(report.sent) == 1 and outbox.rejected() == (0, None)
+
+
+def test_refused_batches_are_never_retried_when_so_set(tmp_path, store) -> None:
+    clock = Clock(NOW)
+    outbox = make_outbox(tmp_path, clock=clock, rejected_retry_hours=0)
+    fill(store, 1)
+    outbox.seal(store)
+    session = ScriptedSession([422])
+    outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    clock.now = NOW + timedelta(days=30)
+    outbox.seal_and_upload(session, counters=store, server_url="http://s", token="T")
+    assert len(session.calls) == 1 and outbox.rejected()[0] == 1

@@ -40,8 +40,8 @@ def test_outbox_settings_from_the_sync_table(tmp_path) -> None:
         SettingsError, match=r"kiosk.toml \[sync\] stats_\*: unknown setting\(s\) kay"
     ):
         OutboxSettings.from_sync_table({"stats_kay": 7}, where="kiosk.toml")
-    with pytest.raises(SettingsError, match="stats_k: must be at least 2"):
-        OutboxSettings.from_sync_table({"stats_k": 1}, where="kiosk.toml")
+    with pytest.raises(SettingsError, match="stats_k: must be at least 5"):
+        OutboxSettings.from_sync_table({"stats_k": 2}, where="kiosk.toml")
     toml = tmp_path / "kiosk.toml"
     toml.write_text('[sync]\nprovisioning_file = "p.json"\nstats_k = 9\n')
 

@@ -78,7 +78,7 @@ def test_install_v1_then_v2_keeps_the_previous(tmp_path: Path, base_cache: Path)
     assert store.current_path() == v3
 
 
-def test_reinstall_after_a_crash_before_the_record_keeps_the_previous(
+def test_a_crash_before_the_record_counts_the_pointers_version(
     tmp_path: Path, base_cache: Path
 ) -> None:
     store = InstalledStore(tmp_path)
@@ -88,17 +88,18 @@ def test_reinstall_after_a_crash_before_the_record_keeps_the_previous(
     # a crash between the pointer flip and the version record: pointer on 2, record still 1
     (tmp_path / "installed-version.json").write_bytes(record)
     assert store.current_path() == tmp_path / "cache-v2.db"
-    assert store.installed_version() == 1
+    assert store.recorded_version() == 1
+    assert store.installed_version() == 2, "what the kiosk shows is installed"
 
-    again = store.install(stage(store, base_cache, 2), 2)  # the agent retries the same version
-    assert again == store.current_path() == tmp_path / "cache-v2.db"
-    assert store.installed_version() == 2
+    with pytest.raises(StoreError, match="version 2 is already installed"):
+        store.install(stage(store, base_cache, 2), 2)  # the agent does not redo it
     assert store.versions() == [1, 2]  # the version before the interrupted install is kept
     with ContentCache.open(tmp_path / "cache-v1.db") as cache:
         assert cache.content_version == 1
 
     store.install(stage(store, base_cache, 3), 3)
     assert store.versions() == [2, 3]
+    assert store.recorded_version() == store.installed_version() == 3
 
 
 def test_older_or_equal_versions_are_refused(tmp_path: Path, base_cache: Path) -> None:

@@ -125,3 +125,28 @@ def test_relative_paths_are_taken_from_the_settings_file_folder(tmp_path: Path) 
     assert s.content_dir == tmp_path / "etc" / "content"
     assert s.usage_file == Path("/abs/usage.db")
     assert s.sync_state_dir == tmp_path / "etc" / "sync"
+
+
+@pytest.mark.parametrize("value", ["2", "4", '"five"', "true"])
+def test_a_stats_k_the_server_would_refuse_stops_the_kiosk(tmp_path: Path, value: str) -> None:
+    """Privacy settings agree (issue 9, item 5): the kiosk does not start with a k under the
+    shared MIN_K, which the server would refuse (losing the figures)."""
+    from admin_sync.stats_wire import MIN_K
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[sync]\nstats_k = {value}\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert str(path) in message and "[sync] stats_k" in message
+    assert f"at least {MIN_K}" in message or "whole number" in message
+    path.write_text(f"[sync]\nstats_k = {MIN_K}\n")
+    load_settings(path)
+
+
+def test_the_kiosk_command_refuses_a_small_stats_k(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[sync]\nstats_k = 2\n")
+    result = _cli("--config", str(path), "--platform", "offscreen")
+    assert result.returncode == 2
+    assert "stats_k" in result.stderr and "at least 5" in result.stderr

@@ -18,6 +18,7 @@ from admin_sync.server.console.access import SignedInDep
 from admin_sync.server.console.pages import AIRPORTS
 from admin_sync.server.console.providers import ClockDep, DataDep, ServerDbDep, SettingsDep
 from admin_sync.server.console.settings import ConsoleSettings
+from admin_sync.server.kiosk_api import stats_rejections
 from admin_sync.server.registry import Heartbeat, Kiosk
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -124,6 +125,7 @@ def fleet(
         "fleet.html",
         title="Fleet",
         rows=rows,
+        rejections=stats_rejections(db),
         counts=counts,
         latest=latest,
         settings=settings,
