@@ -8,7 +8,7 @@ APT_PACKAGES := fonts-noto-core zbar-tools shellcheck chromium xvfb systemd
 export QT_QPA_PLATFORM ?= offscreen
 export QT_QUICK_BACKEND ?= software
 
-.PHONY: setup system-deps demo test lint format bench clean
+.PHONY: setup system-deps demo test lint format bench mutate clean
 
 setup: system-deps $(STAMP)
 
@@ -51,5 +51,9 @@ format: setup
 bench: setup
 	$(PY) -m tests.benchmarks
 
+# mutation testing of the critical modules (README, "For developers"); MODULE=installed etc.
+mutate: setup
+	$(PY) -m tests.mutation $(MODULE)
+
 clean:
-	rm -rf $(VENV) build *.egg-info demo-screens .demo
+	rm -rf $(VENV) build *.egg-info demo-screens .demo mutants

@@ -381,3 +381,13 @@ def test_a_closed_port_is_a_download_error(session) -> None:
     ):
         pass
     assert fetcher.requests_made == 1 and fetcher.bytes_received == 0
+
+
+def test_fetch_outside_a_download_has_no_cap_of_its_own(server, session) -> None:
+    """`fetch()` (the public iterator, without `download_file`) streams the whole body: the cap
+    is the one python-tuf asks for in `download_file`."""
+    behaviour, url = server
+    behaviour.exact_size = 200_000
+    fetcher = fetcher_for(session)
+    assert sum(len(chunk) for chunk in fetcher.fetch(url + "/exact")) == 200_000
+    assert fetcher.bytes_received == 200_000

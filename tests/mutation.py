@@ -1,0 +1,235 @@
+"""`make mutate [MODULE=name]`: mutation testing of the critical modules, and the kill ratio.
+
+    python -m tests.mutation                  run every critical module, then report
+    python -m tests.mutation installed wire   run some modules (names in MODULES), then report
+    python -m tests.mutation --report-only    report the results already in mutants/
+
+mutmut (shared options in pyproject.toml, [tool.mutmut]) runs once per module, in its own
+workspace mutants/<module>/: it copies the tree there, mutates that one module and, for each
+mutant, runs only that module's fast tests (below) that call the mutated function. A mutant is
+*killed* when a test fails (or times out); a *survivor* is a change to the code that no test
+noticed. Kill ratio = killed / (killed + survived + no tests). Read a survivor with
+`cd mutants/<module> && mutmut show NAME`. Survivors judged equivalent (no behaviour can tell
+them from the original) are listed in EQUIVALENT with the reason and reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "mutants"
+LINKED = ("content", "admin_sync", "kiosk", "tests", "safe_airports_cli.py")
+
+
+@dataclass(frozen=True)
+class Module:
+    file: str
+    tests: tuple[str, ...]  # pytest arguments: the fast tests of this module
+    only: tuple[str, ...] = ("*",)  # mutant name patterns that count (default: all)
+
+    @property
+    def dotted(self) -> str:
+        return self.file.removesuffix(".py").replace("/", ".")
+
+
+_STATS_TESTS = (
+    "tests/admin_sync/test_stats_outbox.py",
+    "tests/admin_sync/test_stats_privacy.py",
+    "tests/admin_sync/test_stats_api.py",
+    "tests/admin_sync/test_allow_list_whole_values.py",
+)
+_CONSOLE_TESTS = (
+    "tests/admin_sync/test_console_auth.py",
+    "tests/admin_sync/test_console_csrf.py",
+)
+
+MODULES: dict[str, Module] = {
+    "installed": Module(
+        "content/installed.py",
+        (
+            "tests/content/test_installed.py",
+            "tests/content/test_installed_atomicity.py",
+            "tests/content/test_installed_housekeeping.py",
+            "--deselect",
+            "tests/content/test_installed.py::test_kill_9_during_installs_leaves_old_or_new_content",
+        ),
+    ),
+    "validate": Module(
+        "content/validate.py",
+        (
+            "tests/content/test_validate.py",
+            "tests/content/test_validate_phones.py",
+            "-k",
+            "not cli",  # the command-line tests run the checker in a subprocess
+        ),
+    ),
+    "fetcher": Module("admin_sync/agent/fetcher.py", ("tests/admin_sync/test_fetcher_limits.py",)),
+    "outbox": Module("admin_sync/agent/stats_outbox.py", _STATS_TESTS),
+    "wire": Module("admin_sync/stats_wire.py", _STATS_TESTS),
+    "auth": Module(
+        "admin_sync/server/auth.py",
+        ("tests/admin_sync/test_auth_dependencies.py", "tests/admin_sync/test_stats_api.py"),
+    ),
+    "users": Module(
+        "admin_sync/users.py",
+        (*_CONSOLE_TESTS, "tests/admin_sync/test_add_user_cli.py"),
+    ),
+    # the console's security code: sessions, CSRF tokens, roles, cookies and headers
+    "console": Module(
+        "admin_sync/server/console/routes.py",
+        _CONSOLE_TESTS,
+        tuple(
+            f"*.x_{name}__mutmut_*"
+            for name in (
+                "_session",
+                "_form",
+                "_upload_form",
+                "_editor_form",
+                "_require_editor",
+                "_cookie_secure",
+                "_secure",
+                "sign_in_redirect",
+            )
+        ),
+    ),
+}
+
+# Survivors judged equivalent: no input can tell them from the original. name -> why.
+EQUIVALENT: dict[str, str] = {
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
+    "when a chunk ends exactly at the limit, slicing it to limit + 1 - received keeps it whole",
+}
+
+KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout, a type error
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+def _mutmut_table(module: Module) -> str:
+    def toml_list(items: tuple[str, ...] | list[str]) -> str:
+        return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+    return (
+        f"only_mutate = {toml_list([module.file])}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(module.tests)}\n"
+    )
+
+
+def prepare(name: str) -> Path:
+    """mutants/<name>/: links to the tree and a pyproject.toml naming this module and its tests."""
+    module = MODULES[name]
+    work = WORK / name
+    work.mkdir(parents=True, exist_ok=True)
+    for entry in LINKED:
+        link = work / entry
+        if not link.is_symlink():
+            link.symlink_to(ROOT / entry)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r"^\[tool\.mutmut\]\n(.*?)(?=^\[|\Z)", text, re.S | re.M)
+    assert match, "pyproject.toml has no [tool.mutmut] table"
+    table = match.group(0).rstrip("\n") + "\n" + _mutmut_table(module) + "\n"
+    generated = text[: match.start()] + table + text[match.end() :]
+    target = work / "pyproject.toml"
+    if not target.exists() or target.read_text(encoding="utf-8") != generated:
+        target.write_text(generated, encoding="utf-8")
+    return work
+
+
+def run(name: str, max_children: int) -> int:
+    work = prepare(name)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutants/ must come first
+    command = [str(mutmut), "run", f"--max-children={max_children}"]
+    print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
+    return subprocess.run(command, cwd=work, env=env, check=False).returncode
+
+
+def results(name: str) -> dict[str, int | None]:
+    module = MODULES[name]
+    meta = WORK / name / "mutants" / f"{module.file}.meta"
+    if not meta.exists():
+        return {}
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in module.only)}
+
+
+def report(names: list[str]) -> None:
+    totals: Counter[str] = Counter()
+    head = f"{'module':<10} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} "
+    lines = [head + f"{'equiv.':>6} {'ratio':>7}"]
+    survivors: list[str] = []
+    for name in names:
+        found = results(name)
+        if not found:
+            lines.append(f"{name:<10} (not run yet)")
+            continue
+        c: Counter[str] = Counter()
+        for key, code in found.items():
+            if key in EQUIVALENT:
+                c["equivalent"] += 1
+            elif code in KILLED:
+                c["killed"] += 1
+            elif code is None:
+                c["not run"] += 1
+            else:
+                c["no tests" if code in NO_TESTS else "survived"] += 1
+                survivors.append(f"{name}: {key}")
+        totals.update(c)
+        lines.append(_row(name, c))
+    if len(names) > 1:
+        lines.append(_row("all", totals))
+    print("\n".join(lines))
+    if survivors:
+        print(f"\n{len(survivors)} mutants not killed (cd mutants/<module>; mutmut show NAME):")
+        print("\n".join(f"  {s}" for s in sorted(survivors)))
+    equivalent = [k for k in EQUIVALENT if any(k in results(n) for n in names)]
+    if equivalent:
+        print("\nJudged equivalent (not counted):")
+        print("\n".join(f"  {k}: {EQUIVALENT[k]}" for k in sorted(equivalent)))
+
+
+def _row(name: str, c: Counter[str]) -> str:
+    tested = c["killed"] + c["survived"] + c["no tests"]
+    ratio = f"{100 * c['killed'] / tested:.1f} %" if tested else "-"
+    total = tested + c["equivalent"] + c["not run"]
+    extra = f"  ({c['not run']} not run)" if c["not run"] else ""
+    return (
+        f"{name:<10} {total:>7} {c['killed']:>7} {c['survived']:>8} {c['no tests']:>7} "
+        f"{c['equivalent']:>6} {ratio:>7}{extra}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+    names = args.modules or list(MODULES)
+    failed = []
+    if not args.report_only:
+        for name in names:
+            if run(name, args.max_children) != 0:
+                failed.append(name)
+    report(names)
+    if failed:
+        print(f"\nmutmut failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
