@@ -108,6 +108,13 @@ MODULES: dict[str, Module] = {
 EQUIVALENT: dict[str, str] = {
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
     "when a chunk ends exactly at the limit, slicing it to limit + 1 - received keeps it whole",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_19": "the early return after "
+    "the byte past the limit is never reached: python-tuf's download_file stops reading at the "
+    "first chunk past max_length",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_fetch__mutmut_24": "requests' headers are "
+    "case-insensitive ('content-length')",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_fetch__mutmut_25": "requests' headers are "
+    "case-insensitive ('CONTENT-LENGTH')",
 }
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout, a type error

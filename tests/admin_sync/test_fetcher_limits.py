@@ -8,6 +8,7 @@ limit before reading the body, and abandons a download that trickles on past its
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -50,6 +51,8 @@ class HostileServer:
             "/exact": self.exact,
             "/trickle": self.trickle,
             "/stall": self.stall,
+            "/silent": self.silent,
+            "/cut-short": self.cut_short,
             "/missing": lambda h: _send_headers(h, {"Content-Length": "0"}, 404),
         }
         self.trickle_pause = 0.0
@@ -91,6 +94,16 @@ class HostileServer:
                 return
             _chunk(h, PIECE[:10])
         h.wfile.write(b"0\r\n\r\n")
+
+    def silent(self, h: BaseHTTPRequestHandler) -> None:
+        self.stop.wait(30)  # not even the status line
+
+    def cut_short(self, h: BaseHTTPRequestHandler) -> None:
+        _send_headers(h, {"Content-Length": "5000"})
+        h.wfile.write(PIECE[:100])
+        h.wfile.flush()
+        h.close_connection = True
+        h.connection.shutdown(socket.SHUT_RDWR)
 
     def stall(self, h: BaseHTTPRequestHandler) -> None:
         _send_headers(h, {"Transfer-Encoding": "chunked"})
@@ -274,10 +287,11 @@ def test_a_trickling_download_is_abandoned_at_its_deadline(server, session) -> N
         on_chunk=tick,
     )
     with (
-        pytest.raises(exceptions.SlowRetrievalError, match="longer than"),
+        pytest.raises(exceptions.SlowRetrievalError, match="longer than 10 s") as caught,
         fetcher.download_file(url + "/trickle", 10_000),
     ):
         pass
+    assert str(caught.value).startswith(url + "/trickle: ")
     # ten pieces took ten seconds, on time; the eleventh passed the deadline and ended it
     assert fetcher.bytes_received == 11 * 10
 
@@ -391,3 +405,27 @@ def test_fetch_outside_a_download_has_no_cap_of_its_own(server, session) -> None
     fetcher = fetcher_for(session)
     assert sum(len(chunk) for chunk in fetcher.fetch(url + "/exact")) == 200_000
     assert fetcher.bytes_received == 200_000
+
+
+def test_a_server_that_never_answers_is_too_slow(server, session) -> None:
+    _, url = server
+    fetcher = fetcher_for(session, read_timeout=0.3)
+    with (
+        pytest.raises(exceptions.SlowRetrievalError) as caught,
+        fetcher.download_file(url + "/silent", 100),
+    ):
+        pass
+    assert str(caught.value).startswith(url + "/silent: no answer in time")
+    assert fetcher.bytes_received == 0
+
+
+def test_a_connection_cut_mid_body_is_a_download_error(server, session) -> None:
+    _, url = server
+    fetcher = fetcher_for(session)
+    with (
+        pytest.raises(exceptions.DownloadError) as caught,
+        fetcher.download_file(url + "/cut-short", 10_000),
+    ):
+        pass
+    assert not isinstance(caught.value, exceptions.SlowRetrievalError)
+    assert str(caught.value).startswith(url + "/cut-short: connection broken")
