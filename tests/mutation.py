@@ -82,7 +82,12 @@ MODULES: dict[str, Module] = {
     ),
     "users": Module(
         "admin_sync/users.py",
-        (*_CONSOLE_TESTS, "tests/admin_sync/test_add_user_cli.py"),
+        (
+            "tests/admin_sync/test_users_store.py",
+            "tests/admin_sync/test_auth_dependencies.py",
+            *_CONSOLE_TESTS,
+            "tests/admin_sync/test_add_user_cli.py",
+        ),
     ),
     # the console's security code: sessions, CSRF tokens, roles, cookies and headers
     "console": Module(
