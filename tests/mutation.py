@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,31 @@ MODULES: dict[str, Module] = {
 }
 
 # Survivors judged equivalent: no input can tell them from the original. name -> why.
+_UTF8_CASE = "codec names are case-insensitive ('UTF-8' is 'utf-8')"
+_ASCII = "the pointer and the record are ASCII (cache-vN.db, JSON of a number and that name)"
+_UNDER_LOCK = (
+    "missing_ok only matters if the file vanishes between listing and unlinking; nothing else "
+    "deletes in the store while the install lock is held"
+)
+_I = "content.installed."
 EQUIVALENT: dict[str, str] = {
+    _I + "x__fsync_dir__mutmut_6": "O_RDONLY & O_DIRECTORY is O_RDONLY: opening and fsyncing a "
+    "directory works the same without the O_DIRECTORY check",
+    _I + "x__write_atomically__mutmut_4": "the temporary file's name ('XX.tmpXX') is never seen",
+    _I + "x__write_atomically__mutmut_5": "the temporary file's name ('.TMP') is never seen",
+    _I + "x__write_atomically__mutmut_8": _ASCII,
+    _I + "x__write_atomically__mutmut_11": _ASCII,
+    _I + "x__write_atomically__mutmut_15": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁcurrent_path__mutmut_2": _ASCII,
+    _I + "xǁInstalledStoreǁcurrent_path__mutmut_5": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁinstalled_version__mutmut_3": _ASCII,
+    _I + "xǁInstalledStoreǁinstalled_version__mutmut_6": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_4": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_5": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_16": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_17": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
+    "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
     "when a chunk ends exactly at the limit, slicing it to limit + 1 - received keeps it whole",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_19": "the early return after "
@@ -169,9 +194,16 @@ def run(name: str, max_children: int) -> int:
 def results(name: str) -> dict[str, int | None]:
     module = MODULES[name]
     meta = WORK / name / "mutants" / f"{module.file}.meta"
-    if not meta.exists():
-        return {}
-    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    for _ in range(20):  # mutmut rewrites the file in place while it runs
+        if not meta.exists():
+            return {}
+        try:
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            break
+        except ValueError:
+            time.sleep(0.1)
+    else:
+        raise SystemExit(f"{meta}: not readable JSON")
     return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in module.only)}
 
 
@@ -180,8 +212,10 @@ def report(names: list[str]) -> None:
     head = f"{'module':<10} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} "
     lines = [head + f"{'equiv.':>6} {'ratio':>7}"]
     survivors: list[str] = []
+    seen: set[str] = set()
     for name in names:
         found = results(name)
+        seen |= set(found)
         if not found:
             lines.append(f"{name:<10} (not run yet)")
             continue
@@ -204,7 +238,7 @@ def report(names: list[str]) -> None:
     if survivors:
         print(f"\n{len(survivors)} mutants not killed (cd mutants/<module>; mutmut show NAME):")
         print("\n".join(f"  {s}" for s in sorted(survivors)))
-    equivalent = [k for k in EQUIVALENT if any(k in results(n) for n in names)]
+    equivalent = [k for k in EQUIVALENT if k in seen]
     if equivalent:
         print("\nJudged equivalent (not counted):")
         print("\n".join(f"  {k}: {EQUIVALENT[k]}" for k in sorted(equivalent)))
