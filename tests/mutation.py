@@ -50,8 +50,9 @@ _STATS_TESTS = (
     "tests/admin_sync/test_allow_list_whole_values.py",
 )
 _CONSOLE_TESTS = (
-    "tests/admin_sync/test_console_auth.py",
+    "tests/admin_sync/test_console_security_details.py",
     "tests/admin_sync/test_console_csrf.py",
+    "tests/admin_sync/test_console_auth.py",
 )
 
 MODULES: dict[str, Module] = {
