@@ -44,6 +44,7 @@ class Module:
 
 
 _STATS_TESTS = (
+    "tests/admin_sync/test_stats_wire_format.py",
     "tests/admin_sync/test_stats_outbox.py",
     "tests/admin_sync/test_stats_privacy.py",
     "tests/admin_sync/test_stats_api.py",
