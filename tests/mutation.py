@@ -140,6 +140,8 @@ EQUIVALENT: dict[str, str] = {
     _I + "xǁInstalledStoreǁ_remove_old__mutmut_5": _UNDER_LOCK,
     _I + "xǁInstalledStoreǁ_remove_old__mutmut_16": _UNDER_LOCK,
     _I + "xǁInstalledStoreǁ_remove_old__mutmut_17": _UNDER_LOCK,
+    "admin_sync.stats_wire.x_suppress__mutmut_6": "`count >= 0` for `count > 0`: a zero count "
+    "adds nothing to a kept cell or to a suppressed total",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
