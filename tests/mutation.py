@@ -195,6 +195,8 @@ def run(name: str, max_children: int) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutants/ must come first
     command = [str(mutmut), "run", f"--max-children={max_children}"]
+    if MODULES[name].only != ("*",):
+        command += MODULES[name].only  # only these mutants (named ones are always rerun)
     print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
     return subprocess.run(command, cwd=work, env=env, check=False).returncode
 
