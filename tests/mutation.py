@@ -142,6 +142,19 @@ EQUIVALENT: dict[str, str] = {
     _I + "xǁInstalledStoreǁ_remove_old__mutmut_17": _UNDER_LOCK,
     "admin_sync.stats_wire.x_suppress__mutmut_6": "`count >= 0` for `count > 0`: a zero count "
     "adds nothing to a kept cell or to a suppressed total",
+    **{
+        f"admin_sync.server.auth.x_{name}__mutmut_{n}": "HTTP header names are case-insensitive"
+        for name, n in [
+            ("_token", 16),
+            ("_token", 17),
+            ("require_kiosk", 22),
+            ("require_kiosk", 23),
+            ("require_admin", 40),
+            ("require_admin", 41),
+        ]
+    },
+    "admin_sync.server.auth.x__token__mutmut_1": "FastAPI's HTTPBearer(auto_error=False) "
+    "already answers None for another scheme or an empty token, so `or` and `and` agree",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
