@@ -207,9 +207,11 @@ def run(name: str, max_children: int) -> int:
     work = prepare(name)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutants/ must come first
-    command = [str(mutmut), "run", f"--max-children={max_children}"]
-    if MODULES[name].only != ("*",):
-        command += MODULES[name].only  # only these mutants (named ones are always rerun)
+    module = MODULES[name]
+    # name the mutants: mutmut then reruns them all (otherwise it keeps earlier verdicts, and a
+    # survivor stays a survivor after the test that kills it was added)
+    patterns = [f"{module.dotted}.*"] if module.only == ("*",) else list(module.only)
+    command = [str(mutmut), "run", f"--max-children={max_children}", *patterns]
     print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
     return subprocess.run(command, cwd=work, env=env, check=False).returncode
 
