@@ -95,6 +95,9 @@ MODULES: dict[str, Module] = {
             *_CONSOLE_TESTS,
             "tests/admin_sync/test_add_user_cli.py",
         ),
+        # the store's security code; not the add-user command line (argparse help texts and
+        # the password prompt, tested through a subprocess by test_add_user_cli.py)
+        ("*.xǁUsersDBǁ*", "*.x_check_password__*", "*.x__sha__*", "*.x__iso__*"),
     ),
     # the console's security code: sessions, CSRF tokens, roles, cookies and headers
     "console": Module(
