@@ -158,6 +158,33 @@ EQUIVALENT: dict[str, str] = {
     },
     "admin_sync.server.auth.x__token__mutmut_1": "FastAPI's HTTPBearer(auto_error=False) "
     "already answers None for another scheme or an empty token, so `or` and `and` agree",
+    **{
+        f"admin_sync.users.xǁUsersDBǁ{name}__mutmut_{n}": why
+        for name, n, why in [
+            ("set_password", 11, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_password", 12, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_role", 12, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_role", 13, "SQL keywords and SQLite names are case-insensitive"),
+            ("sign_out", 6, "SQL keywords and SQLite names are case-insensitive"),
+            ("sign_out", 7, "SQL keywords and SQLite names are case-insensitive"),
+            ("users", 10, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 12, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 14, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 16, "sqlite3.Row looks up column names case-insensitively"),
+            (
+                "set_role",
+                15,
+                "checking for a remaining editor after promoting someone to "
+                "editor always finds one",
+            ),
+            (
+                "set_role",
+                16,
+                "checking for a remaining editor after promoting someone to "
+                "editor always finds one",
+            ),
+        ]
+    },
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "

@@ -287,3 +287,17 @@ def test_passwords_and_tokens_are_not_stored_in_clear(db: UsersDB, tmp_path: Pat
     token = db.sign_in("edna", PASSWORD).token
     raw = (tmp_path / "users.db").read_bytes()
     assert PASSWORD.encode() not in raw and token.encode() not in raw
+
+
+def test_the_list_of_users_has_the_whole_records(db: UsersDB, clock: Clock) -> None:
+    clock.advance(60)
+    db.add_user("vic", PASSWORD, "viewer")
+    db.add_user("bob", PASSWORD, "editor")
+    db.set_disabled("vic", True)
+    listed = db.users()
+    assert listed == [db.get("bob"), db.get("edna"), db.get("vic")]
+    assert [(u.role, u.created_at, u.disabled_at) for u in listed] == [
+        ("editor", "2026-11-22T09:01:00+00:00", None),
+        ("editor", "2026-11-22T09:00:00+00:00", None),
+        ("viewer", "2026-11-22T09:01:00+00:00", "2026-11-22T09:01:00+00:00"),
+    ]
