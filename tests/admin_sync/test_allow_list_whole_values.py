@@ -71,7 +71,8 @@ NEAR_MISSES = [
 
 
 def _ids(pairs: list[tuple[str, str]]) -> list[str]:
-    return [f"{m}={v!r}" for m, v in pairs]
+    """Readable test ids without backslashes (a test id must survive being passed back)."""
+    return [f"{m}={v}".replace("\n", "<newline>").replace(" ", "<space>") for m, v in pairs]
 
 
 @pytest.mark.parametrize(("metric", "value"), ALLOWED, ids=_ids(ALLOWED))
