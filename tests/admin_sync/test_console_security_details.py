@@ -147,3 +147,19 @@ def test_an_expired_session_signs_out(tmp_path) -> None:
         follow_redirects=False,
     )
     assert form.status_code == 303 and form.headers["location"] == "/console/sign-in"
+
+
+def test_an_upload_over_the_archive_limit_is_413_at_the_limit_it_is_read(tmp_path) -> None:
+    env = ConsoleEnv(tmp_path, max_archive_bytes=4096)
+    assert env.sign_in().status_code == 303
+    good = env.csrf(env.client.get("/console/releases").text)
+
+    def upload(size: int):
+        files = {"archive": ("content.zip", b"x" * size, "application/zip")}
+        return env.client.post("/console/releases/publish", data={"csrf": good}, files=files)
+
+    at_limit = upload(4096)  # read, then refused as what it is: not an archive
+    assert at_limit.status_code == 400 and "larger than" not in at_limit.text
+    over = upload(4097)
+    assert over.status_code == 413 and "The archive is larger than" in over.text
+    assert env.app.state.data.release_versions() == []
