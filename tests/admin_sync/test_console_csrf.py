@@ -140,7 +140,10 @@ def post(world: World, form: Form, token: str | None, archive: bytes, client: Te
 
 def assert_refused(response) -> None:
     assert response.status_code == 403, response.text[:500]
-    assert "This form has expired or did not come from the console." in response.text
+    assert (
+        'role="alert">This form has expired or did not come from the console. '
+        "Go back, reload the page and try again.</p>"
+    ) in response.text
 
 
 @pytest.mark.parametrize("wrong", WRONG)

@@ -99,7 +99,7 @@ def test_a_form_of_the_largest_size_is_read_and_one_byte_more_is_refused(
         "/console/kiosks/add", content=_urlencoded(fields, MAX_FORM_BYTES + 1), headers=headers
     )
     assert response.status_code == 413
-    assert "The form is too large or has no valid length." in response.text
+    assert 'role="alert">The form is too large or has no valid length.</p>' in response.text
     assert_secure_headers(response)
     assert "TAS-LIMIT-2" not in env.client.get("/console/kiosks").text
 
