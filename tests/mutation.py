@@ -189,6 +189,7 @@ EQUIVALENT: dict[str, str] = {
     "instead of limit + 1: an archive over the limit is refused either way (413 or 400)",
     "admin_sync.server.console.routes.x__form__mutmut_7": "Starlette's headers are "
     "case-insensitive ('CONTENT-LENGTH')",
+    "admin_sync.stats_wire.x_canonical_json__mutmut_4": "ensure_ascii=None is falsy like False",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
