@@ -49,6 +49,7 @@ _STATS_TESTS = (
     "tests/admin_sync/test_stats_privacy.py",
     "tests/admin_sync/test_stats_api.py",
     "tests/admin_sync/test_allow_list_whole_values.py",
+    "tests/admin_sync/test_stats_settings.py",
     # the end-to-end privacy property (10 s, 60 examples through the outbox) stays in `make
     # test`; here the example-based tests and the suppression property are quick enough
     "--deselect",
@@ -190,6 +191,12 @@ EQUIVALENT: dict[str, str] = {
     "admin_sync.server.console.routes.x__form__mutmut_7": "Starlette's headers are "
     "case-insensitive ('CONTENT-LENGTH')",
     "admin_sync.stats_wire.x_canonical_json__mutmut_4": "ensure_ascii=None is falsy like False",
+    _I + "x__move_into__mutmut_10": "the temporary file's name ('XX.tmpXX') is never seen",
+    _I + "x__move_into__mutmut_11": "the temporary file's name ('.TMP') is never seen",
+    _I + "x__move_into__mutmut_21": "the staged file was just copied, so it exists: missing_ok "
+    "does not matter",
+    _I + "x__move_into__mutmut_22": "the staged file was just copied, so it exists: missing_ok "
+    "does not matter",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "

@@ -109,3 +109,18 @@ def test_an_integrity_failure_names_at_most_three_problems(
     message = str(caught.value)
     assert message.endswith(f"integrity check failed: {problems[:3]}")
     assert store.current_path() is None and store.installed_version() is None
+
+
+@pytest.mark.parametrize("record", ["[3]", '{"version": "3"}', '{"version": true}', "{}", "3"])
+def test_a_record_without_an_integer_version_stops_installs(
+    tmp_path: Path, base_cache: Path, record: str
+) -> None:
+    store = InstalledStore(tmp_path)
+    store.install(stage(store, base_cache, 1), 1)
+    (tmp_path / "installed-version.json").write_text(record, encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        store.installed_version()
+    assert str(caught.value) == f"{tmp_path / 'installed-version.json'} has no integer 'version'"
+    with pytest.raises(StoreError, match="has no integer 'version'"):
+        store.install(stage(store, base_cache, 2), 2)
+    assert store.current_path() == tmp_path / "cache-v1.db"
