@@ -197,6 +197,10 @@ EQUIVALENT: dict[str, str] = {
     "does not matter",
     _I + "x__move_into__mutmut_22": "the staged file was just copied, so it exists: missing_ok "
     "does not matter",
+    "admin_sync.server.console.routes.x__cookie_secure__mutmut_16": "Starlette's headers are "
+    "case-insensitive ('X-FORWARDED-PROTO')",
+    "admin_sync.server.console.routes.x__cookie_secure__mutmut_17": "a missing X-Forwarded-Proto "
+    "read as 'XXXX' instead of '' is not 'https' either",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
