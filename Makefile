@@ -14,7 +14,7 @@ APT_PACKAGES := zbar-tools shellcheck chromium xvfb x11-apps xdotool grim python
 export QT_QPA_PLATFORM ?= offscreen
 export QT_QUICK_BACKEND ?= software
 
-.PHONY: setup system-deps demo test lint format bench clean
+.PHONY: setup system-deps demo test lint format bench mutate clean
 
 setup: system-deps $(STAMP)
 
@@ -60,5 +60,9 @@ format: setup
 bench: setup
 	$(PY) -m tests.benchmarks
 
+# mutation testing of the critical modules (README, "For developers"); MODULE=installed etc.
+mutate: setup
+	$(PY) -m tests.mutation $(MODULE)
+
 clean:
-	rm -rf $(VENV) build *.egg-info demo-screens .demo
+	rm -rf $(VENV) build *.egg-info demo-screens .demo mutants

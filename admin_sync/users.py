@@ -199,7 +199,7 @@ class UsersDB:
     # -- users -----------------------------------------------------------------------------
 
     def add_user(self, name: str, password: str, role: str) -> User:
-        if not _NAME.match(name):
+        if not _NAME.fullmatch(name):  # not match: "$" also matches before a final newline
             raise UserError(
                 f"user name {name!r}: use 1-63 letters, digits, dots, dashes, @ or underscores"
             )

@@ -383,7 +383,7 @@ class _Checker:
                 contact.name, (*key, "name"), f"the name of {what}", "contact name", False
             )
             for i, phone in enumerate(contact.phones):
-                if not E164.match(phone):
+                if not E164.fullmatch(phone):  # "$" alone lets a final newline through
                     self.error(
                         self.where(*key, "phones", i),
                         f"the phone number {phone!r} of {what} is not in E.164: write + then the "

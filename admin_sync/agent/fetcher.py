@@ -16,6 +16,7 @@ from typing import IO
 import requests
 from tuf.api import exceptions
 from tuf.ngclient import FetcherInterface
+from urllib3.exceptions import ReadTimeoutError
 
 CHUNK_SIZE = 64 * 1024
 
@@ -92,9 +93,17 @@ class SessionFetcher(FetcherInterface):
                     raise exceptions.SlowRetrievalError(
                         f"{url}: download took longer than {self.max_seconds:.0f} s"
                     )
-        except requests.Timeout as exc:
-            raise exceptions.SlowRetrievalError(f"{url}: stalled ({exc})") from exc
         except requests.RequestException as exc:
+            if _stalled(exc):
+                raise exceptions.SlowRetrievalError(f"{url}: stalled ({exc})") from exc
             raise exceptions.DownloadError(f"{url}: connection broken ({exc})") from exc
         finally:
             response.close()
+
+
+def _stalled(exc: requests.RequestException) -> bool:
+    """A read timeout in the body: requests reports it as a ConnectionError wrapping urllib3's
+    ReadTimeoutError, not as requests.Timeout."""
+    return isinstance(exc, requests.Timeout) or any(
+        isinstance(arg, ReadTimeoutError) for arg in exc.args
+    )

@@ -1,0 +1,344 @@
+"""`make mutate [MODULE=name]`: mutation testing of the critical modules, and the kill ratio.
+
+    python -m tests.mutation                  run every critical module, then report
+    python -m tests.mutation installed wire   run some modules (names in MODULES), then report
+    python -m tests.mutation --report-only    report the results already in mutants/
+
+mutmut (shared options in pyproject.toml, [tool.mutmut]) runs once per module, in its own
+workspace mutants/<module>/: it copies the tree there, mutates that one module and, for each
+mutant, runs only that module's fast tests (below) that call the mutated function. A mutant is
+*killed* when a test fails (or times out); a *survivor* is a change to the code that no test
+noticed. Kill ratio = killed / (killed + survived + no tests). Read a survivor with
+`cd mutants/<module> && mutmut show NAME`. Survivors judged equivalent (no behaviour can tell
+them from the original) are listed in EQUIVALENT with the reason and reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "mutants"
+LINKED = ("content", "admin_sync", "kiosk", "tests", "safe_airports_cli.py")
+
+
+@dataclass(frozen=True)
+class Module:
+    file: str
+    tests: tuple[str, ...]  # pytest arguments: the fast tests of this module
+    only: tuple[str, ...] = ("*",)  # mutant name patterns that count (default: all)
+
+    @property
+    def dotted(self) -> str:
+        return self.file.removesuffix(".py").replace("/", ".")
+
+
+_STATS_TESTS = (
+    "tests/admin_sync/test_stats_wire_format.py",
+    "tests/admin_sync/test_stats_outbox.py",
+    "tests/admin_sync/test_stats_privacy.py",
+    "tests/admin_sync/test_stats_api.py",
+    "tests/admin_sync/test_allow_list_whole_values.py",
+    "tests/admin_sync/test_stats_settings.py",
+    # the end-to-end privacy property (10 s, 60 examples through the outbox) stays in `make
+    # test`; here the example-based tests and the suppression property are quick enough
+    "--deselect",
+    "tests/admin_sync/test_stats_privacy.py::test_uploaded_batches_are_private",
+)
+_CONSOLE_TESTS = (
+    "tests/admin_sync/test_console_security_details.py",
+    "tests/admin_sync/test_console_csrf.py",
+    "tests/admin_sync/test_console_auth.py",
+)
+
+MODULES: dict[str, Module] = {
+    "installed": Module(
+        "content/installed.py",
+        (
+            "tests/content/test_installed.py",
+            "tests/content/test_installed_atomicity.py",
+            "tests/content/test_installed_housekeeping.py",
+            "--deselect",
+            "tests/content/test_installed.py::test_kill_9_during_installs_leaves_old_or_new_content",
+        ),
+    ),
+    "validate": Module(
+        "content/validate.py",
+        (
+            "tests/content/test_validate.py",
+            "tests/content/test_validate_phones.py",
+            "-k",
+            "not cli",  # the command-line tests run the checker in a subprocess
+        ),
+    ),
+    "fetcher": Module("admin_sync/agent/fetcher.py", ("tests/admin_sync/test_fetcher_limits.py",)),
+    "outbox": Module("admin_sync/agent/stats_outbox.py", _STATS_TESTS),
+    "wire": Module("admin_sync/stats_wire.py", _STATS_TESTS),
+    "auth": Module(
+        "admin_sync/server/auth.py",
+        ("tests/admin_sync/test_auth_dependencies.py", "tests/admin_sync/test_stats_api.py"),
+    ),
+    "users": Module(
+        "admin_sync/users.py",
+        (
+            "tests/admin_sync/test_users_store.py",
+            "tests/admin_sync/test_auth_dependencies.py",
+            *_CONSOLE_TESTS,
+            "tests/admin_sync/test_users.py",
+        ),
+        # the store's security code; not the add-user command line (argparse help texts and
+        # the password prompt, tested through a subprocess by test_users.py)
+        ("*.xǁUsersDBǁ*", "*.x_check_password__*", "*.x__sha__*", "*.x__iso__*"),
+    ),
+    # the console's security code: sessions, roles, cookies and headers (access.py) and the one
+    # CSRF check of every form (forms.py)
+    "console": Module(
+        "admin_sync/server/console/access.py",
+        (*_CONSOLE_TESTS, "tests/admin_sync/server/console/test_forms_and_access.py"),
+    ),
+    "console_forms": Module(
+        "admin_sync/server/console/forms.py",
+        (*_CONSOLE_TESTS, "tests/admin_sync/server/console/test_forms_and_access.py"),
+    ),
+}
+
+# Survivors judged equivalent: no input can tell them from the original. name -> why.
+_UTF8_CASE = "codec names are case-insensitive ('UTF-8' is 'utf-8')"
+_ASCII = "the pointer and the record are ASCII (cache-vN.db, JSON of a number and that name)"
+_UNDER_LOCK = (
+    "missing_ok only matters if the file vanishes between listing and unlinking; nothing else "
+    "deletes in the store while the install lock is held"
+)
+_I = "content.installed."
+EQUIVALENT: dict[str, str] = {
+    _I + "x__fsync_dir__mutmut_6": "O_RDONLY & O_DIRECTORY is O_RDONLY: opening and fsyncing a "
+    "directory works the same without the O_DIRECTORY check",
+    _I + "x__write_atomically__mutmut_4": "the temporary file's name ('XX.tmpXX') is never seen",
+    _I + "x__write_atomically__mutmut_5": "the temporary file's name ('.TMP') is never seen",
+    _I + "x__write_atomically__mutmut_8": _ASCII,
+    _I + "x__write_atomically__mutmut_11": _ASCII,
+    _I + "x__write_atomically__mutmut_15": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁcurrent_path__mutmut_2": _ASCII,
+    _I + "xǁInstalledStoreǁcurrent_path__mutmut_5": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁinstalled_version__mutmut_3": _ASCII,
+    _I + "xǁInstalledStoreǁinstalled_version__mutmut_6": _UTF8_CASE,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_4": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_5": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_16": _UNDER_LOCK,
+    _I + "xǁInstalledStoreǁ_remove_old__mutmut_17": _UNDER_LOCK,
+    "admin_sync.stats_wire.x_suppress__mutmut_6": "`count >= 0` for `count > 0`: a zero count "
+    "adds nothing to a kept cell or to a suppressed total",
+    **{
+        f"admin_sync.server.auth.x_{name}__mutmut_{n}": "HTTP header names are case-insensitive"
+        for name, n in [
+            ("_token", 16),
+            ("_token", 17),
+            ("require_kiosk", 22),
+            ("require_kiosk", 23),
+            ("require_admin", 40),
+            ("require_admin", 41),
+        ]
+    },
+    "admin_sync.server.auth.x__token__mutmut_1": "FastAPI's HTTPBearer(auto_error=False) "
+    "already answers None for another scheme or an empty token, so `or` and `and` agree",
+    **{
+        f"admin_sync.users.xǁUsersDBǁ{name}__mutmut_{n}": why
+        for name, n, why in [
+            ("set_password", 11, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_password", 12, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_role", 12, "SQL keywords and SQLite names are case-insensitive"),
+            ("set_role", 13, "SQL keywords and SQLite names are case-insensitive"),
+            ("sign_out", 6, "SQL keywords and SQLite names are case-insensitive"),
+            ("sign_out", 7, "SQL keywords and SQLite names are case-insensitive"),
+            ("users", 10, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 12, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 14, "sqlite3.Row looks up column names case-insensitively"),
+            ("users", 16, "sqlite3.Row looks up column names case-insensitively"),
+            (
+                "set_role",
+                15,
+                "checking for a remaining editor after promoting someone to "
+                "editor always finds one",
+            ),
+            (
+                "set_role",
+                16,
+                "checking for a remaining editor after promoting someone to "
+                "editor always finds one",
+            ),
+        ]
+    },
+    "admin_sync.server.console.routes.x__upload_form__mutmut_5": "reading parts up to limit + 2 "
+    "instead of limit + 1: an archive over the limit is refused either way (413 or 400)",
+    "admin_sync.server.console.routes.x__form__mutmut_7": "Starlette's headers are "
+    "case-insensitive ('CONTENT-LENGTH')",
+    "admin_sync.stats_wire.x_canonical_json__mutmut_4": "ensure_ascii=None is falsy like False",
+    _I + "x__move_into__mutmut_10": "the temporary file's name ('XX.tmpXX') is never seen",
+    _I + "x__move_into__mutmut_11": "the temporary file's name ('.TMP') is never seen",
+    _I + "x__move_into__mutmut_21": "the staged file was just copied, so it exists: missing_ok "
+    "does not matter",
+    _I + "x__move_into__mutmut_22": "the staged file was just copied, so it exists: missing_ok "
+    "does not matter",
+    "admin_sync.server.console.routes.x__cookie_secure__mutmut_16": "Starlette's headers are "
+    "case-insensitive ('X-FORWARDED-PROTO')",
+    "admin_sync.server.console.routes.x__cookie_secure__mutmut_17": "a missing X-Forwarded-Proto "
+    "read as 'XXXX' instead of '' is not 'https' either",
+    _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
+    "(an empty name or 'XXXX') matches no cache file either way",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_9": "`>=` for `>` in the cap: "
+    "when a chunk ends exactly at the limit, slicing it to limit + 1 - received keeps it whole",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_chunks__mutmut_19": "the early return after "
+    "the byte past the limit is never reached: python-tuf's download_file stops reading at the "
+    "first chunk past max_length",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_fetch__mutmut_24": "requests' headers are "
+    "case-insensitive ('content-length')",
+    "admin_sync.agent.fetcher.xǁSessionFetcherǁ_fetch__mutmut_25": "requests' headers are "
+    "case-insensitive ('CONTENT-LENGTH')",
+}
+
+KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout, a type error
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+def _mutmut_table(module: Module) -> str:
+    def toml_list(items: tuple[str, ...] | list[str]) -> str:
+        return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+    return (
+        f"only_mutate = {toml_list([module.file])}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(module.tests)}\n"
+    )
+
+
+def prepare(name: str) -> Path:
+    """mutants/<name>/: links to the tree and a pyproject.toml naming this module and its tests."""
+    module = MODULES[name]
+    work = WORK / name
+    work.mkdir(parents=True, exist_ok=True)
+    for entry in LINKED:
+        link = work / entry
+        if not link.is_symlink():
+            link.symlink_to(ROOT / entry)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r"^\[tool\.mutmut\]\n(.*?)(?=^\[|\Z)", text, re.S | re.M)
+    assert match, "pyproject.toml has no [tool.mutmut] table"
+    table = match.group(0).rstrip("\n") + "\n" + _mutmut_table(module) + "\n"
+    generated = text[: match.start()] + table + text[match.end() :]
+    target = work / "pyproject.toml"
+    if not target.exists() or target.read_text(encoding="utf-8") != generated:
+        target.write_text(generated, encoding="utf-8")
+    return work
+
+
+def run(name: str, max_children: int) -> int:
+    work = prepare(name)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutants/ must come first
+    module = MODULES[name]
+    # name the mutants: mutmut then reruns them all (otherwise it keeps earlier verdicts, and a
+    # survivor stays a survivor after the test that kills it was added)
+    patterns = [f"{module.dotted}.*"] if module.only == ("*",) else list(module.only)
+    command = [str(mutmut), "run", f"--max-children={max_children}", *patterns]
+    print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
+    return subprocess.run(command, cwd=work, env=env, check=False).returncode
+
+
+def results(name: str) -> dict[str, int | None]:
+    module = MODULES[name]
+    meta = WORK / name / "mutants" / f"{module.file}.meta"
+    for _ in range(20):  # mutmut rewrites the file in place while it runs
+        if not meta.exists():
+            return {}
+        try:
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            break
+        except ValueError:
+            time.sleep(0.1)
+    else:
+        raise SystemExit(f"{meta}: not readable JSON")
+    return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in module.only)}
+
+
+def report(names: list[str]) -> None:
+    totals: Counter[str] = Counter()
+    head = f"{'module':<10} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} "
+    lines = [head + f"{'equiv.':>6} {'ratio':>7}"]
+    survivors: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        found = results(name)
+        seen |= set(found)
+        if not found:
+            lines.append(f"{name:<10} (not run yet)")
+            continue
+        c: Counter[str] = Counter()
+        for key, code in found.items():
+            if key in EQUIVALENT:
+                c["equivalent"] += 1
+            elif code in KILLED:
+                c["killed"] += 1
+            elif code is None:
+                c["not run"] += 1
+            else:
+                c["no tests" if code in NO_TESTS else "survived"] += 1
+                survivors.append(f"{name}: {key}")
+        totals.update(c)
+        lines.append(_row(name, c))
+    if len(names) > 1:
+        lines.append(_row("all", totals))
+    print("\n".join(lines))
+    if survivors:
+        print(f"\n{len(survivors)} mutants not killed (cd mutants/<module>; mutmut show NAME):")
+        print("\n".join(f"  {s}" for s in sorted(survivors)))
+    equivalent = [k for k in EQUIVALENT if k in seen]
+    if equivalent:
+        print("\nJudged equivalent (not counted):")
+        print("\n".join(f"  {k}: {EQUIVALENT[k]}" for k in sorted(equivalent)))
+
+
+def _row(name: str, c: Counter[str]) -> str:
+    tested = c["killed"] + c["survived"] + c["no tests"]
+    ratio = f"{100 * c['killed'] / tested:.1f} %" if tested else "-"
+    total = tested + c["equivalent"] + c["not run"]
+    extra = f"  ({c['not run']} not run)" if c["not run"] else ""
+    return (
+        f"{name:<10} {total:>7} {c['killed']:>7} {c['survived']:>8} {c['no tests']:>7} "
+        f"{c['equivalent']:>6} {ratio:>7}{extra}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+    names = args.modules or list(MODULES)
+    failed = []
+    if not args.report_only:
+        for name in names:
+            if run(name, args.max_children) != 0:
+                failed.append(name)
+    report(names)
+    if failed:
+        print(f"\nmutmut failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
