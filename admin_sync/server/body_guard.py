@@ -26,6 +26,7 @@ from starlette.requests import Request
 
 from admin_sync.server import strict_json
 from admin_sync.server.auth import STATE_ADMIN, STATE_KIOSK, Refusal, check_admin, check_kiosk
+from admin_sync.server.console.pages import SECURITY_HEADERS as CONSOLE_SECURITY_HEADERS
 from admin_sync.server.request_limits import DEFAULT_MAX_BYTES, BodyRule, find_rule
 from admin_sync.users import UsersDB
 
@@ -48,6 +49,7 @@ _REFUSAL_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -208,6 +210,7 @@ async def _refuse(
     if not read_all:
         headers["Connection"] = "close"
     if console:
+        headers.update(CONSOLE_SECURITY_HEADERS)  # the same headers as every console page
         text = html.escape(refusal.detail)
         body = f"<!doctype html><title>Console</title><p>{text}</p>".encode()
         headers["Content-Type"] = "text/html; charset=utf-8"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from admin_sync.server.auth import AdminDep, EditorDep, KioskDep
+from admin_sync.server.auth import AdminDep, EditorDep, KioskDep, PasswordChecks
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk, revoke_kiosk
 from admin_sync.users import UsersDB
@@ -52,6 +52,7 @@ class World:
         app.state.db = self.db
         app.state.users_db = self.users
         app.state.clock = self.clock
+        app.state.password_checks = PasswordChecks()
 
         @app.get("/kiosk")
         def kiosk_route(kiosk: KioskDep) -> dict:
