@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "sync",
         help="run the kiosk's sync agent (updates, heartbeat, stats)",

@@ -43,7 +43,7 @@ class SessionFetcher(FetcherInterface):
         self._limit: int | None = None
 
     @contextmanager
-    def download_file(self, url: str, max_length: int) -> Iterator[IO]:
+    def download_file(self, url: str, max_length: int) -> Iterator[IO[bytes]]:
         self._limit = max_length
         try:
             with super().download_file(url, max_length) as handle:

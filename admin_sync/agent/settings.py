@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from content.settings_base import SettingsError, from_mapping, setting
 
@@ -65,7 +66,7 @@ class AgentConfig:
     source: Path | None = None
 
 
-def config_from_mapping(data: dict, *, where: str) -> AgentConfig:
+def config_from_mapping(data: dict[str, Any], *, where: str) -> AgentConfig:
     sync = data.get("sync")
     if not isinstance(sync, dict):
         raise SettingsError(f"{where}: no [sync] table; the agent needs at least provisioning_file")

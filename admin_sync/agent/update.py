@@ -12,6 +12,7 @@ import hashlib
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from tuf.api import exceptions as tuf_errors
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
@@ -56,7 +57,7 @@ class UpdateReport:
     def ok(self) -> bool:
         return self.outcome in {"installed", "up-to-date", "no-release"}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from content.durable import file_lock, fsync_dir
 
@@ -165,7 +166,7 @@ def default_backup_name(now: datetime) -> str:
     return f"safe-airports-server-{now.strftime('%Y%m%dT%H%M%SZ')}.tar.gz"
 
 
-def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict:
+def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict[str, Any]:
     """Write a backup archive of `data_dir` to `out` (a file, or a folder for a dated name).
 
     Returns the manifest. The archive appears only when complete (written beside, fsynced,
@@ -176,7 +177,7 @@ def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict:
     if out.exists():
         raise BackupError(f"{out} already exists; refusing to overwrite a backup")
     out.parent.mkdir(parents=True, exist_ok=True)
-    manifest: dict = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "created_at": now.astimezone(UTC).isoformat(timespec="seconds"),
         "data_dir": str(data_dir),
@@ -223,7 +224,7 @@ def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict:
     return manifest
 
 
-def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict:
+def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict[str, Any]:
     try:
         member = tar.getmember(f"{PREFIX}/{MANIFEST}")
         handle = tar.extractfile(member)
@@ -233,11 +234,12 @@ def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict:
     except json.JSONDecodeError as exc:
         raise BackupError(f"{archive}: {MANIFEST} is not JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{archive}: backup format {manifest.get('format')!r} is not {FORMAT}")
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"{archive}: backup format {found!r} is not {FORMAT}")
     return manifest
 
 
-def _extract(archive: Path, dest: Path) -> dict:
+def _extract(archive: Path, dest: Path) -> dict[str, Any]:
     """Unpack into `dest` (the data folder's future content) and check it against the manifest."""
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
@@ -255,7 +257,7 @@ def _extract(archive: Path, dest: Path) -> dict:
                     if target[:2] != (PREFIX, "data"):
                         raise BackupError(f"{archive}: hard link {member.name!r} leaves the backup")
                     changes["linkname"] = "/".join(target[2:])
-                member = member.replace(**changes, deep=False)
+                member = member.replace(deep=False, **changes)  # type: ignore[arg-type]
                 members.append(member)
             tar.extractall(dest, members=members, filter="data")
     except (tarfile.TarError, EOFError, OSError) as exc:
@@ -288,7 +290,7 @@ def _extract(archive: Path, dest: Path) -> dict:
     return manifest
 
 
-def verify_backup(archive: Path) -> dict:
+def verify_backup(archive: Path) -> dict[str, Any]:
     """Unpack to a temporary folder and check every file; returns the manifest."""
     with tempfile.TemporaryDirectory() as scratch:
         return _extract(archive, Path(scratch) / "data")
@@ -296,7 +298,7 @@ def verify_backup(archive: Path) -> dict:
 
 @dataclass(frozen=True)
 class Restored:
-    manifest: dict
+    manifest: dict[str, Any]
     kept: Path | None  # where the previous data folder was moved, if there was one
 
 
@@ -369,7 +371,7 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     return 0
 
 
-def _print_summary(manifest: dict) -> None:
+def _print_summary(manifest: dict[str, Any]) -> None:
     print(f"  taken at {manifest['created_at']}")
     for rel, info in sorted(manifest["databases"].items()):
         print(f"  database {rel} (schema {info['user_version']})")

@@ -94,8 +94,8 @@ class BodyGuard:
         limit = rule.max_bytes if rule else DEFAULT_MAX_BYTES
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            refusal = Refusal(413, f"body too large: more than {limit} bytes")
-            await _refuse(send, refusal, console=scope["path"].startswith("/console/"))
+            too_large = Refusal(413, f"body too large: more than {limit} bytes")
+            await _refuse(send, too_large, console=scope["path"].startswith("/console/"))
             return
         if rule is not None:
             refusal = await self._check(rule, request, scope)

@@ -9,7 +9,7 @@ import sys
 from content.settings_base import SettingsError, help_lines
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "server",
         help="run the central server",

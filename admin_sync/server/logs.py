@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
@@ -16,7 +17,7 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
 
 class JsonLinesFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -30,7 +31,7 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_json_logging(level: str = "info", stream=None) -> None:
+def configure_json_logging(level: str = "info", stream: TextIO | None = None) -> None:
     """Send the root logger and uvicorn's loggers to `stream` (stdout) as JSON lines."""
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonLinesFormatter())

@@ -19,7 +19,8 @@ _METADATA_NAME = re.compile(r"^([1-9][0-9]{0,9}\.)?(root|targets|snapshot|timest
 
 
 def _store(request: Request) -> DirectoryStore:
-    return request.app.state.data.store()
+    store: DirectoryStore = request.app.state.data.store()
+    return store
 
 
 @router.get(
