@@ -45,20 +45,20 @@ class Module:
 
 _STATS_TESTS = (
     "tests/admin_sync/test_stats_wire_format.py",
-    "tests/admin_sync/test_stats_outbox.py",
+    "tests/admin_sync/agent/test_stats_outbox.py",
     "tests/admin_sync/test_stats_privacy.py",
-    "tests/admin_sync/test_stats_api.py",
+    "tests/admin_sync/server/test_stats_api.py",
     "tests/admin_sync/test_allow_list_whole_values.py",
-    "tests/admin_sync/test_stats_settings.py",
+    "tests/admin_sync/agent/test_stats_settings.py",
     # the end-to-end privacy property (10 s, 60 examples through the outbox) stays in `make
     # test`; here the example-based tests and the suppression property are quick enough
     "--deselect",
     "tests/admin_sync/test_stats_privacy.py::test_uploaded_batches_are_private",
 )
 _CONSOLE_TESTS = (
-    "tests/admin_sync/test_console_security_details.py",
-    "tests/admin_sync/test_console_csrf.py",
-    "tests/admin_sync/test_console_auth.py",
+    "tests/admin_sync/server/console/test_console_security_details.py",
+    "tests/admin_sync/server/console/test_console_csrf.py",
+    "tests/admin_sync/server/console/test_console_auth.py",
 )
 
 MODULES: dict[str, Module] = {
@@ -81,18 +81,18 @@ MODULES: dict[str, Module] = {
             "not cli",  # the command-line tests run the checker in a subprocess
         ),
     ),
-    "fetcher": Module("admin_sync/agent/fetcher.py", ("tests/admin_sync/test_fetcher_limits.py",)),
+    "fetcher": Module("admin_sync/agent/fetcher.py", ("tests/admin_sync/agent/test_fetcher_limits.py",)),
     "outbox": Module("admin_sync/agent/stats_outbox.py", _STATS_TESTS),
     "wire": Module("admin_sync/stats_wire.py", _STATS_TESTS),
     "auth": Module(
         "admin_sync/server/auth.py",
-        ("tests/admin_sync/test_auth_dependencies.py", "tests/admin_sync/test_stats_api.py"),
+        ("tests/admin_sync/server/test_auth_dependencies.py", "tests/admin_sync/server/test_stats_api.py"),
     ),
     "users": Module(
         "admin_sync/users.py",
         (
             "tests/admin_sync/test_users_store.py",
-            "tests/admin_sync/test_auth_dependencies.py",
+            "tests/admin_sync/server/test_auth_dependencies.py",
             *_CONSOLE_TESTS,
             "tests/admin_sync/test_users.py",
         ),

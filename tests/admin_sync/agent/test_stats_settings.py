@@ -12,7 +12,7 @@ from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.stats_api import StatsSettings
 from content.settings_base import SettingsError, describe
 
-DOC = Path(__file__).resolve().parents[2] / "admin_sync" / "STATISTICS.md"
+DOC = Path(__file__).resolve().parents[3] / "admin_sync" / "STATISTICS.md"
 
 
 @pytest.mark.parametrize("cls", [OutboxSettings, StatsSettings, ConsoleSettings])
