@@ -81,12 +81,17 @@ MODULES: dict[str, Module] = {
             "not cli",  # the command-line tests run the checker in a subprocess
         ),
     ),
-    "fetcher": Module("admin_sync/agent/fetcher.py", ("tests/admin_sync/agent/test_fetcher_limits.py",)),
+    "fetcher": Module(
+        "admin_sync/agent/fetcher.py", ("tests/admin_sync/agent/test_fetcher_limits.py",)
+    ),
     "outbox": Module("admin_sync/agent/stats_outbox.py", _STATS_TESTS),
     "wire": Module("admin_sync/stats_wire.py", _STATS_TESTS),
     "auth": Module(
         "admin_sync/server/auth.py",
-        ("tests/admin_sync/server/test_auth_dependencies.py", "tests/admin_sync/server/test_stats_api.py"),
+        (
+            "tests/admin_sync/server/test_auth_dependencies.py",
+            "tests/admin_sync/server/test_stats_api.py",
+        ),
     ),
     "users": Module(
         "admin_sync/users.py",

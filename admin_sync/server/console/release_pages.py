@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
+from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to
 from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
@@ -30,6 +31,7 @@ from admin_sync.server.console.providers import (
 )
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database, release_history
+from admin_sync.tuf_repo import RepositoryError
 
 log = logging.getLogger("safe_airports.server.console")
 
@@ -107,6 +109,11 @@ def publish(
         return releases_page(
             you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
         )
+    except (RepositoryError, KeyFileError) as exc:
+        log.error("console publish by %s impossible: %s", who, exc)
+        return releases_page(
+            you, db, settings, status=503, message=f"The server cannot sign releases now: {exc}"
+        )
     log.info("console: %s published content version %s", who, manifest.content_version)
     return releases_page(
         you,
@@ -144,6 +151,11 @@ def rollback(
     except PublishError as exc:
         return releases_page(
             you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
+        )
+    except (RepositoryError, KeyFileError) as exc:
+        log.error("console rollback by %s impossible: %s", you.user.name, exc)
+        return releases_page(
+            you, db, settings, status=503, message=f"The server cannot sign releases now: {exc}"
         )
     return releases_page(
         you,

@@ -78,3 +78,16 @@ def test_publish_writes_into_the_data_folder_it_is_given(env, archive, tmp_path)
     assert post_archive(env, "content.zip", archive).status_code == 200
     assert DataDir(other.data).release_versions() == [1]
     assert DataDir(env.data).release_versions() == []
+
+
+def test_publish_and_rollback_with_unreadable_signing_keys_are_503_not_500(env, archive) -> None:
+    data: DataDir = env.app.state.data
+    for key in data.keys_dir.glob("*.pem"):
+        key.write_text("not a key\n")
+    response = post_archive(env, "content.zip", archive)
+    assert response.status_code == 503, response.text[:300]
+    assert "The server cannot sign releases now" in response.text
+    csrf = env.csrf(env.client.get("/console/releases").text)
+    response = env.client.post("/console/releases/rollback", data={"csrf": csrf, "version": "1"})
+    assert response.status_code in (422, 503), response.text[:300]
+    assert "Internal Server Error" not in response.text
