@@ -56,6 +56,10 @@ MIGRATIONS: list[str] = [
     """
     DROP TABLE admin_users;
     """,
+    # 3: the commit of the content history a release was built from (admin_sync.content_history)
+    """
+    ALTER TABLE releases ADD COLUMN source_commit TEXT;
+    """,
 ]
 
 
@@ -138,6 +142,7 @@ class ReleaseRecord:
     rollback_of: int | None
     total_bytes: int
     parts: int
+    source_commit: str | None = None
 
 
 def release_history(db: Database) -> list[ReleaseRecord]:
@@ -153,6 +158,16 @@ def release_history(db: Database) -> list[ReleaseRecord]:
                 r["rollback_of"],
                 r["total_bytes"],
                 r["parts"],
+                r["source_commit"],
             )
             for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
         ]
+
+
+def release_source_commit(db: Database, version: int) -> str | None:
+    """The content history commit release `version` was built from (None: not recorded)."""
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT source_commit FROM releases WHERE content_version = ?", (version,)
+        ).fetchone()
+    return row["source_commit"] if row else None

@@ -11,6 +11,8 @@ page group, each with its own router:
 | `statistics_pages` | statistics charts (`charts`), CSV export, programme report |
 | `kiosk_pages` | kiosks: add (provisioning file), revoke |
 | `user_pages` | users: add, role, disable/enable (editors only) |
+| `content_pages` | content: files, history, diff, restore (editors), export as zip |
+| `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -34,6 +36,8 @@ from fastapi.staticfiles import StaticFiles
 
 from admin_sync.datadir import DataDir
 from admin_sync.server.console import (
+    audit_pages,
+    content_pages,
     fleet_page,
     kiosk_pages,
     release_pages,
@@ -61,6 +65,8 @@ ROUTERS = (
     statistics_pages.router,
     kiosk_pages.router,
     user_pages.router,
+    content_pages.router,
+    audit_pages.router,
 )
 
 

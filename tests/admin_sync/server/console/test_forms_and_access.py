@@ -26,6 +26,8 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
     return {
         PUBLISH: {"files": {"archive": ("content.zip", archive, "application/zip")}},
         "/console/releases/rollback": {"data": {"version": "1"}},
+        "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
+        "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
         "/console/kiosks/add": {"data": {"airport": "TAS", "name": "TAS-NEW-01"}},
         "/console/kiosks/revoke": {"data": {"kiosk": env.kiosk.id}},
         "/console/users/add": {
@@ -41,6 +43,8 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
 EDITOR_ROUTES = [
     PUBLISH,
     "/console/releases/rollback",
+    "/console/releases/publish-current",
+    "/console/content/restore",
     "/console/kiosks/add",
     "/console/kiosks/revoke",
     "/console/users/add",
@@ -67,6 +71,8 @@ def snapshot(env: ConsoleEnv) -> tuple[object, ...]:
         env.users.users(),
         release_history(env.app.state.db),
         env.app.state.data.release_versions(),
+        env.app.state.data.content_history().head(),
+        env.app.state.data.audit_log().entries(),
     )
 
 
