@@ -12,6 +12,7 @@ page group, each with its own router:
 | `kiosk_pages` | kiosks: add (provisioning file), revoke |
 | `user_pages` | users: add, role, disable/enable (editors only) |
 | `content_pages` | content: files, history, diff, restore (editors), export as zip |
+| `item_pages` | contacts, airports, countries: forms built from `content.fields` (editors save) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -39,6 +40,7 @@ from admin_sync.server.console import (
     audit_pages,
     content_pages,
     fleet_page,
+    item_pages,
     kiosk_pages,
     release_pages,
     sign_in_pages,
@@ -66,6 +68,7 @@ ROUTERS = (
     kiosk_pages.router,
     user_pages.router,
     content_pages.router,
+    item_pages.router,
     audit_pages.router,
 )
 
