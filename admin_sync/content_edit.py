@@ -205,25 +205,68 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_item(kind: str, item_id: str, values: Mapping[str, Any]) -> str:
-    """The item's YAML block, fields in the declared order, empty optional fields left out."""
-    lines = [f"- id: {item_id}"]
-    for spec in specs(kind):
-        value = values.get(spec.name)
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
+
+
+def _scalar(spec: FieldSpec, value: str) -> str:
+    """Ids and choices stay plain (`kind: hotline`); other texts are double-quoted."""
+    plain = _PLAIN.match(value) and value.lower() not in _YAML_WORDS
+    if spec.type == "text" and plain and spec.name not in ("short", "source", "url"):
+        return value
+    return _q(value)
+
+
+def _field_lines(spec: FieldSpec, value: Any, order: Sequence[str] = ()) -> list[str]:
+    if spec.type in ("localized", "map"):
+        keys = [k for k in order if k in value] + [k for k in value if k not in order]
+        return [f"  {spec.name}:"] + [f"    {k}: {_q(str(value[k]))}" for k in keys]
+    if spec.type == "texts":
+        return [f"  {spec.name}: [{', '.join(_scalar(spec, str(v)) for v in value)}]"]
+    if spec.type == "phones":
+        return [f"  {spec.name}: [{', '.join(_q(str(v)) for v in value)}]"]
+    if spec.type == "flag":
+        return [f"  {spec.name}: {'true' if value in (True, 'yes') else 'false'}"]
+    if spec.type == "date":
+        return [f"  {spec.name}: {value}"]
+    return [f"  {spec.name}: {_scalar(spec, str(value))}"]
+
+
+def _same(spec: FieldSpec, old: Any, new: Any) -> bool:
+    if spec.type == "map" and isinstance(old, str):
+        old = dict(line.split(": ", 1) for line in old.splitlines() if ": " in line)
+    return bool(old == new)
+
+
+def render_item(
+    kind: str, item_id: str, values: Mapping[str, Any], original: str | None = None
+) -> str:
+    """The item's YAML block. Empty optional fields are left out. With the item's `original`
+    block, every unchanged field keeps its lines byte for byte and the fields keep their
+    order (new ones follow, in the declared order), so a review shows only what changed."""
+    by_name = {spec.name: spec for spec in specs(kind)}
+    old_lines: dict[str, list[str]] = {}
+    old_values: dict[str, Any] = {}
+    if original is not None:
+        entry = parse_list(original, "item")[0]
+        old_values = form_values(kind, entry)
+        lines = original.splitlines()
+        keyed = sorted((line, str(k)) for k, line in entry.key_lines.items())
+        for i, (line, key) in enumerate(keyed):
+            stop = keyed[i + 1][0] - 1 if i + 1 < len(keyed) else len(lines)
+            old_lines[key] = [lines[n] for n in range(line - 1, stop)]
+    names = [k for k in old_lines if k in by_name] + [k for k in by_name if k not in old_lines]
+    out = [old_lines["id"][0] if "id" in old_lines else f"- id: {item_id}"]
+    for name in names:
+        spec, value = by_name[name], values.get(name)
         if value in (None, "", [], {}):
             continue
-        if spec.type == "localized" or spec.type == "map":
-            lines.append(f"  {spec.name}:")
-            lines += [f"    {k}: {_q(str(v))}" for k, v in value.items()]
-        elif spec.type in ("texts", "phones"):
-            lines.append(f"  {spec.name}: [{', '.join(_q(str(v)) for v in value)}]")
-        elif spec.type == "flag":
-            lines.append(f"  {spec.name}: {'true' if value in (True, 'yes') else 'false'}")
-        elif spec.type == "date":
-            lines.append(f"  {spec.name}: {value}")
-        else:
-            lines.append(f"  {spec.name}: {_q(str(value))}")
-    return "\n".join(lines) + "\n"
+        if name in old_lines and _same(spec, old_values.get(name), value):
+            out += old_lines[name]
+            continue
+        old = old_values.get(name)
+        out += _field_lines(spec, value, list(old) if isinstance(old, dict) else ())
+    return "\n".join(out) + "\n"
 
 
 def replace_item(text: str, file: str, item_id: str, block: str) -> str:

@@ -27,6 +27,7 @@ from admin_sync.content_edit import (
     MAX_PHONES,
     ItemEdit,
     check_file,
+    check_phone,
     form_values,
     grouped,
     item_text,
@@ -129,7 +130,7 @@ def _form_page(
         if spec.type == "phones":
             typed = list(value or [])[:MAX_PHONES]
             typed += [""] * (MAX_PHONES - len(typed))
-            phones = [(t, grouped(t) if t.startswith("+") else "") for t in typed]
+            phones = [(t, grouped(t) if check_phone(t)[0] else "") for t in typed]
         fields.append(
             {
                 "spec": spec,
@@ -216,7 +217,8 @@ def item_save(
     if not edit.ok:
         return _form_page(you, history, kind, edit, base=base, new=new, status=422)
     # 2. the project's checker on the whole content with this item changed
-    new_text = replace_item(head_text, file, item_id, render_item(kind, item_id, edit.values))
+    block = render_item(kind, item_id, edit.values, theirs)
+    new_text = replace_item(head_text, file, item_id, block)
     with tempfile.TemporaryDirectory(prefix="console-check-") as tmp:
         source = history.export(Path(tmp) / "content", head)
         check_file(source, file, new_text, item_id, edit, today=clock().date())
