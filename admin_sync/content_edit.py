@@ -21,7 +21,8 @@ from typing import Any
 
 import phonenumbers
 
-from content.fields import FIELDS, FieldSpec
+from admin_sync.content_history import check_path
+from content.fields import DATE_FORMAT, FIELDS, FieldSpec
 from content.problems import Report
 from content.validate import validate_source
 from content.yaml_lines import UNREADABLE, LineDict, LineList, parse_yaml
@@ -212,7 +213,7 @@ _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
 def _scalar(spec: FieldSpec, value: str) -> str:
     """Ids and choices stay plain (`kind: hotline`); other texts are double-quoted."""
     plain = _PLAIN.match(value) and value.lower() not in _YAML_WORDS
-    if spec.type == "text" and plain and spec.name not in ("short", "source", "url"):
+    if spec.type in ("text", "texts") and plain and spec.name not in ("short", "source", "url"):
         return value
     return _q(value)
 
@@ -305,3 +306,47 @@ def _field_at(text: str, line: int, line_field: Mapping[int, str]) -> str:
     """The field a 1-based line belongs to (its key's line, or the nearest one above)."""
     candidates = [n for n in line_field if n <= line]
     return line_field[max(candidates)] if candidates else ""
+
+
+# ---- articles ---------------------------------------------------------------------------------
+def check_path_part(part: str) -> str:
+    """One folder or file name of a content path (a scope, topic or language id)."""
+    return check_path(part) if "/" not in part else check_path("/")
+
+
+def split_article(text: str) -> tuple[dict[str, Any], str]:
+    """An article file as (front matter values as the form shows them, Markdown body)."""
+    lines = text.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return {}, text
+    data = parse_yaml("\n".join(lines[1:end]), "article", Report())
+    values: dict[str, Any] = {}
+    for spec in FIELDS["article"]:
+        value = data.get(spec.name) if isinstance(data, dict) else None
+        if spec.type == "texts":
+            values[spec.name] = [str(v) for v in value] if isinstance(value, list) else []
+        else:
+            values[spec.name] = "" if value is None else str(value)
+    return values, "\n".join(lines[end + 1 :]).strip("\n")
+
+
+def render_front_matter(values: Mapping[str, Any]) -> str:
+    """The article's details between two --- lines, in the declared order."""
+    lines = ["---"]
+    for spec in FIELDS["article"]:
+        value = values.get(spec.name)
+        if value in (None, "", []):
+            continue
+        if spec.type == "texts":
+            lines.append(f"{spec.name}: [{', '.join(_scalar(spec, str(v)) for v in value)}]")
+        elif spec.type == "date":
+            lines.append(f"{spec.name}: {value if DATE_FORMAT.match(value) else _q(value)}")
+        elif spec.name == "status":
+            lines.append(f"{spec.name}: {_scalar(spec, str(value))}")
+        else:
+            lines.append(f"{spec.name}: {_q(str(value))}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"

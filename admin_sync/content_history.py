@@ -193,6 +193,16 @@ class ContentHistory:
         result = self._git("cat-file", "blob", f"{rev}:{check_path(path)}", ok_codes=(0, 128))
         return result.stdout if result.returncode == 0 else None
 
+    def blob_id(self, path: str, rev: str | None = None) -> str | None:
+        """The git object id of the file at `rev` (names one exact text), or None."""
+        rev = self.resolve(rev) if rev else self.head()
+        if rev is None:
+            return None
+        result = self._git(
+            "rev-parse", "-q", "--verify", f"{rev}:{check_path(path)}", ok_codes=(0, 1, 128)
+        )
+        return result.stdout.decode().strip() or None
+
     def files(self, rev: str | None = None) -> list[str]:
         rev = self.resolve(rev) if rev else self.head()
         if rev is None:

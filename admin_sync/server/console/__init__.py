@@ -13,6 +13,7 @@ page group, each with its own router:
 | `user_pages` | users: add, role, disable/enable (editors only) |
 | `content_pages` | content: files, history, diff, restore (editors), export as zip |
 | `item_pages` | contacts, airports, countries: forms built from `content.fields` (editors save) |
+| `article_pages` | articles: write and translate (source text beside), checked on save |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -37,6 +38,7 @@ from fastapi.staticfiles import StaticFiles
 
 from admin_sync.datadir import DataDir
 from admin_sync.server.console import (
+    article_pages,
     audit_pages,
     content_pages,
     fleet_page,
@@ -69,6 +71,7 @@ ROUTERS = (
     user_pages.router,
     content_pages.router,
     item_pages.router,
+    article_pages.router,
     audit_pages.router,
 )
 

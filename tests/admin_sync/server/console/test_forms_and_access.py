@@ -28,6 +28,10 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/releases/rollback": {"data": {"version": "1"}},
         "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
         "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
+        "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
+        "/console/articles/save": {
+            "data": {"scope": "RU", "topic": "get-help", "lang": "ky", "body": "x"}
+        },
         "/console/kiosks/add": {"data": {"airport": "TAS", "name": "TAS-NEW-01"}},
         "/console/kiosks/revoke": {"data": {"kiosk": env.kiosk.id}},
         "/console/users/add": {
@@ -45,6 +49,8 @@ EDITOR_ROUTES = [
     "/console/releases/rollback",
     "/console/releases/publish-current",
     "/console/content/restore",
+    "/console/items/contacts/save",
+    "/console/articles/save",
     "/console/kiosks/add",
     "/console/kiosks/revoke",
     "/console/users/add",
@@ -84,7 +90,12 @@ def test_every_form_route_is_listed_here(env, archive) -> None:
         if isinstance(route, APIRoute) and "POST" in route.methods
     }
     listed = {
-        re.sub(r"^/console/users/\w+$", "/console/users/{action}", p) for p in forms(env, archive)
+        re.sub(
+            r"^/console/items/\w+/save$",
+            "/console/items/{slug}/save",
+            re.sub(r"^/console/users/\w+$", "/console/users/{action}", p),
+        )
+        for p in forms(env, archive)
     }
     assert posted == listed | {SIGN_IN}
 
