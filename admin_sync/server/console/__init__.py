@@ -14,6 +14,7 @@ page group, each with its own router:
 | `content_pages` | content: files, history, diff, restore (editors), export as zip |
 | `item_pages` | contacts, airports, countries: forms built from `content.fields` (editors save) |
 | `article_pages` | articles: write and translate (source text beside), checked on save |
+| `ui_pages` | screen texts per language, with their length limits |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -47,6 +48,7 @@ from admin_sync.server.console import (
     release_pages,
     sign_in_pages,
     statistics_pages,
+    ui_pages,
     user_pages,
 )
 from admin_sync.server.console.access import NeedSignIn, Refused
@@ -72,6 +74,7 @@ ROUTERS = (
     content_pages.router,
     item_pages.router,
     article_pages.router,
+    ui_pages.router,
     audit_pages.router,
 )
 
