@@ -226,7 +226,12 @@ def article_save(
         if name not in values and name != "body":
             name = ""
         target_map = edit.problems if problem.severity == "error" else edit.warnings
-        target_map.setdefault(name, []).append(f"line {problem.line}: {problem.message}")
+        where = (
+            f"line {problem.line - front_end} of the text"
+            if name == "body"
+            else f"line {problem.line}"
+        )
+        target_map.setdefault(name, []).append(f"{where}: {problem.message}")
     if not edit.ok:
         return _page(
             you,

@@ -83,7 +83,9 @@ def test_a_checker_error_keeps_the_text_beside_the_field(env) -> None:
     response = env.client.post("/console/articles/save", data=fields)
     assert response.status_code == 422 and "Nothing was saved" in response.text
     assert re.search(
-        r'id="field-body".*?class="field-error">line \d+: [^<]*script', response.text, re.S
+        r'id="field-body".*?class="field-error">line \d+ of the text: [^<]*script',
+        response.text,
+        re.S,
     )
     assert "мой текст" in response.text
     fields = fields_of(open_article(env.client))
