@@ -51,6 +51,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pyside6-qmllint --max-warnings 0 -I kiosk/qml kiosk/qml/SafeAirports/*.qml
 
 format: setup
 	$(VENV)/bin/ruff format .

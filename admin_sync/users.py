@@ -6,10 +6,21 @@ Roles: `viewer` (sees everything in the console) and `editor` (also publishes, r
 and revokes kiosks, manages users). Passwords are hashed with argon2id (argon2-cffi defaults);
 sessions are random tokens stored only as sha256 hashes, each with its own CSRF token.
 
-Sign-in throttling: after `max_failures` wrong passwords in a row a user name is locked for
-`lock_seconds`, doubling with each further lock (up to a day); a correct password while locked
-is refused too, so guessing gains nothing from the lock ending early. Console sign-ins and API
-requests count against the same lock.
+Sign-in throttling, which holds however many attempts arrive at once: each attempt first
+reserves a slot in one short SQLite transaction (`reserve_attempt`: a row in `sign_in_pending`),
+and only then is the password checked (`verify_attempt`, argon2, the slow part, which the caller
+may run anywhere) and the outcome recorded (`finish_attempt`). A name has `max_failures` minus
+its recent failures slots; while all are taken by attempts being checked, further attempts are
+refused unchecked (429, retry in seconds): of any burst for one name at most `max_failures`
+wrong passwords are checked (as if the attempts came one after another: a correct one among
+them clears the count). The failure that fills the count locks the name for `lock_seconds`,
+doubling with each further lock but never longer than `max_lock_seconds` (15 minutes), so a
+burst cannot keep a person out for hours; a correct password clears the count, one arriving
+while locked is refused unchecked. A reservation whose process died stops counting after
+`PENDING_SECONDS`.
+Client addresses are throttled too: `address_max_failures` failed attempts from one address
+(any names, known or not) within `address_window_seconds` refuse that address until the window
+ends. Console sign-ins and API requests count against the same lock.
 
 `safe-airports admin add-user NAME --data DIR --role editor --password-stdin` creates a user
 (`register` is called by `admin_sync.admin_cli`).
@@ -29,7 +40,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -40,6 +50,10 @@ ROLES = ("viewer", "editor")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 256
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$")
+
+MAX_LOCK_SECONDS = 15 * 60
+PENDING_SECONDS = 60  # a reservation older than this (its process died) no longer counts
+BUSY_RETRY_SECONDS = 2
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, sessions, failed sign-ins
@@ -61,6 +75,22 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );
+    """,
+    # 2: failed sign-ins per client address (throttling by address as well as by name)
+    """
+    CREATE TABLE sign_in_addresses (
+        address TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start TEXT NOT NULL,
+        blocked_until TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX sign_in_addresses_window ON sign_in_addresses(window_start);
+    CREATE TABLE sign_in_pending (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    CREATE INDEX sign_in_pending_name ON sign_in_pending(name, started_at);
     """,
 )
 
@@ -96,12 +126,27 @@ class SignInResult:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A reserved sign-in attempt: the password may now be checked against `password_hash`."""
+
+    name: str
+    address: str
+    password_hash: str  # the dummy hash for an unknown name, so it takes as long
+    user: User | None  # None: no such user, or a disabled one (the check fails either way)
+    pending_id: int | None = None  # the reservation's row (None for an unknown name)
+
+
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def check_password(password: str) -> str:
@@ -122,13 +167,19 @@ class UsersDB:
         hasher: PasswordHasher | None = None,
         max_failures: int = 5,
         lock_seconds: int = 300,
+        max_lock_seconds: int = MAX_LOCK_SECONDS,
+        address_max_failures: int = 20,
+        address_window_seconds: int = 15 * 60,
         session_seconds: int = 12 * 3600,
     ) -> None:
         self.path = Path(path)
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._hasher = hasher or PasswordHasher()
-        self.max_failures = max_failures
+        self.max_failures = max(1, max_failures)
         self.lock_seconds = lock_seconds
+        self.max_lock_seconds = max_lock_seconds
+        self.address_max_failures = max(1, address_max_failures)
+        self.address_window_seconds = address_window_seconds
         self.session_seconds = session_seconds
         # verified against unknown names so that they take as long as known ones
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
@@ -201,7 +252,7 @@ class UsersDB:
             (password_hash, name),
         )
 
-    def _update(self, name: str, sql: str, params: tuple[Any, ...]) -> None:
+    def _update(self, name: str, sql: str, params: tuple[object, ...]) -> None:
         with self._connect() as conn:
             if conn.execute(sql, params).rowcount == 0:
                 raise UserError(f"no user named {name!r}")
@@ -221,49 +272,187 @@ class UsersDB:
 
     # -- sign-in and sessions --------------------------------------------------------------
 
-    def authenticate(self, name: str, password: str) -> SignInResult:
+    def now(self) -> datetime:
+        return self._clock()
+
+    def authenticate(self, name: str, password: str, address: str = "") -> SignInResult:
         """Check a name and password without opening a session (the administrators' API).
 
         The same throttling as `sign_in`: failures count towards the lock, a locked user is
         refused even with the right password, a success resets the count. `token` stays None.
+        Everything runs in the calling thread: async callers use `auth.PasswordChecks`.
         """
-        return self._check(name, password, self._clock())
+        reserved = self.reserve_attempt(name, address)
+        if isinstance(reserved, SignInResult):
+            return reserved
+        return self.finish_attempt(reserved, password, self.verify_attempt(reserved, password))
 
-    def _check(self, name: str, password: str, now: datetime) -> SignInResult:
-        with self._connect() as conn:
-            row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-        if row is None or len(password) > MAX_PASSWORD_CHARS:
-            self._verify(self._dummy_hash, password[:MAX_PASSWORD_CHARS])
-            return SignInResult(None, reason="wrong user name or password")
-        if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
-            return SignInResult(
-                None,
-                locked_until=datetime.fromisoformat(row["locked_until"]),
-                reason="too many failed sign-ins",
-            )
-        good = self._verify(row["password_hash"], password)
-        if not good or row["disabled_at"]:
-            self._record_failure(name, now)
-            return SignInResult(None, reason="wrong user name or password")
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "UPDATE users SET failures = 0, locks = 0, locked_until = NULL WHERE name = ?",
-                (name,),
-            )
-            if self._hasher.check_needs_rehash(row["password_hash"]):
-                conn.execute(
-                    "UPDATE users SET password_hash = ? WHERE name = ?",
-                    (self._hasher.hash(password), name),
-                )
-            conn.execute("COMMIT")
-        return SignInResult(User(row["name"], row["role"], row["created_at"], None))
-
-    def sign_in(self, name: str, password: str) -> SignInResult:
-        now = self._clock()
-        checked = self._check(name, password, now)
+    def sign_in(self, name: str, password: str, address: str = "") -> SignInResult:
+        checked = self.authenticate(name, password, address)
         if checked.user is None:
             return checked
+        return SignInResult(checked.user, token=self.open_session(checked.user.name))
+
+    def reserve_attempt(self, name: str, address: str = "") -> Attempt | SignInResult:
+        """Take one attempt's slot for `name` and `address` atomically, before any password is
+        checked; a SignInResult (with `locked_until`) when the name or address is locked."""
+        now = self._clock()
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                refused = self._reserve_address(conn, address, now) if address else None
+                row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+                pending: int | None = None
+                if refused is None and row is not None:
+                    reserved = self._reserve_name(conn, row, now)
+                    if isinstance(reserved, SignInResult):
+                        refused = reserved
+                    else:
+                        pending = reserved
+                if refused is not None:
+                    conn.execute("ROLLBACK")
+                    return refused
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        if row is None:
+            return Attempt(name, address, self._dummy_hash, None)
+        user = None
+        if not row["disabled_at"]:
+            user = User(row["name"], row["role"], row["created_at"], None)
+        return Attempt(name, address, row["password_hash"], user, pending)
+
+    def _reserve_name(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, now: datetime
+    ) -> int | SignInResult:
+        """The reservation's id, or why not: locked, or as many attempts as may still fail
+        before the lock are being checked right now (each might be the one that locks)."""
+        locked_until = _parse(row["locked_until"])
+        if locked_until is not None and locked_until > now:
+            return SignInResult(None, locked_until=locked_until, reason="too many failed sign-ins")
+        conn.execute(
+            "DELETE FROM sign_in_pending WHERE started_at < ?",
+            (_iso(now - timedelta(seconds=PENDING_SECONDS)),),
+        )
+        pending = conn.execute(
+            "SELECT count(*) FROM sign_in_pending WHERE name = ?", (row["name"],)
+        ).fetchone()[0]
+        if row["failures"] + pending >= self.max_failures:
+            return SignInResult(
+                None,
+                locked_until=now + timedelta(seconds=BUSY_RETRY_SECONDS),
+                reason="too many sign-ins for this name at once",
+            )
+        cursor = conn.execute(
+            "INSERT INTO sign_in_pending (name, started_at) VALUES (?, ?)",
+            (row["name"], _iso(now)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def lock_duration(self, earlier_locks: int) -> int:
+        """Seconds of the next lock: `lock_seconds`, doubled per earlier lock, at most the cap."""
+        return min(self.max_lock_seconds, self.lock_seconds << min(earlier_locks, 20))
+
+    def _reserve_address(
+        self, conn: sqlite3.Connection, address: str, now: datetime
+    ) -> SignInResult | None:
+        window = timedelta(seconds=self.address_window_seconds)
+        conn.execute(
+            "DELETE FROM sign_in_addresses WHERE window_start < ? "
+            "AND (blocked_until IS NULL OR blocked_until < ?)",
+            (_iso(now - window), _iso(now)),
+        )
+        row = conn.execute(
+            "SELECT failures, window_start, blocked_until FROM sign_in_addresses WHERE address = ?",
+            (address,),
+        ).fetchone()
+        blocked = _parse(row["blocked_until"]) if row else None
+        if blocked is not None and blocked > now:
+            return SignInResult(
+                None, locked_until=blocked, reason="too many failed sign-ins from this address"
+            )
+        start = _parse(row["window_start"]) if row else None
+        if row is None or start is None or start + window <= now:
+            failures, start = 1, now
+        else:
+            failures = row["failures"] + 1
+        until = _iso(start + window) if failures >= self.address_max_failures else None
+        conn.execute(
+            "INSERT OR REPLACE INTO sign_in_addresses (address, failures, window_start, "
+            "blocked_until) VALUES (?, ?, ?, ?)",
+            (address, failures, _iso(start), until),
+        )
+        return None
+
+    def verify_attempt(self, attempt: Attempt, password: str) -> bool:
+        """The slow part (argon2), no database: is `password` the attempt's user's password?"""
+        if len(password) > MAX_PASSWORD_CHARS:
+            return False
+        good = self._verify(attempt.password_hash, password)
+        return good and attempt.user is not None
+
+    def finish_attempt(self, attempt: Attempt, password: str, good: bool) -> SignInResult:
+        """Record a checked attempt: a failure counts (the one that fills the count locks the
+        name), a success clears the name's count and lock and gives the address its slot back."""
+        ok = good and attempt.user is not None
+        rehash = None
+        if ok and self._hasher.check_needs_rehash(attempt.password_hash):
+            rehash = self._hasher.hash(password)
+        now = self._clock()
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if attempt.pending_id is not None:
+                    conn.execute("DELETE FROM sign_in_pending WHERE id = ?", (attempt.pending_id,))
+                if ok:
+                    self._succeeded(conn, attempt, rehash)
+                elif attempt.pending_id is not None:
+                    self._failed(conn, attempt.name, now)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        if not ok:
+            return SignInResult(None, reason="wrong user name or password")
+        return SignInResult(attempt.user)
+
+    def _failed(self, conn: sqlite3.Connection, name: str, now: datetime) -> None:
+        row = conn.execute("SELECT failures, locks FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return
+        failures, locks, until = row["failures"] + 1, row["locks"], None
+        if failures >= self.max_failures:
+            until = _iso(now + timedelta(seconds=self.lock_duration(locks)))
+            failures, locks = 0, locks + 1
+        conn.execute(
+            "UPDATE users SET failures = ?, locks = ?, locked_until = ? WHERE name = ?",
+            (failures, locks, until, name),
+        )
+
+    def _succeeded(self, conn: sqlite3.Connection, attempt: Attempt, rehash: str | None) -> None:
+        conn.execute(
+            "UPDATE users SET failures = 0, locks = 0, locked_until = NULL WHERE name = ?",
+            (attempt.name,),
+        )
+        if rehash is not None:
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?",
+                (rehash, attempt.name, attempt.password_hash),
+            )
+        if attempt.address:
+            conn.execute(
+                "UPDATE sign_in_addresses SET failures = max(0, failures - 1), "
+                "blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END "
+                "WHERE address = ?",
+                (self.address_max_failures, attempt.address),
+            )
+
+    def open_session(self, name: str) -> str:
+        """A new session for a user whose password was just checked; returns its token."""
+        now = self._clock()
         token = secrets.token_urlsafe(32)
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -280,30 +469,13 @@ class UsersDB:
                 ),
             )
             conn.execute("COMMIT")
-        return SignInResult(checked.user, token=token)
+        return token
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-
-    def _record_failure(self, name: str, now: datetime) -> None:
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            failures, locks = conn.execute(
-                "SELECT failures + 1, locks FROM users WHERE name = ?", (name,)
-            ).fetchone()
-            locked_until = None
-            if failures >= self.max_failures:
-                seconds = min(86400, self.lock_seconds * 2**locks)
-                locked_until = _iso(now + timedelta(seconds=seconds))
-                failures, locks = 0, locks + 1
-            conn.execute(
-                "UPDATE users SET failures = ?, locks = ?, locked_until = ? WHERE name = ?",
-                (failures, locks, locked_until, name),
-            )
-            conn.execute("COMMIT")
 
     def session(self, token: str | None) -> Session | None:
         if not token or len(token) > 200:

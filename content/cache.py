@@ -472,9 +472,10 @@ class ContentCache:
 
     def _check_language(self, lang: str) -> str:
         try:
-            return str(self._languages[lang][1])
+            search_table: str = self._languages[lang][1]
         except KeyError:
             raise NotFound(f"language {lang!r} is not in this content") from None
+        return search_table
 
     def _label(self, kind: str, item_id: str, lang: str) -> str:
         row = self._conn.execute(

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import shiboken6
 from PySide6.QtCore import (
@@ -28,8 +28,9 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeyEvent, QPointerEvent
 from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
 
 from kiosk.content_loader import ContentSource, ContentUnavailable
 from kiosk.controller import KioskController
@@ -139,12 +140,13 @@ class KioskApp:
             store = None
         self.recorder = UsageRecorder(store, usage_clock)
 
-        self.engine = QQmlApplicationEngine()
-        self.engine.addImportPath(str(QML_DIR))
+        engine = QQmlApplicationEngine()
+        self.engine: QQmlApplicationEngine | None = engine
+        engine.addImportPath(str(QML_DIR))
         self.qr_provider = QrImageProvider()
         self.asset_provider = AssetImageProvider(self._read_asset)
-        self.engine.addImageProvider("qr", self.qr_provider)
-        self.engine.addImageProvider("asset", self.asset_provider)
+        engine.addImageProvider("qr", self.qr_provider)
+        engine.addImageProvider("asset", self.asset_provider)
         self.controller = KioskController(
             settings,
             self.source,
@@ -152,18 +154,24 @@ class KioskApp:
             monotonic=monotonic,
             screen_size=self._screen_size,
             warm_up_now=False,  # QR encoding would delay the first frame: start after it
+            # A child of the engine: it outlives every QML object, whatever order Python frees
+            # things in at exit (no "Cannot read property ... of null" at shutdown).
+            parent=engine,
         )
-        self.engine.rootContext().setContextProperty("kiosk", self.controller)
-        self.engine.loadFromModule(qml_module, "Main")
-        roots = self.engine.rootObjects()
-        if not roots:
+        self.controller.bind_engine(engine)  # the module's `Kiosk` singleton
+        engine.loadFromModule(qml_module, "Main")
+        roots = engine.rootObjects()
+        if not roots or not isinstance(roots[0], QQuickWindow):
             self.recorder.close()
-            engine, self.engine = self.engine, None
+            self.controller.unbind_engine(engine)
+            self.engine = None
             shiboken6.delete(engine)
-            self.source.current.cache.close()
+            self.source.close()
             raise FatalError(f"the QML module {qml_module} did not load (see the errors above)")
-        self.window = roots[0]
+        self.window: QQuickWindow = roots[0]
         self._warm_up_started = False
+        self.watchdog: Any = None  # kiosk.sd_notify.Watchdog, once started
+        self.watchdog_timer: QTimer | None = None
         self.window.frameSwapped.connect(self._after_first_frame)
         self._filter = WindowFilter(self, parent=self.window)
         self.window.installEventFilter(self._filter)
@@ -287,11 +295,12 @@ class KioskApp:
         _flush_deletions()
         engine, self.engine = self.engine, None
         if engine is not None:
+            self.controller.unbind_engine(engine)
             shiboken6.delete(engine)
         _flush_deletions()
-        if self.source.current is not None:
-            self.source.current.cache.close()
-        shiboken6.delete(self.controller)
+        self.source.close()
+        if shiboken6.isValid(self.controller):  # deleted with the engine, its parent
+            shiboken6.delete(self.controller)
         gc.collect()
 
 
@@ -314,7 +323,7 @@ class WindowFilter(QObject):
             if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
                 controller = self._app.controller
                 controller.user_activity()
-                pos = event.points()[0].position()
+                pos = cast(QPointerEvent, event).points()[0].position()
                 w = self._app.window
                 # In design pixels, the unit of the corner's size.
                 scale = self._app.metrics.scale if self._app.metrics is not None else 1.0
@@ -324,7 +333,8 @@ class WindowFilter(QObject):
             elif kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
                 if not self._app.windowed:
                     return True  # a touch kiosk has no use for keys: none may escape
-                return is_escape_combo(event.key(), event.modifiers().value)
+                key_event = cast(QKeyEvent, event)
+                return is_escape_combo(key_event.key(), key_event.modifiers().value)
             elif kind == QEvent.Type.Close and not self._app.windowed:
                 event.ignore()
                 return True

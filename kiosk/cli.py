@@ -11,7 +11,7 @@ from pathlib import Path
 from kiosk.settings import SettingsError, help_text, load_settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "kiosk",
         help="run the touch kiosk app (or its screenshot tour)",

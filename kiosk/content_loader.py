@@ -14,9 +14,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import content
+
+if TYPE_CHECKING:
+    from content.cache import ContentCache
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ class ContentUnavailable(Exception):
 
 @dataclass
 class LoadedContent:
-    cache: Any  # content.cache.ContentCache
+    cache: ContentCache
     origin: str  # INSTALLED or FALLBACK
     reason: str  # why the fallback is used ("" when installed)
     path: Path
@@ -90,7 +93,7 @@ class ContentSource:
             return None, f"no installed content in {self.content_dir}"
         return path, ""
 
-    def _open(self, path: Path) -> Any:
+    def _open(self, path: Path) -> ContentCache:
         from content.cache import ContentCache
 
         cache = ContentCache.open(path)
@@ -142,6 +145,11 @@ class ContentSource:
         self.current = loaded if loaded is not None else self._open_fallback(reason)
         log.info("content: %s (%s)", self.current.path, self.current.origin)
         return self.current
+
+    def close(self) -> None:
+        """Close the content shown (at the app's end)."""
+        if self.current is not None:
+            self.current.cache.close()
 
     def maybe_switch(self) -> bool:
         """At a session reset: switch if the store now points at other usable content."""

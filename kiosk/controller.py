@@ -1,31 +1,39 @@
-"""The kiosk's logic exposed to QML: screens, language, text size, idle, search, maintenance.
+"""The kiosk's property surface for QML: the `Kiosk` singleton of the SafeAirports module.
 
-QML only lays things out and calls the slots here; every decision lives in Python (and in the
-Qt-free `Session`, `IdleLogic` and page builders it uses), so tests drive it without a window.
-A Python exception in a slot is logged and the kiosk goes back to the attract screen.
+Every decision lives in Qt-free code: `Session` (where a tap leads), `IdleLogic`, `PinEntry` and
+the screen builders of `kiosk.screens`. This QObject holds them together, exposes what they
+produce as properties with notify signals (converted to QML values in one place,
+`kiosk.qml_values`), and turns QML's calls into calls on them. A Python exception in a slot is
+logged and the kiosk goes back to the attract screen.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
-import json
 import logging
-import shutil
 import time
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import shiboken6
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+from PySide6.QtQml import QJSEngine, QmlNamedElement, QmlSingleton
 
-from kiosk import pages, qr
+from content.cache import ContentCache
+from kiosk import host
 from kiosk.content_loader import ContentSource, LoadedContent
 from kiosk.keyboards import layout_for
-from kiosk.pin import check_pin
-from kiosk.session import CornerTaps, IdleLogic, IdlePhase, Session
+from kiosk.pin import PinEntry
+from kiosk.qml_values import QmlValue, qml_strings, to_qml
+from kiosk.qr_warmup import QrWarmUp
+from kiosk.screens import KINDS
+from kiosk.screens.build import EMPTY, AnyScreen, ScreenInput, build_screen, qr_shown
+from kiosk.screens.help import help_qr_payloads
+from kiosk.screens.maintenance import KioskFacts
+from kiosk.screens.place import Place, place_of
+from kiosk.screens.search import SearchResult, search_results, search_status
+from kiosk.screens.text import fmt
+from kiosk.session import GENERAL, CornerTaps, IdleLogic, IdlePhase, Session
 from kiosk.settings import KioskSettings
 from kiosk.usage_metrics import session_length_bucket
 from kiosk.usage_store import UsageRecorder
@@ -33,16 +41,22 @@ from kiosk.usage_store import UsageRecorder
 log = logging.getLogger(__name__)
 
 APP_VERSION = "0.1.0"
-PIN_MAX = 8
+
+# The QML module the `Kiosk` singleton is registered in (read by QmlNamedElement).
+QML_IMPORT_NAME = "SafeAirports"
+QML_IMPORT_MAJOR_VERSION = 1
+
+SlotMethod = TypeVar("SlotMethod", bound=Callable[..., Any])
+
+# The controller of each QML engine (the `Kiosk` singleton is created per engine).
+_by_engine: dict[int, KioskController] = {}
 
 
-def release_free_memory() -> None:
-    """Give memory freed by the last session back to the system (glibc keeps it otherwise)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+def _engine_key(engine: QObject) -> int:
+    return int(shiboken6.getCppPointer(engine)[0])
 
 
-def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+def guarded(method: SlotMethod) -> SlotMethod:
     """Log any exception of a slot and return the kiosk to the attract screen."""
 
     @functools.wraps(method)
@@ -54,10 +68,13 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             self.recover()
             return None
 
-    return wrapper
+    return cast(SlotMethod, wrapper)
 
 
-class KioskController(QObject):
+# The `Kiosk` singleton of the SafeAirports module (the stubs lack QmlNamedElement's __call__).
+@QmlNamedElement("Kiosk")
+@QmlSingleton
+class KioskController(QObject):  # type: ignore[operator]
     screenChanged = Signal()
     pageChanged = Signal()
     languageChanged = Signal()
@@ -88,25 +105,43 @@ class KioskController(QObject):
         self.session = Session()
         self.idle = IdleLogic(monotonic, settings.idle_seconds, settings.countdown_seconds)
         self.corner = CornerTaps(monotonic)
+        self.pin = PinEntry()
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self.check_idle)
         self._asking = False  # the "still there?" overlay is shown
-        self._pin_open = False
-        self._pin = ""
-        self._pin_failed = False
-        self._page: dict[str, Any] = {}
         self._strings: dict[str, str] = {}
-        self._search_results: list[dict[str, str]] = []
+        self._qml_strings: dict[str, str] = {}
+        self.screen_view: AnyScreen = EMPTY["attract"]  # the current screen, as built
+        self._empty_pages: dict[str, QmlValue] = {k: to_qml(v) for k, v in EMPTY.items()}
+        self._pages = dict(self._empty_pages)
+        self._search_results: tuple[SearchResult, ...] = ()
         self._searched = False
-        self._warm_queue: list[str] | None = None
-        self._warm_timer = QTimer(self)
-        self._warm_timer.setInterval(15)
-        self._warm_timer.timeout.connect(self._warm_step)
-        self._load_language_independent()
+        self.warm_up = QrWarmUp(
+            lambda: help_qr_payloads(self.cache, self.place),
+            idle=lambda: self.session.current.name == "attract",
+            parent=self,
+        )
+        self.place: Place = place_of(self.cache, settings.airport)
         self._refresh()
         if warm_up_now:
-            self.start_warm_up()
+            self.warm_up.start()
+
+    # --- QML registration -----------------------------------------------------------------
+
+    @staticmethod
+    def create(engine: QObject) -> KioskController:
+        """The `Kiosk` singleton of this engine (called by QML; the app binds it first)."""
+        controller = _by_engine[_engine_key(engine)]
+        QJSEngine.setObjectOwnership(controller, QJSEngine.ObjectOwnership.CppOwnership)
+        return controller
+
+    def bind_engine(self, engine: QObject) -> None:
+        """Make this controller the `Kiosk` singleton of `engine` (before it loads QML)."""
+        _by_engine[_engine_key(engine)] = self
+
+    def unbind_engine(self, engine: QObject) -> None:
+        _by_engine.pop(_engine_key(engine), None)
 
     # --- content --------------------------------------------------------------------------
 
@@ -116,25 +151,12 @@ class KioskController(QObject):
         return self.source.current
 
     @property
-    def cache(self) -> Any:
+    def cache(self) -> ContentCache:
         return self.loaded.cache
-
-    def _load_language_independent(self) -> None:
-        cache = self.cache
-        first = cache.languages()[0].id
-        airport = cache.airport(self.settings.airport, first)
-        self._airport_languages = [lv.id for lv in airport.languages]
-        self._default_language = (
-            "en" if "en" in self._airport_languages else self._airport_languages[0]
-        )
-        self._language_names = {lv.id: lv.name for lv in cache.languages()}
-        self._home_country = airport.country
-        self._all_languages = {lv.id for lv in cache.languages()}
-        self._destination_ids = {d.id for d in airport.destinations}
 
     @property
     def lang(self) -> str:
-        return self.session.language or self._default_language
+        return self.session.language or self.place.default_language
 
     # --- properties for QML ---------------------------------------------------------------
 
@@ -143,10 +165,41 @@ class KioskController(QObject):
 
     screen = Property(str, _get_screen, notify=screenChanged)
 
-    def _get_page(self) -> dict[str, Any]:
-        return self._page
+    def _get_component(self) -> str:
+        return KINDS[self.session.current.name].component
 
-    page = Property("QVariantMap", _get_page, notify=pageChanged)
+    screenComponent = Property(str, _get_component, notify=screenChanged)
+
+    def _get_page(self) -> QmlValue:
+        return self._pages[self.session.current.name]
+
+    # The current screen's page (for tests and the tour); QML reads its kind's property below.
+    page = Property(dict, _get_page, notify=pageChanged)
+
+    # Each kind's page, changed only when a screen of that kind is built: a screen shown reads
+    # its own kind's page, so it is not rebuilt when another kind of screen comes.
+    attractPageChanged = Signal()
+    attractPage = Property(dict, lambda s: s._pages["attract"], notify=attractPageChanged)
+    languagePageChanged = Signal()
+    languagePage = Property(dict, lambda s: s._pages["language"], notify=languagePageChanged)
+    homePageChanged = Signal()
+    homePage = Property(dict, lambda s: s._pages["home"], notify=homePageChanged)
+    destinationPageChanged = Signal()
+    destinationPage = Property(
+        dict, lambda s: s._pages["destination"], notify=destinationPageChanged
+    )
+    articlePageChanged = Signal()
+    articlePage = Property(dict, lambda s: s._pages["article"], notify=articlePageChanged)
+    helpPageChanged = Signal()
+    helpPage = Property(dict, lambda s: s._pages["help"], notify=helpPageChanged)
+    searchPageChanged = Signal()
+    searchPage = Property(dict, lambda s: s._pages["search"], notify=searchPageChanged)
+    checklistPageChanged = Signal()
+    checklistPage = Property(dict, lambda s: s._pages["checklist"], notify=checklistPageChanged)
+    maintenancePageChanged = Signal()
+    maintenancePage = Property(
+        dict, lambda s: s._pages["maintenance"], notify=maintenancePageChanged
+    )
 
     def _get_language(self) -> str:
         return self.lang
@@ -154,14 +207,14 @@ class KioskController(QObject):
     language = Property(str, _get_language, notify=languageChanged)
 
     def _get_strings(self) -> dict[str, str]:
-        return self._strings
+        return self._qml_strings
 
-    strings = Property("QVariantMap", _get_strings, notify=languageChanged)
+    strings = Property(dict, _get_strings, notify=languageChanged)
 
     def _get_keyboard(self) -> list[list[str]]:
         return layout_for(self.lang)
 
-    keyboardRows = Property("QVariantList", _get_keyboard, notify=languageChanged)
+    keyboardRows = Property(list, _get_keyboard, notify=languageChanged)
 
     def _get_large(self) -> bool:
         return self.session.large_text
@@ -173,18 +226,13 @@ class KioskController(QObject):
 
     searchText = Property(str, _get_search_text, notify=searchChanged)
 
-    def _get_search_results(self) -> list[dict[str, str]]:
-        return self._search_results
+    def _get_search_results(self) -> QmlValue:
+        return to_qml(self._search_results)
 
-    searchResults = Property("QVariantList", _get_search_results, notify=searchChanged)
+    searchResults = Property(list, _get_search_results, notify=searchChanged)
 
     def _get_search_status(self) -> str:
-        if not self.session.search_text.strip():
-            return ""
-        if not self._search_results:
-            return self._strings.get("search.no_results", "")
-        count = str(len(self._search_results))
-        return pages.fmt(self._strings.get("search.results", ""), count=count)
+        return search_status(self._strings, self.session.search_text, len(self._search_results))
 
     searchStatus = Property(str, _get_search_status, notify=searchChanged)
 
@@ -200,136 +248,142 @@ class KioskController(QObject):
 
     idleSecondsLeft = Property(int, _get_seconds_left, notify=idleChanged)
 
+    def _get_countdown(self) -> str:
+        seconds = str(self._get_seconds_left())
+        return fmt(self._strings.get("idle.countdown", ""), seconds=seconds)
+
+    idleCountdown = Property(str, _get_countdown, notify=idleChanged)
+
     def _get_pin_open(self) -> bool:
-        return self._pin_open
+        return self.pin.is_open
 
     pinOpen = Property(bool, _get_pin_open, notify=pinChanged)
 
     def _get_pin_dots(self) -> int:
-        return len(self._pin)
+        return len(self.pin.digits)
 
     pinLength = Property(int, _get_pin_dots, notify=pinChanged)
 
     def _get_pin_failed(self) -> bool:
-        return self._pin_failed
+        return self.pin.failed
 
     pinFailed = Property(bool, _get_pin_failed, notify=pinChanged)
 
     def _get_checked(self) -> list[int]:
         return sorted(self.session.checklist)
 
-    checkedItems = Property("QVariantList", _get_checked, notify=checklistChanged)
+    checkedItems = Property(list, _get_checked, notify=checklistChanged)
 
     def _get_can_back(self) -> bool:
-        return len(self.session.stack) > 2
+        return self.session.can_go_back
 
     canGoBack = Property(bool, _get_can_back, notify=screenChanged)
 
     def _get_bar(self) -> bool:
-        return self.session.current.name not in ("attract", "maintenance")
+        return self.session.bar_visible
 
     barVisible = Property(bool, _get_bar, notify=screenChanged)
+
+    def _get_scroll_key(self) -> str:
+        return self.session.scroll_key
+
+    scrollKey = Property(str, _get_scroll_key, notify=screenChanged)
 
     # --- navigation -----------------------------------------------------------------------
 
     def _record(self, metric: str, value: str) -> None:
         self.recorder.record(metric, value)
 
-    def _push(self, name: str, **params: str) -> None:
-        self.session.push(name, **params)
-        self._record("screen", name)
+    def _shown(self) -> None:
+        """After a tap that leads to a screen: count it and show it."""
+        self._record("screen", self.session.current.name)
         self._refresh()
 
     @Slot()
     @guarded
     def start(self) -> None:
         """A touch on the attract screen: a new session begins with the language choice."""
-        if self.session.current.name != "attract":
+        if not self.session.begin(self._monotonic()):
             return
-        self.session.started_at = self._monotonic()
         self.idle.start()
         self._schedule_idle()
         self._record("session", "start")
-        self._push("language")
+        self._shown()
 
     @Slot(str)
     @guarded
     def chooseLanguage(self, lang: str) -> None:
-        if lang not in self._airport_languages:
+        if lang not in self.place.languages:
             raise ValueError(f"language {lang!r} is not offered at {self.settings.airport}")
-        self.session.language = lang
+        first_choice = self.session.current.name == "language" and not self.session.can_go_back
+        self.session.choose_language(lang)
         self._record("language", lang)
         self._load_strings()
-        if self.session.current.name == "language" and len(self.session.stack) >= 2:
-            previous = self.session.stack[-2].name
-            if previous == "attract":
-                self.session.stack[-1] = type(self.session.current)("home")
-                self._record("screen", "home")
-                self._refresh()
-                return
-            self.session.back()
+        if first_choice and self.session.current.name == "home":
+            self._record("screen", "home")
         self._refresh()
 
     @Slot()
     @guarded
     def openLanguage(self) -> None:
-        self._push("language")
+        self.session.push("language")
+        self._shown()
 
     @Slot(str)
     @guarded
     def openDestination(self, dest: str) -> None:
-        if dest not in self._destination_ids:
+        if dest not in self.place.destination_ids:
             raise ValueError(f"destination {dest!r} is not offered at {self.settings.airport}")
-        self.session.destination = dest
         self._record("destination", dest)
-        self._push("destination", dest=dest)
+        self.session.open_destination(dest)
+        self._shown()
 
     @Slot(str)
     @guarded
     def openTopic(self, topic: str) -> None:
-        dest = self.session.destination or "general"
         self._record("topic", topic)
-        self._push("article", dest=dest, topic=topic)
+        self.session.open_topic(topic)
+        self._shown()
 
     @Slot(str)
     @guarded
     def openLink(self, url: str) -> None:
-        """A link to another article (article:SCOPE/TOPIC)."""
-        if not url.startswith("article:"):
-            return
-        scope, _, topic = url.removeprefix("article:").partition("/")
-        dest = self.session.destination if scope == "general" else scope
-        self._record("topic", topic)
-        self._push("article", dest=dest or "general", topic=topic)
+        """A link to another article (article:SCOPE/TOPIC); other links do nothing."""
+        topic = self.session.open_link(url)
+        if topic is not None:
+            self._record("topic", topic)
+            self._shown()
 
     @Slot()
     @guarded
     def openHelp(self) -> None:
         self._record("help_opened", "1")
-        self._push("help", dest=self.session.destination)
+        self.session.open_help()
+        self._shown()
 
     @Slot()
     @guarded
     def openChecklist(self) -> None:
-        self._push("checklist")
+        self.session.push("checklist")
+        self._shown()
 
     @Slot()
     @guarded
     def openSearch(self) -> None:
-        self._push("search")
+        self.session.push("search")
+        self._shown()
 
     @Slot(str, str)
     @guarded
     def openSearchHit(self, scope: str, topic: str) -> None:
-        dest = scope if scope != "general" else (self.session.destination or "general")
         self._record("topic", topic)
-        self._push("article", dest=dest, topic=topic)
+        self.session.open_topic(topic, scope)
+        self._shown()
 
     @Slot()
     @guarded
     def back(self) -> None:
-        if len(self.session.stack) > 2:
-            self.session.back()
+        if self.session.go_back():
             self._refresh()
 
     @Slot()
@@ -341,45 +395,35 @@ class KioskController(QObject):
     @Slot()
     @guarded
     def toggleTextSize(self) -> None:
-        self.session.large_text = not self.session.large_text
+        self.session.toggle_text_size()
         self.largeTextChanged.emit()
 
     @Slot(int)
     @guarded
     def toggleCheck(self, index: int) -> None:
-        self.session.checklist ^= {index}
+        self.session.toggle_check(index)
         self.checklistChanged.emit()
 
     @Slot(str, float)
     def saveScroll(self, key: str, y: float) -> None:
-        if self.session.current.name != "attract":
-            self.session.scroll[key] = float(y)
+        self.session.save_scroll(key, y)
 
     @Slot(str, result=float)
     def scrollFor(self, key: str) -> float:
         return self.session.scroll.get(key, 0.0)
-
-    def scroll_key(self) -> str:
-        return f"{len(self.session.stack)}:{self.session.current.name}"
-
-    def _get_scroll_key(self) -> str:
-        return self.scroll_key()
-
-    scrollKey = Property(str, _get_scroll_key, notify=screenChanged)
 
     # --- search ---------------------------------------------------------------------------
 
     @Slot(str)
     @guarded
     def typeKey(self, key: str) -> None:
-        if len(self.session.search_text) < 40:
-            self.session.search_text += key
+        self.session.type_key(key)
         self._search()
 
     @Slot()
     @guarded
     def backspace(self) -> None:
-        self.session.search_text = self.session.search_text[:-1]
+        self.session.backspace()
         self._search()
 
     @Slot()
@@ -389,27 +433,13 @@ class KioskController(QObject):
         self._search()
 
     def _search(self) -> None:
-        text = self.session.search_text
-        hits = self.cache.search(self.lang, text, 20) if text.strip() else []
-        if hits and not self._searched:
+        self._search_results = search_results(
+            self.cache, self.lang, self._strings, self.session.search_text
+        )
+        if self._search_results and not self._searched:
             self._searched = True
             self._record("search_used", "1")
-        self._search_results = [
-            {
-                "scope": h.scope,
-                "topic": h.topic,
-                "title": h.title,
-                "snippet": h.snippet,
-                "where": self._scope_name(h.scope),
-            }
-            for h in hits
-        ]
         self.searchChanged.emit()
-
-    def _scope_name(self, scope: str) -> str:
-        if scope == "general":
-            return self._strings.get("article.general", "")
-        return self.cache.destination_name(scope, self.lang)
 
     # --- idle -----------------------------------------------------------------------------
 
@@ -463,18 +493,18 @@ class KioskController(QObject):
         self._idle_timer.stop()
         self._asking = False
         self.session.reset()
-        self._search_results = []
+        self._search_results = ()
         self._searched = False
-        self._pin_open, self._pin, self._pin_failed = False, "", False
+        self.pin.close()
         try:
             if self.source.maybe_switch():
-                self._load_language_independent()
-                self._warm_queue = None
-                self._warm_timer.start()
+                self.place = place_of(self.cache, self.settings.airport)
+                self.warm_up.restart()
         except Exception:
             log.exception("content switch failed; keeping the current content")
         self._refresh()
-        release_free_memory()
+        self._forget_pages()
+        host.release_free_memory()
         self.largeTextChanged.emit()
         self.searchChanged.emit()
         self.idleChanged.emit()
@@ -483,7 +513,7 @@ class KioskController(QObject):
         self.sessionReset.emit()
 
     def shutdown(self) -> None:
-        self._warm_timer.stop()
+        self.warm_up.stop()
         self.idle.stop()
         self._idle_timer.stop()
 
@@ -493,63 +523,25 @@ class KioskController(QObject):
             self.end_session()
         except Exception:
             log.exception("recovery failed; forcing the attract screen")
-            self.session.reset()
-            self._page = {"invitations": []}
+            self.session.reset()  # the attract page already built stays
             self.screenChanged.emit()
             self.pageChanged.emit()
 
     # --- QR warm-up ------------------------------------------------------------------------
 
-    def qr_payloads(self) -> list[str]:
-        """Every QR payload the help screens of this airport can show, in every language."""
-        payloads: list[str] = []
-        for lang in self._airport_languages:
-            strings = self.cache.ui_strings(lang)
-            for dest in sorted(self._destination_ids):
-                there, home = self.cache.help_contacts(dest, self._home_country, lang)
-                for contact in there + home:
-                    card = pages.contact_card(contact, strings, self._language_names)
-                    payloads.extend(code["payload"] for code in card["codes"])
-                dest_name = self.cache.destination_name(dest, lang)
-                title = strings.get("help.title", "help.title") + f": {dest_name}"
-                vcard = pages.vcard_of(title, there + home)
-                if vcard:
-                    payloads.append(vcard["payload"])
-            home = self.cache.contacts([self._home_country], lang)
-            vcard = pages.vcard_of(strings.get("help.title", "help.title"), home)
-            if vcard:
-                payloads.append(vcard["payload"])
-        return list(dict.fromkeys(payloads))
-
     def start_warm_up(self) -> None:
         """Begin preparing the QR codes (the app calls this once its first frame is shown)."""
-        if self._warm_queue is None and not self._warm_timer.isActive():
-            self._warm_timer.start()
+        self.warm_up.start()
 
     def warm_pending(self) -> bool:
         """True while QR codes are still being prepared in the background."""
-        return self._warm_timer.isActive()
-
-    def _warm_step(self) -> None:
-        """One QR code per tick, only while nobody is using the kiosk."""
-        if self.session.current.name != "attract":
-            return
-        try:
-            if self._warm_queue is None:
-                self._warm_queue = self.qr_payloads()
-            if not self._warm_queue:
-                self._warm_timer.stop()
-                return
-            qr.matrix(self._warm_queue.pop())
-        except Exception:
-            log.exception("QR warm-up failed")
-            self._warm_timer.stop()
+        return self.warm_up.pending()
 
     # --- maintenance ----------------------------------------------------------------------
 
     def corner_press(self, x: float, y: float, width: float, height: float) -> None:
         if self.corner.press(x, y, width, height) and self.settings.maintenance_pin_hash:
-            self._pin_open, self._pin, self._pin_failed = True, "", False
+            self.pin.open()
             if self.idle.phase() is IdlePhase.OFF:
                 self.idle.start()  # a PIN pad or maintenance screen left open also times out
                 self._schedule_idle()
@@ -558,30 +550,23 @@ class KioskController(QObject):
     @Slot(str)
     @guarded
     def pinKey(self, digit: str) -> None:
-        if not self._pin_open or not digit.isdigit():
-            return
-        self._pin_failed = False
-        if len(self._pin) < PIN_MAX:
-            self._pin += digit
-        self.pinChanged.emit()
+        if self.pin.key(digit):
+            self.pinChanged.emit()
 
     @Slot()
     @guarded
     def pinSubmit(self) -> None:
-        if not self._pin_open:
+        if not self.pin.is_open:
             return
-        ok = check_pin(self._pin, self.settings.maintenance_pin_hash)
-        self._pin = ""
-        self._pin_failed = not ok
-        if ok:
-            self._pin_open = False
-            self._push("maintenance")
+        if self.pin.submit(self.settings.maintenance_pin_hash):
+            self.session.push("maintenance")
+            self._shown()
         self.pinChanged.emit()
 
     @Slot()
     @guarded
     def pinCancel(self) -> None:
-        self._pin_open, self._pin, self._pin_failed = False, "", False
+        self.pin.close()
         self.pinChanged.emit()
 
     @Slot()
@@ -593,243 +578,38 @@ class KioskController(QObject):
 
     def _load_strings(self) -> None:
         self._strings = self.cache.ui_strings(self.lang)
+        self._qml_strings = qml_strings(self._strings)
         self.languageChanged.emit()
         self.searchChanged.emit()
+
+    def _forget_pages(self) -> None:
+        """Nothing of the last visit stays in memory: every kind but attract back to empty."""
+        for kind, empty in self._empty_pages.items():
+            if kind != "attract" and self._pages[kind] is not empty:
+                self._pages[kind] = empty
+                getattr(self, f"{kind}PageChanged").emit()
 
     def _refresh(self) -> None:
         if not self._strings or self.session.current.name == "attract":
             self._load_strings()
         screen = self.session.current
-        builder = getattr(self, f"_page_{screen.name}")
-        self._page = builder(**screen.params)
+        given = ScreenInput(
+            cache=self.cache,
+            place=self.place,
+            lang=self.lang,
+            strings=self._strings,
+            destination=self.session.destination or GENERAL,
+            large_text=self.session.large_text,
+            changing_language=self.session.changing_language,
+            facts=self._kiosk_facts,
+        )
+        self.screen_view = build_screen(screen.name, screen.params, given)
+        for kind in qr_shown(self.screen_view):
+            self._record("qr_shown", kind)
+        self._pages[screen.name] = to_qml(self.screen_view)
+        getattr(self, f"{screen.name}PageChanged").emit()
         self.screenChanged.emit()
         self.pageChanged.emit()
 
-    def t(self, key: str, **values: str) -> str:
-        return pages.fmt(self._strings.get(key, key), **values)
-
-    def _page_attract(self) -> dict[str, Any]:
-        invitations = []
-        for lang in self._airport_languages:
-            s = self.cache.ui_strings(lang)
-            invitations.append(
-                {
-                    "language": lang,
-                    "title": s.get("attract.title", ""),
-                    "subtitle": s.get("attract.subtitle", ""),
-                    "touch": s.get("attract.touch_to_start", ""),
-                }
-            )
-        return {
-            "invitations": invitations,
-            "languageNames": [self._language_names[x] for x in self._airport_languages],
-        }
-
-    def _page_language(self) -> dict[str, Any]:
-        prompts = []
-        for lang in [self.lang] + [x for x in self._airport_languages if x != self.lang]:
-            prompt = self.cache.ui_strings(lang).get("language.choose", "")
-            if prompt and prompt not in prompts:
-                prompts.append(prompt)
-        return {
-            "title": self.t("language.choose"),
-            "prompts": prompts,
-            "languages": [
-                {"id": x, "name": self._language_names[x]} for x in self._airport_languages
-            ],
-        }
-
-    def _page_home(self) -> dict[str, Any]:
-        airport = self.cache.airport(self.settings.airport, self.lang)
-        return {
-            "airport": airport.name,
-            "destinations": [
-                {"id": d.id, "name": d.name, "flag": self._asset_url(d.flag)}
-                for d in airport.destinations
-            ],
-        }
-
-    def _asset_url(self, path: str | None) -> str:
-        if path and self.cache.asset(path) is not None:
-            return f"image://asset/{path}"
-        return ""
-
-    def _page_destination(self, dest: str) -> dict[str, Any]:
-        name = self.cache.destination_name(dest, self.lang)
-        return {
-            "dest": dest,
-            "name": name,
-            "title": self.t("destination.choose_topic", country=name),
-            "topics": [
-                {"id": t.id, "title": t.title, "icon": self._asset_url(t.icon)}
-                for t in self.cache.topics(self.lang)
-            ],
-        }
-
-    def _page_article(self, dest: str, topic: str) -> dict[str, Any]:
-        article = self.cache.article(dest, topic, self.lang)
-        dest_name = "" if dest == "general" else self.cache.destination_name(dest, self.lang)
-        sections = []
-        for s in article.sections:
-            sections.append(
-                {
-                    "scope": s.scope,
-                    "heading": self.t("article.general")
-                    if s.scope == "general"
-                    else self.t("article.country_specific", country=dest_name),
-                    "title": s.title,
-                    "blocks": pages.blocks_list(s.blocks),
-                    "verified": self.t("article.verified_on", date=s.verified_on),
-                    "source": self.t("article.source", source=s.source),
-                    "sample": s.status == "sample",
-                }
-            )
-        contacts = [
-            pages.contact_card(c, self._strings, self._language_names) for c in article.contacts
-        ]
-        links, article_links = [], []
-        for link in article.links:
-            if link.url.startswith("article:"):
-                article_links.append({"label": link.label, "url": link.url})
-                continue
-            code = pages.link_code(link.url)
-            if code is not None:
-                entry = pages.qr_dict(code)
-                entry["title"] = link.label
-                links.append(entry)
-        rows = pages.article_rows(sections, self._strings.get("article.sample_notice", ""))
-        first = pages.first_screen_count(rows, self.session.large_text)
-        page = {
-            "topic": topic,
-            "title": article.title,
-            "icon": self._asset_url(f"topics/{topic}.svg"),
-            "sections": sections,
-            "rowsFirst": rows[:first],
-            "rowsRest": rows[first:],
-            "contacts": contacts,
-            "links": links,
-            "articleLinks": article_links,
-        }
-        self._record_qr(page)
-        return page
-
-    def _record_qr(self, page: dict[str, Any]) -> None:
-        kinds: set[str] = set()
-        for group in ("contacts", "destContacts", "homeContacts"):
-            for card in page.get(group, []):
-                kinds.update(code["kind"] for code in card["codes"])
-        kinds.update(link["kind"] for link in page.get("links", []))
-        if page.get("vcard"):
-            kinds.add("vcard")
-        for kind in sorted(kinds):
-            self._record("qr_shown", kind)
-
-    def _page_help(self, dest: str = "") -> dict[str, Any]:
-        home_name = self.cache.destination_name(self._home_country, self.lang)
-        if dest:
-            there, home = self.cache.help_contacts(dest, self._home_country, self.lang)
-            dest_name = self.cache.destination_name(dest, self.lang)
-        else:
-            there, home = [], self.cache.contacts([self._home_country], self.lang)
-            dest_name = ""
-        cards = functools.partial(
-            pages.contact_card, strings=self._strings, language_names=self._language_names
-        )
-        number = pages.first_number(there) or pages.first_number(home)
-        page = {
-            "title": self.t("help.title"),
-            "inDanger": self.t("help.in_danger", number=number) if number else "",
-            "inDangerCode": pages.qr_dict(qr.tel_code(number)) if number else None,
-            "destTitle": self.t("help.destination_contacts", country=dest_name) if dest else "",
-            "destContacts": [cards(c) for c in there],
-            "homeTitle": self.t("help.home_contacts", country=home_name),
-            "homeContacts": [cards(c) for c in home],
-            "vcard": pages.vcard_of(
-                self.t("help.title") + (f": {dest_name}" if dest else ""), there + home
-            ),
-        }
-        self._record_qr(page)
-        return page
-
-    def _page_search(self) -> dict[str, Any]:
-        return {"title": self.t("search.title")}
-
-    def _page_checklist(self) -> dict[str, Any]:
-        article = self.cache.article(
-            self.session.destination or "general", "before-you-go", self.lang
-        )
-        items: list[str] = []
-        for section in article.sections:
-            for block in section.blocks:
-                if block.kind in ("bullets", "numbers"):
-                    items.extend(block.items)
-        return {"title": self.t("checklist.title"), "items": items}
-
-    def _page_maintenance(self) -> dict[str, Any]:
-        loaded = self.loaded
-        summary: dict[str, Any] = {}
-        try:
-            summary = self.cache.summary()
-        except Exception:
-            log.exception("content summary unreadable")
-        try:
-            usage = shutil.disk_usage(
-                self.settings.usage_file.parent if self.settings.usage_file.parent.exists() else "/"
-            )
-            free = f"{usage.free / 2**30:.1f} GB"
-        except OSError:
-            free = "?"
-        origin = (
-            self.t("maintenance.content_installed")
-            if loaded.origin == "installed"
-            else (self.t("maintenance.content_fallback"))
-        )
-        rows = [
-            (self.t("maintenance.kiosk_id"), self.settings.kiosk_id),
-            (self.t("maintenance.airport"), self.settings.airport),
-            (
-                self.t("maintenance.content_version"),
-                f"{self.cache.content_version} — {self.cache.release_title}",
-            ),
-            (self.t("maintenance.content_date"), self._content_date(summary)),
-            (
-                self.t("maintenance.content_source"),
-                origin + (f" ({loaded.reason})" if loaded.reason else ""),
-            ),
-            (self.t("maintenance.content_file"), str(loaded.path)),
-            (self.t("maintenance.last_sync"), self._last_sync()),
-            (self.t("maintenance.app_version"), APP_VERSION),
-            (self.t("maintenance.free_disk"), free),
-            (self.t("maintenance.screen_size"), self._screen_size()),
-        ]
-        return {
-            "title": self.t("maintenance.title"),
-            "rows": [{"label": a, "value": b} for a, b in rows],
-        }
-
-    def _content_date(self, summary: dict[str, Any]) -> str:
-        """The release date if the content names one, else when this cache file was written."""
-        for key in ("released_on", "release_date", "date"):
-            if summary.get(key):
-                return str(summary[key])
-        try:
-            stamp = self.loaded.path.stat().st_mtime
-        except OSError:
-            return "—"
-        return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
-
-    def _last_sync(self) -> str:
-        """From the sync agent's state.json: when it last succeeded, and its last error."""
-        path = Path(self.settings.sync_state_dir) / "state.json"
-        try:
-            state = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return self.t("maintenance.never")
-        text = str(state.get("last_success") or self.t("maintenance.never"))
-        if state.get("last_error"):
-            when = state.get("last_error_at") or ""
-            text += f" — {when}: {str(state['last_error'])[:160]}"
-        return text
-
-    def now(self) -> datetime:
-        return datetime.now()
+    def _kiosk_facts(self) -> KioskFacts:
+        return host.kiosk_facts(self.settings, self.loaded, APP_VERSION, self._screen_size())

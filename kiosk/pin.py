@@ -12,6 +12,42 @@ import os
 import sys
 
 ITERATIONS = 200_000
+PIN_MAX = 8  # digits kept by the PIN pad
+
+
+class PinEntry:
+    """The PIN pad's state: open or not, the digits typed, whether the last try failed."""
+
+    def __init__(self) -> None:
+        self.is_open = False
+        self.digits = ""
+        self.failed = False
+
+    def open(self) -> None:
+        self.is_open, self.digits, self.failed = True, "", False
+
+    def close(self) -> None:
+        self.is_open, self.digits, self.failed = False, "", False
+
+    def key(self, digit: str) -> bool:
+        """A key of the pad; False (nothing changed) when closed or not a digit."""
+        if not self.is_open or not digit.isdigit():
+            return False
+        self.failed = False
+        if len(self.digits) < PIN_MAX:
+            self.digits += digit
+        return True
+
+    def submit(self, stored_hash: str) -> bool:
+        """Check the digits typed; True (and the pad closes) when they match."""
+        if not self.is_open:
+            return False
+        ok = check_pin(self.digits, stored_hash)
+        self.digits = ""
+        self.failed = not ok
+        if ok:
+            self.is_open = False
+        return ok
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:

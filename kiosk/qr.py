@@ -125,7 +125,8 @@ def render(payload: str, min_size: int = MIN_SIZE) -> Image.Image:
     qr.make(fit=True)
     modules = qr.modules_count + 2 * QUIET_ZONE
     qr.box_size = max(1, -(-min_size // modules))
-    return qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    image: Image.Image = qr.make_image(fill_color="black", back_color="white").get_image()
+    return image.convert("L")
 
 
 def render_png(payload: str, min_size: int = MIN_SIZE) -> bytes:

@@ -1,8 +1,8 @@
 """One person's session at the kiosk, and the idle logic that ends it (Qt-free).
 
 Everything a person changes lives in `Session` (screens stack, language, destination, text
-size, scroll positions, search text, checklist ticks) so that one `reset()` clears it all. The
-clocks are passed in, so tests drive time by hand.
+size, scroll positions, search text, checklist ticks) so that one `reset()` clears it all; so do
+the rules of where each tap leads. The clocks are passed in, so tests drive time by hand.
 """
 
 from __future__ import annotations
@@ -23,9 +23,18 @@ class Screen:
     params: dict[str, str] = field(default_factory=dict)
 
 
+GENERAL = "general"  # the scope of articles for every destination
+SEARCH_MAX = 40  # characters typed in the search field
+NO_BAR = ("attract", "maintenance")  # screens without the navigation bar
+
+
 @dataclass
 class Session:
-    """The state of one person's visit; `reset()` returns it to a fresh attract screen."""
+    """The state of one person's visit and the rules of moving between screens.
+
+    `reset()` returns it to a fresh attract screen. The `open_*` methods push the screen a tap
+    leads to (pushing the screen already shown with the same parameters does nothing).
+    """
 
     stack: list[Screen] = field(default_factory=lambda: [Screen(START_SCREEN)])
     language: str = ""
@@ -64,6 +73,95 @@ class Session:
 
     def is_default(self) -> bool:
         return self == Session()
+
+    # --- the rules of the navigation bar ---------------------------------------------------
+
+    @property
+    def can_go_back(self) -> bool:
+        """Back never leads to the attract or first language screen (home is the floor)."""
+        return len(self.stack) > 2
+
+    def go_back(self) -> bool:
+        """One screen back if allowed; True if the screen changed."""
+        if not self.can_go_back:
+            return False
+        self.back()
+        return True
+
+    @property
+    def bar_visible(self) -> bool:
+        return self.current.name not in NO_BAR
+
+    @property
+    def changing_language(self) -> bool:
+        """On the language screen reached from the bar (not the first choice after attract)."""
+        return self.current.name == "language" and self.can_go_back
+
+    @property
+    def scroll_key(self) -> str:
+        """Where the current screen's scroll position is kept (the same screen deeper in the
+        stack has its own)."""
+        return f"{len(self.stack)}:{self.current.name}"
+
+    # --- where a tap leads ----------------------------------------------------------------
+
+    def begin(self, now: float) -> bool:
+        """A touch on the attract screen starts the visit at the language choice."""
+        if self.current.name != START_SCREEN:
+            return False
+        self.started_at = now
+        self.push("language")
+        return True
+
+    def choose_language(self, lang: str) -> None:
+        """After the first choice the visit goes on at home; a later change goes back to where
+        the person was."""
+        self.language = lang
+        if self.current.name == "language" and len(self.stack) >= 2:
+            if self.stack[-2].name == START_SCREEN:
+                self.stack[-1] = Screen("home")
+            else:
+                self.back()
+
+    def open_destination(self, dest: str) -> None:
+        self.destination = dest
+        self.push("destination", dest=dest)
+
+    def open_topic(self, topic: str, scope: str = "") -> None:
+        """An article of the session's destination (or the general one), or of `scope`."""
+        dest = scope if scope and scope != GENERAL else self.destination or GENERAL
+        self.push("article", dest=dest, topic=topic)
+
+    def open_link(self, url: str) -> str | None:
+        """A link between articles, `article:SCOPE/TOPIC`; the topic, or None for other links."""
+        if not url.startswith("article:"):
+            return None
+        scope, _, topic = url.removeprefix("article:").partition("/")
+        dest = (self.destination if scope == GENERAL else scope) or GENERAL
+        self.push("article", dest=dest, topic=topic)
+        return topic
+
+    def open_help(self) -> None:
+        self.push("help", dest=self.destination)
+
+    # --- what a person changes on a screen ------------------------------------------------
+
+    def toggle_text_size(self) -> None:
+        self.large_text = not self.large_text
+
+    def toggle_check(self, index: int) -> None:
+        self.checklist ^= {index}
+
+    def type_key(self, key: str) -> None:
+        if len(self.search_text) < SEARCH_MAX:
+            self.search_text += key
+
+    def backspace(self) -> None:
+        self.search_text = self.search_text[:-1]
+
+    def save_scroll(self, key: str, y: float) -> None:
+        if self.current.name != START_SCREEN:
+            self.scroll[key] = float(y)
 
 
 class IdlePhase(Enum):

@@ -22,6 +22,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.app import KioskApp
 from kiosk.pin import hash_pin
+from kiosk.screens.home import HomeScreen
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class TourDriver:
 
 
 def tour_languages(kiosk_app: KioskApp) -> list[str]:
-    return list(kiosk_app.controller._airport_languages)
+    return list(kiosk_app.controller.place.languages)
 
 
 def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
@@ -183,7 +184,9 @@ def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
     shoot("attract", None)
     shoot("language", driver.tap("attract.start"))
     shoot("home", driver.tap(f"language.{lang}"))
-    dest = c.page["destinations"][0]["id"]
+    home = c.screen_view
+    assert isinstance(home, HomeScreen)
+    dest = home.destinations[0].id
     shoot("destination", driver.tap(f"home.destination.{dest}"))
     shoot("article", driver.tap("topic.get-help"))
     shoot("help", driver.tap("nav.help"))

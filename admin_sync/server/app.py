@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
 from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
-from admin_sync.server.auth import require_kiosk
+from admin_sync.server.auth import PasswordChecks, require_kiosk
+from admin_sync.server.body_guard import ASGIApp, BodyGuard, Message, Receive, Scope, Send
+from admin_sync.server.console.settings import ConsoleSettings
+from admin_sync.server.request_limits import body_rules
 from admin_sync.server.settings import ServerSettings
 from admin_sync.tuf_repo import Clock, utc_now
 
@@ -58,13 +62,12 @@ def create_app(
     settings: ServerSettings,
     *,
     clock: Clock = utc_now,
-    console_settings: console.ConsoleSettings | None = None,
+    console_settings: ConsoleSettings | None = None,
 ) -> FastAPI:
     data = DataDir(settings.data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = data.database()
         task = asyncio.create_task(_timestamp_task(app))
         log.info("server ready; data folder %s", settings.data_dir)
         try:
@@ -73,6 +76,9 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            app.state.password_checks.close()
+            await run_in_threadpool(app.state.db.close)
+            await run_in_threadpool(app.state.stats_db.close)
 
     app = FastAPI(
         title="Safe Airports central server",
@@ -85,13 +91,14 @@ def create_app(
     app.state.data = data
     app.state.clock = clock
     app.state.db = data.database()
+    app.state.password_checks = PasswordChecks()
     for router in ROUTERS:
         if router is tuf_routes.router and settings.tuf_requires_kiosk_token:
             app.include_router(router, dependencies=[Depends(require_kiosk)])
         else:
             app.include_router(router)
     stats = stats_api.install(app)  # PUT /api/v1/stats/{batch_id}, DIR/stats.db
-    console.install(  # /console/ (DIR/users.db); its handlers get these through Depends
+    console_services = console.install(  # /console/ (DIR/users.db); handlers use Depends
         app,
         console_settings,
         server_settings=settings,
@@ -99,10 +106,11 @@ def create_app(
         db=app.state.db,
         clock=clock,
         stats=stats,
+        password_checks=app.state.password_checks,
     )
 
     @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")
-    def healthz() -> dict:
+    def healthz() -> dict[str, Any]:
         repo = data.repository(clock=clock)
         ok = repo.is_initialized()
         return {
@@ -122,23 +130,49 @@ def create_app(
             content={"detail": {"message": "invalid request", "problems": problems}},
         )
 
-    @app.middleware("http")
-    async def log_requests(request: Request, call_next):  # noqa: ANN001, ANN202
-        started = time.perf_counter()
-        response = await call_next(request)
-        access_log.info(
-            "%s %s %s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                "client": request.client.host if request.client else "",
-            },
-        )
-        return response
-
+    rules = body_rules(
+        max_upload_bytes=settings.max_upload_bytes,
+        max_archive_bytes=console_services.settings.max_archive_bytes,
+    )
+    # outermost first: the access log sees every answer, the guard every request before FastAPI
+    app.add_middleware(BodyGuard, rules=rules)
+    app.add_middleware(AccessLog)
     return app
+
+
+class AccessLog:
+    """One structured log line per request (pure ASGI: no per-request task or stream)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            client = scope.get("client")
+            access_log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status or 500,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status or 500,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "client": client[0] if client else "",
+                },
+            )

@@ -7,11 +7,13 @@ have run. To change the schema, append a migration: never edit one that has ship
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from admin_sync.server.sqlite_writer import SQLiteWriter
 from content.sqlite_migrations import apply_migrations
 
 MIGRATIONS: list[str] = [
@@ -96,10 +98,37 @@ def migrate_file(
 
 
 class Database:
-    """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date."""
+    """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date.
+    Async handlers write through `writer` (one thread, group commits), never on the loop."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.writer = SQLiteWriter(path)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's long-lived connection for reads (each statement sees the latest
+        commit); saves opening a connection per lookup on the hot paths (kiosk tokens)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 10000")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        self.writer.close()
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
 
     def connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlite_connection(self.path)
@@ -117,7 +146,7 @@ class Database:
 
     def schema_version(self) -> int:
         with self.connect() as conn:
-            return conn.execute("PRAGMA user_version").fetchone()[0]
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> int:
         """Apply the migrations not yet applied; returns the schema version."""

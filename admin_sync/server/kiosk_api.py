@@ -3,13 +3,19 @@ lives in its own module)."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC
+from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH
 from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
+
+MAX_INT64 = 2**63 - 1
 
 router = APIRouter(tags=["kiosk"])
 
@@ -19,9 +25,9 @@ class HeartbeatIn(BaseModel):
 
     kiosk_id: str = Field(min_length=1, max_length=64)
     app_version: str = Field(min_length=1, max_length=64)
-    content_version: int | None = Field(default=None, ge=1)
-    uptime_seconds: int = Field(ge=0)
-    free_disk_bytes: int | None = Field(default=None, ge=0)
+    content_version: int | None = Field(default=None, ge=1, le=MAX_INT64)
+    uptime_seconds: int = Field(ge=0, le=MAX_INT64)
+    free_disk_bytes: int | None = Field(default=None, ge=0, le=MAX_INT64)
     last_error: str | None = Field(default=None, max_length=2000)
 
 
@@ -31,8 +37,31 @@ class HeartbeatOut(BaseModel):
     latest_content_version: int | None
 
 
-@router.post(HEARTBEAT_PATH, response_model=HeartbeatOut, summary="A kiosk reports it is alive")
-def heartbeat(
+_latest_cache: dict[Path, tuple[int, int | None]] = {}
+
+
+def _latest_version(data: DataDir) -> int | None:
+    """The latest content version, read again only when the releases folder changed."""
+    try:
+        stamp = data.releases_dir.stat().st_mtime_ns
+    except OSError:
+        return data.latest_content_version()
+    cached = _latest_cache.get(data.releases_dir)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    latest = data.latest_content_version()
+    if time.time_ns() - stamp > 2_000_000_000:  # a folder changed just now may change again
+        _latest_cache[data.releases_dir] = (stamp, latest)  # within the same mtime tick
+    return latest
+
+
+@router.post(
+    HEARTBEAT_PATH,
+    response_model=HeartbeatOut,
+    summary="A kiosk reports it is alive",
+    responses={503: {"description": "the database is busy; retry later"}},
+)
+async def heartbeat(
     body: HeartbeatIn,
     request: Request,
     kiosk: KioskDep,
@@ -43,23 +72,33 @@ def heartbeat(
             403, detail=f"this token belongs to kiosk {kiosk.id}, not {body.kiosk_id}"
         )
     now = request.app.state.clock().astimezone(UTC).replace(microsecond=0).isoformat()
-    with db.transaction() as conn:
+    row = (
+        kiosk.id,
+        now,
+        body.app_version,
+        body.content_version,
+        body.uptime_seconds,
+        body.free_disk_bytes,
+        body.last_error,
+        request.client.host if request.client else None,
+    )
+
+    data: DataDir = request.app.state.data
+
+    def record(conn: sqlite3.Connection) -> int | None:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
             "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr) "
             "VALUES (?,?,?,?,?,?,?,?)",
-            (
-                kiosk.id,
-                now,
-                body.app_version,
-                body.content_version,
-                body.uptime_seconds,
-                body.free_disk_bytes,
-                body.last_error,
-                request.client.host if request.client else None,
-            ),
+            row,
         )
-    latest = request.app.state.data.latest_content_version()
+        return _latest_version(data)  # in the same trip off the loop
+
+    try:
+        # one writer thread: group commits, off the event loop
+        latest = await db.writer.run(record)
+    except sqlite3.Error as exc:
+        raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
     return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
 
 
@@ -74,8 +113,8 @@ def heartbeat(
         403: {"description": "the kiosk was revoked"},
     },
 )
-def kiosk_auth(request: Request, credentials: Credentials, db: DbDep) -> Response:
+async def kiosk_auth(request: Request, credentials: Credentials) -> Response:
     """The same rule the app applies to its own /tuf/ routes, for a proxy serving them from disk."""
     if request.app.state.settings.tuf_requires_kiosk_token:
-        require_kiosk(credentials, db)
+        await require_kiosk(request, credentials)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

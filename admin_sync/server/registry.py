@@ -82,10 +82,11 @@ def find_kiosk(db: Database, id_or_name: str) -> Kiosk | None:
 
 
 def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
-    with db.connect() as conn:
-        row = conn.execute(
-            "SELECT * FROM kiosks WHERE token_sha256 = ?", (hash_token(token),)
-        ).fetchone()
+    row = (
+        db.reader()
+        .execute("SELECT * FROM kiosks WHERE token_sha256 = ?", (hash_token(token),))
+        .fetchone()
+    )
     return _kiosk(row) if row else None
 
 

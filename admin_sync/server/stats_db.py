@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from admin_sync.server.db import migrate_file, sqlite_connection
+from admin_sync.server.sqlite_writer import SQLiteWriter
 from admin_sync.stats_wire import SUPPRESSED
 
 MIGRATIONS: tuple[str, ...] = (
@@ -80,11 +81,52 @@ class StatsFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
+def store_batch_in(
+    conn: sqlite3.Connection,
+    *,
+    batch_id: str,
+    kiosk_id: str,
+    airport: str,
+    day: str,
+    part: int,
+    cells: Sequence[tuple[str, str, int]],
+    dropped_batches: int,
+    body_sha256: str,
+    received_at: str,
+) -> Literal["stored", "duplicate"]:
+    """Store a validated batch once inside the caller's transaction. Raises BatchConflict for a
+    reused id with another body (nothing written)."""
+    row = conn.execute(
+        "SELECT body_sha256, kiosk_id FROM batches WHERE batch_id = ?", (batch_id,)
+    ).fetchone()
+    if row is not None:
+        if row[0] == body_sha256 and row[1] == kiosk_id:
+            return "duplicate"
+        raise BatchConflict(f"batch {batch_id} was already stored with a different body")
+    conn.execute(
+        "INSERT INTO batches (batch_id, kiosk_id, airport, day, part, body_sha256, "
+        "cells, dropped_batches, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (batch_id, kiosk_id, airport, day, part, body_sha256, len(cells), dropped_batches,
+         received_at),
+    )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO counts (airport, kiosk_id, day, part, metric, value, count) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk_id, day, part, metric, value) "
+        "DO UPDATE SET count = count + excluded.count",
+        [(airport, kiosk_id, day, part, m, v, n) for m, v, n in cells],
+    )
+    return "stored"
+
+
 class StatsDB:
     """Short-lived connections to `stats.db`; call `migrate()` once at start-up."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.writer = SQLiteWriter(self.path, foreign_keys=False)
+
+    def close(self) -> None:
+        self.writer.close()
 
     def connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlite_connection(self.path, rows=False, foreign_keys=False)
@@ -100,7 +142,20 @@ class StatsDB:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def store_batch(
+    def store_batch(self, **batch: Any) -> Literal["stored", "duplicate"]:
+        """Store a validated batch once, in this thread (see `store_batch_async`)."""
+        with self.connect() as conn:
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                outcome = store_batch_in(conn, **batch)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return outcome
+
+    async def store_batch_async(
         self,
         *,
         batch_id: str,
@@ -113,47 +168,24 @@ class StatsDB:
         body_sha256: str,
         received_at: str,
     ) -> Literal["stored", "duplicate"]:
-        """Store a validated batch once. Raises BatchConflict for a reused id with another body."""
-        with self.connect() as conn:
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = conn.execute(
-                    "SELECT body_sha256, kiosk_id FROM batches WHERE batch_id = ?", (batch_id,)
-                ).fetchone()
-                if row is not None:
-                    conn.execute("ROLLBACK")
-                    if row[0] == body_sha256 and row[1] == kiosk_id:
-                        return "duplicate"
-                    raise BatchConflict(
-                        f"batch {batch_id} was already stored with a different body"
-                    )
-                conn.execute(
-                    "INSERT INTO batches (batch_id, kiosk_id, airport, day, part, body_sha256, "
-                    "cells, dropped_batches, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        batch_id,
-                        kiosk_id,
-                        airport,
-                        day,
-                        part,
-                        body_sha256,
-                        len(cells),
-                        dropped_batches,
-                        received_at,
-                    ),
-                )
-                conn.executemany(
-                    "INSERT INTO counts (airport, kiosk_id, day, part, metric, value, count) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk_id, day, part, metric, value) "
-                    "DO UPDATE SET count = count + excluded.count",
-                    [(airport, kiosk_id, day, part, m, v, n) for m, v, n in cells],
-                )
-                conn.execute("COMMIT")
-            except sqlite3.Error:
-                conn.execute("ROLLBACK")
-                raise
-        return "stored"
+        """Store a validated batch once through the writer thread (committed with the other
+        batches waiting, one fsync for all). Raises BatchConflict for a reused id."""
+
+        def job(conn: sqlite3.Connection) -> Literal["stored", "duplicate"]:
+            return store_batch_in(
+                conn,
+                batch_id=batch_id,
+                kiosk_id=kiosk_id,
+                airport=airport,
+                day=day,
+                part=part,
+                cells=cells,
+                dropped_batches=dropped_batches,
+                body_sha256=body_sha256,
+                received_at=received_at,
+            )
+
+        return await self.writer.run(job)
 
     # -- reading (console) -----------------------------------------------------------------
 
@@ -214,7 +246,7 @@ class StatsDB:
 
     def batch_count(self) -> int:
         with self.connect() as conn:
-            return conn.execute("SELECT count(*) FROM batches").fetchone()[0]
+            return int(conn.execute("SELECT count(*) FROM batches").fetchone()[0])
 
     def dropped_reported(self) -> list[tuple[str, int]]:
         """(kiosk, batches the kiosk reports it had to drop while offline)."""

@@ -9,8 +9,10 @@ import pytest
 from fastapi import FastAPI
 
 from admin_sync.server.auth import require_kiosk
+from admin_sync.server.body_guard import BodyGuard
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk, revoke_kiosk
+from admin_sync.server.request_limits import body_rules
 from admin_sync.server.stats_api import StatsSettings, make_stats_router
 from admin_sync.server.stats_db import StatsDB, StatsFilter
 from tests.admin_sync.asgi_client import TestClient
@@ -29,6 +31,8 @@ def env(tmp_path):
 
     app = FastAPI()
     app.state.db = db
+    # the server's guard caps the body (request_limits' table), as create_app installs it
+    app.add_middleware(BodyGuard, rules=body_rules(max_upload_bytes=1, max_archive_bytes=1))
     app.include_router(
         make_stats_router(
             stats_db=lambda: stats,

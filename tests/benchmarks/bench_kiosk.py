@@ -75,7 +75,7 @@ else:  # the same controller, content and usage counters, without QML screens
     c = KioskController(settings, source, recorder)
     app = None
 process = psutil.Process()
-langs = c._airport_languages
+langs = list(c.place.languages)
 def session(i):
     c.start()
     c.chooseLanguage(langs[i % len(langs)])

@@ -326,3 +326,22 @@ def test_plain_http_redirects_to_https_but_answers_acme(site):
     )
     assert response.status_code == 301
     assert response.headers["Location"] == "https://localhost/tuf/metadata/timestamp.json"
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"), [("/api/v1/heartbeat", 16 * 1024), ("/api/v1/admin/rollback", 4 * 1024)]
+)
+def test_nginx_stops_a_body_one_byte_over_the_servers_limit(site, path, limit):
+    def post(size: int) -> requests.Response:
+        return requests.post(
+            f"https://localhost:{site.https}{path}",
+            data=b"x" * size,
+            headers={"Content-Type": "application/json"},
+            verify=str(site.cert),
+            timeout=30,
+        )
+
+    assert post(limit + 1).status_code == 413  # nginx: never reaches the server
+    at_limit = post(limit)
+    assert at_limit.status_code == 401  # the server's answer: no credentials
+    assert "detail" in at_limit.json()

@@ -35,15 +35,22 @@ def init_data(root: Path) -> Path:
 class ServerProcess:
     """Start, kill -9 and restart the server on a fixed port and data folder."""
 
-    def __init__(self, data: Path, port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        port: int | None = None,
+        log_path: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.data = data
+        self.extra_env = env or {}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or data.parent / "server.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from content.cache import ContentCache
 from kiosk.content_loader import SAMPLE_DIR, build_fallback
 from kiosk.pin import hash_pin
+from kiosk.screens.place import Place, place_of
 from kiosk.settings import KioskSettings
 
 TEST_PIN = "1357"
@@ -21,6 +23,20 @@ TEST_PIN = "1357"
 def sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The packaged sample content built into a cache file (once per test run)."""
     return build_fallback(tmp_path_factory.mktemp("sample-cache"), SAMPLE_DIR)
+
+
+@pytest.fixture
+def cache(sample_cache: Path) -> Iterator[ContentCache]:
+    """The sample content cache, opened read-only as the kiosk opens it."""
+    opened = ContentCache.open(sample_cache)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tas(cache: ContentCache) -> Place:
+    """Tashkent airport: its languages (uz, uz-Cyrl, ru, en), home country UZ."""
+    return place_of(cache, "TAS")
 
 
 @pytest.fixture

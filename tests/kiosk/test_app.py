@@ -432,3 +432,61 @@ def test_maintenance_shows_the_agents_last_sync(make_kiosk, tmp_path: Path) -> N
     rows = {r["label"]: r["value"] for r in c.page["rows"]}
     last = rows[c.strings["maintenance.last_sync"]]
     assert last.startswith("2026-11-20T08:00:00+00:00") and "server unreachable" in last
+
+
+SHUTDOWN_SCRIPT = """
+import sys
+from pathlib import Path
+from kiosk.app import KioskApp
+from kiosk.settings import KioskSettings
+
+content, fallback, usage, sync = map(Path, sys.argv[1:5])
+settings = KioskSettings(
+    airport="TAS", kiosk_id="k", content_dir=content, fallback_cache_dir=fallback,
+    usage_file=usage, sync_state_dir=sync,
+)
+
+
+def visit():
+    # No close(): when this returns Python frees the app's parts in whatever order it likes
+    # (before, the controller could go first: a screen of "Cannot read property ... of null").
+    app = KioskApp(settings, windowed=True)
+    c = app.controller
+    c.start()
+    c.chooseLanguage("en")
+    c.openDestination(c.page["destinations"][0]["id"])
+    c.openHelp()
+    app.qt_app.processEvents()
+    app.recorder.close()
+    print("visited")
+
+
+visit()
+"""
+
+
+def test_leaving_without_close_prints_no_qml_error(settings, tmp_path: Path) -> None:
+    """As deploy/demo_visitors.py does: bindings must never see the controller gone."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_QUICK_BACKEND": "software"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SHUTDOWN_SCRIPT,
+            str(settings.content_dir),
+            str(settings.fallback_cache_dir),
+            str(tmp_path / "usage.db"),
+            str(tmp_path / "sync"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "visited" in result.stdout, result.stderr
+    assert "TypeError" not in result.stderr and "qml" not in result.stderr.lower(), result.stderr

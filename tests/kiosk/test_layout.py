@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF
 
 from kiosk.tour import walk
 
@@ -126,3 +126,36 @@ def test_large_text_fits_everywhere(make_kiosk, airport: str, lang: str, orienta
     settle(d)
     problems += text_problems(d) + target_problems(d)
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_rows_built_before_the_first_frame_fill_the_screen(
+    make_kiosk, size: tuple[int, int], large: bool
+) -> None:
+    """What is built after the first frame starts below the window's bottom edge."""
+    d = make_kiosk(size=size)
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.ru")
+    if large:
+        d.tap("nav.textSize")
+    d.tap("home.destination.RU")
+    for topic in ("get-help", "entry-registration"):
+        d.tap(f"topic.{topic}")
+        first = len(c.page["rowsFirst"])
+        total = first + len(c.page["rowsRest"])
+        timer = QElapsedTimer()
+        timer.start()
+        while True:
+            rows = [i for i in walk(d.window.contentItem()) if i.objectName() == "article.row"]
+            if len(rows) == total or timer.elapsed() > 5000:
+                break
+            d.process(10)
+        assert len(rows) == total and first < total  # these articles are longer than a screen
+        d.wait_frame()  # laid out
+        rows.sort(key=lambda i: i.mapToScene(QPointF(0, 0)).y())
+        last_first = rows[first - 1]
+        bottom = last_first.mapToScene(QPointF(0, last_first.height())).y()
+        assert bottom >= d.window.height(), (topic, first, bottom)
+        d.tap("nav.back")

@@ -8,8 +8,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk import pages
 from kiosk.qr import MIN_SIZE, QUIET_ZONE, decode_id, render, tel_code, url_code, vcard, vcard_code
+from kiosk.screens.cards import contact_card, link_code, vcard_of
 
 
 def decode(image: Image.Image) -> zxingcpp.Barcode:
@@ -57,8 +57,8 @@ def test_numbers_and_links_are_checked() -> None:
             tel_code(bad)
     with pytest.raises(ValueError):
         url_code("http://plain.example")
-    assert pages.link_code("https://wa.me/123").kind == "messenger"
-    assert pages.link_code("article:general/money") is None
+    assert link_code("https://wa.me/123").kind == "messenger"
+    assert link_code("article:general/money") is None
 
 
 def test_image_ids_round_trip() -> None:
@@ -79,14 +79,14 @@ def test_every_contact_of_the_content_decodes_exactly(sample_cache: Path) -> Non
     assert contacts
     checked = 0
     for contact in contacts:
-        card = pages.contact_card(contact, {}, {})
+        card = contact_card(contact, {}, {})
         expected = {f"tel:{n}" for n in contact.phones}
         expected |= {f"tel:{contact.short}"} if contact.short else set()
         expected |= {contact.url} if contact.url else set()
         expected |= set(contact.messengers.values())
-        assert {code["payload"] for code in card["codes"]} == expected, contact.id
-        for code in card["codes"]:
-            assert decode(render(code["payload"])).text == code["payload"]
+        assert {code.payload for code in card.codes} == expected, contact.id
+        for code in card.codes:
+            assert decode(render(code.payload)).text == code.payload
             checked += 1
     assert checked >= len(contacts)
 
@@ -126,18 +126,16 @@ def test_images_served_to_the_screens_decode_exactly(qapp, sample_cache: Path) -
                 for dest in airport.destinations:
                     there, home = cache.help_contacts(dest.id, airport.country, lang)
                     codes = [
-                        code
-                        for c in there + home
-                        for code in pages.contact_card(c, strings, {})["codes"]
+                        code for c in there + home for code in contact_card(c, strings, {}).codes
                     ]
-                    vcard_code_ = pages.vcard_of(f"Help: {dest.name}", there + home)
+                    vcard_code_ = vcard_of(f"Help: {dest.name}", there + home)
                     for code, size in [(c, 340) for c in codes] + [(vcard_code_, 560)]:
-                        if code is None or (code["payload"], size) in seen:
+                        if code is None or (code.payload, size) in seen:
                             continue
-                        seen.add((code["payload"], size))
-                        image = provider_image(code["image"], size)
+                        seen.add((code.payload, size))
+                        image = provider_image(code.image, size)
                         assert MIN_SIZE <= image.width <= max(size, MIN_SIZE + 60)
-                        assert decode(image).text == code["payload"]
+                        assert decode(image).text == code.payload
     finally:
         cache.close()
     assert any(p.startswith("BEGIN:VCARD") for p, _ in seen)

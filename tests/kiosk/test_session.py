@@ -85,3 +85,88 @@ def test_keyboards_have_every_letter_of_each_script() -> None:
     assert set("abcdefghijklmnopqrstuvwxyz") == all_keys("en")
     for lang in ("uz", "ru", "ky", "tk", "uz-Cyrl"):
         assert all(len(row) <= 11 for row in layout_for(lang))
+
+
+# --- where taps lead (the navigation rules) ----------------------------------------------
+
+
+def names(session: Session) -> list[str]:
+    return [s.name for s in session.stack]
+
+
+def started(lang: str = "ru") -> Session:
+    session = Session()
+    assert session.begin(now=5.0)
+    session.choose_language(lang)
+    return session
+
+
+def test_the_first_language_choice_leads_home_and_back_never_leaves_it() -> None:
+    session = Session()
+    assert not session.bar_visible and not session.can_go_back
+    assert session.begin(now=5.0) and session.started_at == 5.0
+    assert not session.begin(now=6.0)  # only from the attract screen
+    assert names(session) == ["attract", "language"] and not session.changing_language
+    session.choose_language("uz")
+    assert names(session) == ["attract", "home"] and session.language == "uz"
+    assert not session.can_go_back and not session.go_back()
+    assert names(session) == ["attract", "home"] and session.bar_visible
+
+
+def test_changing_the_language_later_returns_to_the_same_screen() -> None:
+    session = started()
+    session.open_destination("RU")
+    session.push("language")
+    assert session.changing_language and session.can_go_back
+    session.choose_language("en")
+    assert names(session) == ["attract", "home", "destination"] and session.language == "en"
+
+
+def test_topics_links_and_search_hits_open_the_right_article() -> None:
+    session = started()
+    session.open_topic("money")
+    assert session.current.params == {"dest": "general", "topic": "money"}
+    session.open_destination("RU")
+    assert session.destination == "RU"
+    session.open_topic("work")
+    assert session.current.params == {"dest": "RU", "topic": "work"}
+    assert session.open_link("https://example.org") is None
+    assert session.open_link("article:general/rights") == "rights"
+    assert session.current.params == {"dest": "RU", "topic": "rights"}  # general: this country
+    assert session.open_link("article:KZ/entry") == "entry"
+    assert session.current.params == {"dest": "KZ", "topic": "entry"}
+    session.open_topic("visa", "TR")  # a search hit in another country
+    assert session.current.params == {"dest": "TR", "topic": "visa"}
+    session.open_topic("visa", "general")
+    assert session.current.params == {"dest": "RU", "topic": "visa"}
+
+
+def test_the_same_screen_is_not_pushed_twice_and_home_keeps_the_way_there() -> None:
+    session = started()
+    session.open_help()
+    session.open_help()
+    assert names(session) == ["attract", "home", "help"] and session.current.params == {"dest": ""}
+    session.go_home()
+    assert names(session) == ["attract", "home"]
+    assert session.scroll_key == "2:home"
+
+
+def test_what_a_person_changes_on_a_screen() -> None:
+    session = started()
+    for _ in range(50):
+        session.type_key("a")
+    assert session.search_text == "a" * 40
+    session.backspace()
+    assert len(session.search_text) == 39
+    session.toggle_check(3)
+    session.toggle_check(4)
+    session.toggle_check(3)
+    assert session.checklist == {4}
+    session.toggle_text_size()
+    assert session.large_text
+    session.save_scroll("2:home", 120)
+    assert session.scroll == {"2:home": 120.0}
+    session.reset()
+    assert session.is_default()
+    session.save_scroll("1:attract", 5)  # nothing is kept on the attract screen
+    assert session.scroll == {}

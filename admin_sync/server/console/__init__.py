@@ -38,6 +38,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from admin_sync.datadir import DataDir
+from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console import (
     article_pages,
     audit_pages,
@@ -100,6 +101,7 @@ def install(
     clock: Clock,
     stats: StatsDB | None = None,
     hasher: PasswordHasher | None = None,
+    password_checks: PasswordChecks | None = None,
 ) -> ConsoleServices:
     """Add the console to `app`: its services (users: `DIR/users.db`), routers, static files."""
     settings = settings or ConsoleSettings()
@@ -123,6 +125,7 @@ def install(
         users=users,
         stats=stats,
         clock=clock,
+        password_checks=password_checks or PasswordChecks(),
     )
     setattr(app.state, STATE_NAME, services)
     app.state.users_db = users  # the administrators' API signs in against the same users

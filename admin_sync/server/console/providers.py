@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from admin_sync.audit_log import AuditLog
 from admin_sync.content_history import ContentHistory
 from admin_sync.datadir import DataDir
+from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database
 from admin_sync.server.settings import ServerSettings
@@ -39,6 +40,7 @@ class ConsoleServices:
     users: UsersDB
     stats: StatsDB
     clock: Clock
+    password_checks: PasswordChecks  # argon2 off the event loop, attempts reserved first
 
 
 STATE_NAME = "console"  # the one `app.state` attribute the console reads
@@ -94,6 +96,10 @@ def audit_log(services: ServicesDep) -> AuditLog:
     return services.data.audit_log(clock=services.clock)
 
 
+def password_checks(services: ServicesDep) -> PasswordChecks:
+    return services.password_checks
+
+
 SettingsDep = Annotated[ConsoleSettings, Depends(console_settings)]
 ServerSettingsDep = Annotated[ServerSettings, Depends(server_settings)]
 DataDep = Annotated[DataDir, Depends(data_dir)]
@@ -103,3 +109,4 @@ StatsDep = Annotated[StatsDB, Depends(stats_db)]
 ClockDep = Annotated[Clock, Depends(clock)]
 HistoryDep = Annotated[ContentHistory, Depends(content_history)]
 AuditDep = Annotated[AuditLog, Depends(audit_log)]
+PasswordChecksDep = Annotated[PasswordChecks, Depends(password_checks)]

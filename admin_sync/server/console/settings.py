@@ -22,7 +22,7 @@ class ConsoleSettings:
         5, help="Wrong passwords in a row before a user name is locked for a while."
     )
     lock_seconds: int = setting(
-        300, help="First lock after repeated failures; doubles with each further lock (max a day)."
+        300, help="First lock after repeated failures; doubles with each further lock (max 15 min)."
     )
     late_after_minutes: int = setting(
         20, help="Fleet: a kiosk is 'late' when its last heartbeat is older than this."

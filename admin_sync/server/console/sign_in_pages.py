@@ -14,6 +14,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from admin_sync.server.auth import client_address
 from admin_sync.server.console.access import (
     SESSION_COOKIE,
     SIGNIN_COOKIE,
@@ -22,7 +23,7 @@ from admin_sync.server.console.access import (
 )
 from admin_sync.server.console.forms import FormDep, SignInFormDep
 from admin_sync.server.console.pages import render, secure
-from admin_sync.server.console.providers import SettingsDep, UsersDep
+from admin_sync.server.console.providers import PasswordChecksDep, SettingsDep, UsersDep
 from admin_sync.server.console.settings import ConsoleSettings
 
 log = logging.getLogger("safe_airports.server.console")
@@ -62,11 +63,17 @@ def show_sign_in(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.post("/sign-in")
-def sign_in(
-    request: Request, form: SignInFormDep, users: UsersDep, settings: SettingsDep
+async def sign_in(
+    request: Request,
+    form: SignInFormDep,
+    users: UsersDep,
+    checks: PasswordChecksDep,
+    settings: SettingsDep,
 ) -> Response:
+    # Attempts for one name are reserved before argon2 runs (at most the allowed number of
+    # passwords checked, however many arrive at once), and throttled by client address too.
     name = form.text("username", 64)
-    result = users.sign_in(name, form.raw("password"))
+    result = await checks.sign_in(users, name, form.raw("password"), client_address(request))
     if result.token is None:
         if result.locked_until is not None:
             when = result.locked_until.strftime("%H:%M UTC")

@@ -1,23 +1,25 @@
 import QtQuick
 
-// One row of an article's body (see kiosk/pages.py article_rows): a section's chip, title or
+// One row of an article's body (kiosk/screens/article.py ArticleRow): a section's chip, title or
 // sample notice, a heading, a paragraph, a list item, the verified/source line or the divider.
-// One light delegate for every kind keeps a long article cheap to build.
+// One light delegate for every kind keeps a long article cheap to build. A Repeater's delegate:
+// the row is its modelData.
 Item {
     id: row
     objectName: "article.row"
-    property var info: ({})
-    readonly property string kind: info.kind || ""
+    required property var modelData
+    readonly property var info: modelData
+    readonly property string kind: info.kind
     readonly property bool chip: kind === "chip"
     readonly property bool boxed: kind === "sample"
     readonly property bool item: kind === "item"
     readonly property bool rich: kind === "heading" || kind === "paragraph" || item
     readonly property int inset: chip ? 20 : boxed ? 16 : item ? 72 : 0
-    implicitHeight: (info.gap || 0) + box.height
+    implicitHeight: info.gap + box.height
 
     Rectangle {
         id: box
-        y: row.info.gap || 0
+        y: row.info.gap
         width: row.chip ? Math.min(row.width, text.implicitWidth + 40) : row.width
         height: row.kind === "divider" ? 2
               : text.implicitHeight + (row.chip ? 16 : row.boxed ? 24 : 0)
@@ -28,7 +30,7 @@ Item {
         Text {
             visible: row.item
             width: 56
-            text: row.info.marker || ""
+            text: row.info.marker
             horizontalAlignment: Text.AlignRight
             font.family: Theme.fontFamily
             font.pixelSize: Theme.body
@@ -42,7 +44,7 @@ Item {
             x: row.inset
             y: row.chip ? 8 : row.boxed ? 12 : 0
             width: row.chip ? Math.min(implicitWidth, row.width - 40) : row.width - row.inset - (row.boxed ? 16 : 0)
-            text: row.info.text || ""
+            text: row.info.text
             wrapMode: Text.Wrap
             textFormat: row.rich ? Text.StyledText : Text.PlainText
             lineHeight: row.rich ? 1.25 : 1.0

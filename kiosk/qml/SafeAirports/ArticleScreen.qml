@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // An article: large readable text (general part, then the destination's own), then who to
@@ -5,8 +6,8 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.article"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    // kiosk/screens/article.py ArticleScreen; a new article rebuilds the screen.
+    readonly property var page: Kiosk.articlePage
     property bool portrait: true
     maxWidth: 1300
 
@@ -14,15 +15,15 @@ ScrollPage {
         width: parent.width
         spacing: 24
         Image {
-            visible: (page.icon || "") !== ""
-            source: page.icon || ""
+            visible: screen.page.icon !== ""
+            source: screen.page.icon
             width: 110; height: 110
             sourceSize.width: 110; sourceSize.height: 110
         }
         Text {
             width: parent.width - 134
             anchors.verticalCenter: parent.verticalCenter
-            text: page.title || ""
+            text: screen.page.title
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.title
@@ -35,30 +36,32 @@ ScrollPage {
     Column {
         width: parent.width
         Repeater {
-            model: page.rowsFirst || []
-            ArticleRow { width: parent.width; info: modelData }
+            model: screen.page.rowsFirst
+            ArticleRow { width: parent.width }
         }
         Repeater {
-            model: screen.ready ? (page.rowsRest || []) : []
-            ArticleRow { width: parent.width; info: modelData }
+            model: screen.ready ? screen.page.rowsRest : []
+            ArticleRow { width: parent.width }
         }
     }
 
     Repeater {
-        model: page.articleLinks || []
+        model: screen.page.articleLinks
         BigButton {
+            required property var modelData
+            required property int index
             objectName: "article.link." + index
             width: parent.width
             text: modelData.label
             icon: "icons/forward.svg"
-            onClicked: kiosk.openLink(modelData.url)
+            onClicked: Kiosk.openLink(modelData.url)
         }
     }
 
     Text {
-        visible: screen.ready && (page.contacts || []).length > 0
+        visible: screen.ready && screen.page.contacts.length > 0
         width: parent.width
-        text: Theme.strings["article.contacts"] || ""
+        text: Theme.strings["article.contacts"]
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -66,17 +69,16 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: screen.ready ? (page.contacts || []) : []
+        model: screen.ready ? screen.page.contacts : []
         ContactCard {
             objectName: "article.contact." + modelData.id
             width: parent.width
-            contact: modelData
         }
     }
     Text {
-        visible: screen.ready && (page.links || []).length > 0
+        visible: screen.ready && screen.page.links.length > 0
         width: parent.width
-        text: Theme.strings["article.links"] || ""
+        text: Theme.strings["article.links"]
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -84,12 +86,10 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: screen.ready ? (page.links || []) : []
+        model: screen.ready ? screen.page.links : []
         QrRow {
             objectName: "article.linkqr." + index
             width: parent.width
-            code: modelData
-            caption: modelData.title
         }
     }
 }

@@ -5,12 +5,11 @@ import QtQuick
 Rectangle {
     id: screen
     objectName: "screen.attract"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.attractPage
     property bool portrait: true
     property int index: 0
-    readonly property var invitations: page.invitations || []
-    readonly property var current: invitations.length > 0 ? invitations[index % invitations.length] : ({})
+    readonly property var invitations: page.invitations
+    readonly property var current: invitations[index % invitations.length]
     color: Theme.primary
 
     Timer {
@@ -38,7 +37,7 @@ Rectangle {
         Text {
             objectName: "attract.title"
             width: parent.width
-            text: screen.current.title || ""
+            text: screen.current.title
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
@@ -48,7 +47,7 @@ Rectangle {
         }
         Text {
             width: parent.width
-            text: screen.current.subtitle || ""
+            text: screen.current.subtitle
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
@@ -65,7 +64,7 @@ Rectangle {
                 id: touchText
                 anchors.centerIn: parent
                 width: Math.min(implicitWidth, parent.parent.width - 96)
-                text: screen.current.touch || ""
+                text: screen.current.touch
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
@@ -83,7 +82,7 @@ Rectangle {
         width: parent.width - 2 * 96
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.Wrap
-        text: (page.languageNames || []).join("   ·   ")
+        text: screen.page.languageLine
         font.family: Theme.fontFamily
         font.pixelSize: 40
         color: Theme.primaryText
@@ -92,6 +91,6 @@ Rectangle {
     MouseArea {
         objectName: "attract.start"
         anchors.fill: parent
-        onClicked: kiosk.start()
+        onClicked: Kiosk.start()
     }
 }

@@ -1,17 +1,17 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // "Before you go": the checklist of the before-you-go article, with big boxes to tick.
 ScrollPage {
     id: screen
     objectName: "screen.checklist"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.checklistPage
     property bool portrait: true
     maxWidth: 1300
 
     Text {
         width: parent.width
-        text: page.title || ""
+        text: screen.page.title
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -21,31 +21,33 @@ ScrollPage {
     Text {
         width: parent.width
         visible: text !== ""
-        text: Theme.strings["checklist.hint"] || ""
+        text: Theme.strings["checklist.hint"]
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.body
         color: Theme.muted
     }
     Repeater {
-        model: page.items || []
+        model: screen.page.items
         Rectangle {
             id: item
+            required property string modelData
+            required property int index
             objectName: "checklist.item." + index
-            readonly property bool checked: kiosk.checkedItems.indexOf(index) >= 0
+            readonly property bool checked: Kiosk.checkedItems.indexOf(index) >= 0
             width: parent.width
             height: Math.max(110, label.implicitHeight + 40)
             radius: Theme.radius
-            color: checked ? "#E5F2E5" : Theme.surface
-            border.color: checked ? "#2E7D32" : Theme.border
+            color: checked ? Theme.doneSurface : Theme.surface
+            border.color: checked ? Theme.done : Theme.border
             border.width: 2
             Rectangle {
                 id: box
                 x: 24
                 anchors.verticalCenter: parent.verticalCenter
                 width: 72; height: 72; radius: 12
-                color: item.checked ? "#2E7D32" : Theme.surface
-                border.color: item.checked ? "#2E7D32" : Theme.primary
+                color: item.checked ? Theme.done : Theme.surface
+                border.color: item.checked ? Theme.done : Theme.primary
                 border.width: 4
                 Image {
                     anchors.centerIn: parent
@@ -60,11 +62,11 @@ ScrollPage {
                 x: box.x + box.width + 28
                 anchors.verticalCenter: parent.verticalCenter
                 width: parent.width - x - 24
-                text: modelData
+                text: item.modelData
             }
             MouseArea {
                 anchors.fill: parent
-                onClicked: kiosk.toggleCheck(index)
+                onClicked: Kiosk.toggleCheck(item.index)
             }
         }
     }

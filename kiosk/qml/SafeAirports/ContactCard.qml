@@ -1,12 +1,15 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // A contact: its name and kind, hours and languages, and a QR code for each way to reach it.
+// A Repeater's delegate: the contact (kiosk/screens/cards.py ContactCard) is its modelData.
 Rectangle {
     id: card
-    property var contact: ({})
+    required property var modelData
+    readonly property var contact: modelData
     implicitHeight: column.implicitHeight + 48
     radius: Theme.radius
-    color: card.contact.emergency ? "#FBE9E7" : "#EAF1F8"
+    color: card.contact.emergency ? Theme.emergencyCard : Theme.contactCard
     border.color: card.contact.emergency ? Theme.help : Theme.primary
     border.width: 3
 
@@ -17,7 +20,7 @@ Rectangle {
         spacing: 14
         Text {
             width: parent.width
-            text: card.contact.kindLabel || ""
+            text: card.contact.kindLabel
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.small
@@ -27,7 +30,7 @@ Rectangle {
         }
         Text {
             width: parent.width
-            text: card.contact.name || ""
+            text: card.contact.name
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.heading
@@ -35,8 +38,9 @@ Rectangle {
             color: Theme.text
         }
         Repeater {
-            model: card.contact.details || []
+            model: card.contact.details
             Text {
+                required property string modelData
                 width: column.width
                 text: modelData
                 wrapMode: Text.Wrap
@@ -48,7 +52,7 @@ Rectangle {
         Text {
             visible: card.contact.sample === true
             width: parent.width
-            text: Theme.strings["article.sample_notice"] || ""
+            text: Theme.strings["article.sample_notice"]
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.small
@@ -56,19 +60,17 @@ Rectangle {
         }
         Text {
             width: parent.width
-            text: (card.contact.checked || "") + "   ·   " + (card.contact.source || "")
+            text: card.contact.checked + "   ·   " + card.contact.source
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.small
             color: Theme.muted
         }
         Repeater {
-            model: card.contact.codes || []
+            model: card.contact.codes
             QrRow {
                 objectName: "contact." + card.contact.id + ".code." + index
                 width: column.width
-                code: modelData
-                caption: modelData.messenger || ""
             }
         }
     }

@@ -1,17 +1,17 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // A destination: the nine topics as big icon tiles.
 ScrollPage {
     id: screen
     objectName: "screen.destination"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.destinationPage
     property bool portrait: true
     maxWidth: 1800
 
     Text {
         width: parent.width
-        text: page.title || ""
+        text: screen.page.title
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -32,8 +32,9 @@ ScrollPage {
             return h
         }
         Repeater {
-            model: page.topics || []
+            model: screen.page.topics
             BigButton {
+                required property var modelData
                 objectName: "topic." + modelData.id
                 width: grid.tileWidth
                 height: Math.max(implicitHeight, grid.tallest)
@@ -45,7 +46,7 @@ ScrollPage {
                 fontSize: Theme.button
                 ink: Theme.text
                 text: modelData.title
-                onClicked: kiosk.openTopic(modelData.id)
+                onClicked: Kiosk.openTopic(modelData.id)
             }
         }
     }

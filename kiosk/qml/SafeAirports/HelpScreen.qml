@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // Help: emergency numbers and hotlines in the destination and at home, each with a QR code,
@@ -5,14 +6,14 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.help"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    // kiosk/screens/help.py HelpScreen; another destination's help rebuilds the screen.
+    readonly property var page: Kiosk.helpPage
     property bool portrait: true
     maxWidth: 1300
 
     Text {
         width: parent.width
-        text: page.title || ""
+        text: screen.page.title
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -20,7 +21,7 @@ ScrollPage {
         color: Theme.text
     }
     Rectangle {
-        visible: (page.inDanger || "") !== ""
+        visible: screen.page.inDanger !== ""
         width: parent.width
         height: danger.implicitHeight + 48
         radius: Theme.radius
@@ -34,23 +35,23 @@ ScrollPage {
             verticalItemAlignment: Grid.AlignVCenter
             Rectangle {
                 width: 336; height: 336
-                color: "white"
+                color: Theme.qrBackground
                 radius: 8
                 Image {
                     objectName: "help.emergency"
                     anchors.centerIn: parent
-                    source: page.inDangerCode ? "image://qr/" + page.inDangerCode.image : ""
+                    source: screen.page.inDangerCode ? "image://qr/" + screen.page.inDangerCode.image : ""
                     width: 320; height: 320
                     sourceSize.width: 320; sourceSize.height: 320
                     smooth: false
                     cache: false
                     fillMode: Image.Pad
-                    property string payload: page.inDangerCode ? page.inDangerCode.payload : ""
+                    property string payload: screen.page.inDangerCode ? screen.page.inDangerCode.payload : ""
                 }
             }
             Text {
                 width: danger.columns === 2 ? danger.width - 336 - danger.spacing : danger.width
-                text: page.inDanger || ""
+                text: screen.page.inDanger
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.title
@@ -60,7 +61,7 @@ ScrollPage {
         }
     }
     Rectangle {
-        visible: !!page.vcard
+        visible: !!screen.page.vcard
         width: parent.width
         height: saveAll.implicitHeight + 48
         radius: Theme.radius
@@ -74,7 +75,7 @@ ScrollPage {
             spacing: 16
             Text {
                 width: parent.width
-                text: Theme.strings["help.save_all"] || ""
+                text: Theme.strings["help.save_all"]
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.heading
@@ -83,7 +84,7 @@ ScrollPage {
             }
             Text {
                 width: parent.width
-                text: Theme.strings["help.save_all_hint"] || ""
+                text: Theme.strings["help.save_all_hint"]
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
@@ -92,20 +93,20 @@ ScrollPage {
             Image {
                 objectName: "help.vcard"
                 anchors.horizontalCenter: parent.horizontalCenter
-                source: page.vcard ? "image://qr/" + page.vcard.image : ""
+                source: screen.page.vcard ? "image://qr/" + screen.page.vcard.image : ""
                 width: 560; height: 560
                 sourceSize.width: 560; sourceSize.height: 560
                 smooth: false
                 cache: false
                 fillMode: Image.Pad
-                property string payload: page.vcard ? page.vcard.payload : ""
+                property string payload: screen.page.vcard ? screen.page.vcard.payload : ""
             }
         }
     }
     Text {
-        visible: (page.destTitle || "") !== ""
+        visible: screen.page.destTitle !== ""
         width: parent.width
-        text: page.destTitle || ""
+        text: screen.page.destTitle
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -113,28 +114,26 @@ ScrollPage {
         color: Theme.text
         topPadding: 16
     }
-    // The banner, the vCard and the first card fill the first screen: the other cards are
+    // The banner, the vCard and the first cards fill the first screen: the other cards are
     // built right after its first frame.
     Repeater {
-        model: (page.destContacts || []).slice(0, 1)
+        model: screen.page.destContactsFirst
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width
-            contact: modelData
         }
     }
     Repeater {
-        model: screen.ready ? (page.destContacts || []).slice(1) : []
+        model: screen.ready ? screen.page.destContactsRest : []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width
-            contact: modelData
         }
     }
     Text {
         visible: screen.ready
         width: parent.width
-        text: page.homeTitle || ""
+        text: screen.page.homeTitle
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -143,11 +142,10 @@ ScrollPage {
         topPadding: 16
     }
     Repeater {
-        model: screen.ready ? (page.homeContacts || []) : []
+        model: screen.ready ? screen.page.homeContacts : []
         ContactCard {
             objectName: "help.contact." + modelData.id
             width: parent.width
-            contact: modelData
         }
     }
 }

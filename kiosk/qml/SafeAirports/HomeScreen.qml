@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // Home: where are you going (destinations in the airport's order), get help, before you go,
@@ -5,8 +6,7 @@ import QtQuick
 ScrollPage {
     id: screen
     objectName: "screen.home"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.homePage
     property bool portrait: true
 
     BigButton {
@@ -16,12 +16,12 @@ ScrollPage {
         fill: Theme.help; ink: Theme.helpText
         icon: "icons/help.svg"; iconSize: 72
         fontSize: Theme.title
-        text: Theme.strings["home.get_help_now"] || ""
-        onClicked: kiosk.openHelp()
+        text: Theme.strings["home.get_help_now"]
+        onClicked: Kiosk.openHelp()
     }
     Text {
         width: parent.width
-        text: Theme.strings["home.title"] || ""
+        text: Theme.strings["home.title"]
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -42,8 +42,9 @@ ScrollPage {
             return h
         }
         Repeater {
-            model: page.destinations || []
+            model: screen.page.destinations
             BigButton {
+                required property var modelData
                 objectName: "home.destination." + modelData.id
                 height: Math.max(implicitHeight, grid.tallest)
                 width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
@@ -54,7 +55,7 @@ ScrollPage {
                 iconSize: 72
                 text: modelData.name
                 ink: Theme.text
-                onClicked: kiosk.openDestination(modelData.id)
+                onClicked: Kiosk.openDestination(modelData.id)
             }
         }
     }
@@ -70,8 +71,8 @@ ScrollPage {
             height: Math.max(implicitHeight, searchButton.implicitHeight)
             minHeight: 130
             icon: "icons/checklist.svg"; iconSize: 64
-            text: Theme.strings["home.before_you_go"] || ""
-            onClicked: kiosk.openChecklist()
+            text: Theme.strings["home.before_you_go"]
+            onClicked: Kiosk.openChecklist()
         }
         BigButton {
             id: searchButton
@@ -79,8 +80,8 @@ ScrollPage {
             width: (actions.width - actions.spacing) / 2
             minHeight: 130
             icon: "icons/search.svg"; iconSize: 64
-            text: Theme.strings["home.search"] || ""
-            onClicked: kiosk.openSearch()
+            text: Theme.strings["home.search"]
+            onClicked: Kiosk.openSearch()
         }
     }
 }

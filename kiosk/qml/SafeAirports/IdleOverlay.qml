@@ -3,8 +3,8 @@ import QtQuick
 // "Are you still there?" with the countdown; any touch continues the session.
 Rectangle {
     id: overlay
-    color: "#CC000000"
-    MouseArea { anchors.fill: parent; onClicked: kiosk.stillHere() }
+    color: Theme.scrim
+    MouseArea { anchors.fill: parent; onClicked: Kiosk.stillHere() }
 
     Rectangle {
         anchors.centerIn: parent
@@ -19,7 +19,7 @@ Rectangle {
             spacing: 32
             Text {
                 width: parent.width
-                text: Theme.strings["idle.still_there"] || ""
+                text: Theme.strings["idle.still_there"]
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
@@ -30,7 +30,7 @@ Rectangle {
             Text {
                 objectName: "idle.seconds"
                 width: parent.width
-                text: String(kiosk.idleSecondsLeft)
+                text: String(Kiosk.idleSecondsLeft)
                 horizontalAlignment: Text.AlignHCenter
                 font.family: Theme.fontFamily
                 font.pixelSize: 120
@@ -39,7 +39,7 @@ Rectangle {
             }
             Text {
                 width: parent.width
-                text: (Theme.strings["idle.countdown"] || "").replace("{seconds}", kiosk.idleSecondsLeft)
+                text: Kiosk.idleCountdown
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
@@ -52,14 +52,14 @@ Rectangle {
                 minHeight: 130
                 fill: Theme.primary; ink: Theme.primaryText
                 fontSize: Theme.heading
-                text: Theme.strings["idle.continue"] || ""
-                onClicked: kiosk.stillHere()
+                text: Theme.strings["idle.continue"]
+                onClicked: Kiosk.stillHere()
             }
             BigButton {
                 objectName: "idle.finish"
                 width: parent.width
-                text: Theme.strings["idle.finish"] || ""
-                onClicked: kiosk.finish()
+                text: Theme.strings["idle.finish"]
+                onClicked: Kiosk.finish()
             }
         }
     }

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // The on-screen keyboard for the language's script; keys go straight to the controller.
@@ -8,13 +9,13 @@ Rectangle {
     readonly property int keyHeight: portrait ? 100 : 84
     readonly property int maxKeys: {
         let n = 0
-        const rows = kiosk.keyboardRows
+        const rows = Kiosk.keyboardRows
         for (let i = 0; i < rows.length; ++i) n = Math.max(n, rows[i].length)
         return Math.max(n, 6)
     }
     readonly property real keyWidth: Math.min(150, (width - 32 - (maxKeys - 1) * gap) / maxKeys)
     implicitHeight: column.implicitHeight + 32
-    color: "#DCD6CA"
+    color: Theme.keyboard
 
     Column {
         id: column
@@ -22,13 +23,16 @@ Rectangle {
         width: keyboard.width - 32
         spacing: keyboard.gap
         Repeater {
-            model: kiosk.keyboardRows
+            model: Kiosk.keyboardRows
             Row {
+                id: keyRow
+                required property var modelData
                 anchors.horizontalCenter: parent.horizontalCenter
                 spacing: keyboard.gap
                 Repeater {
-                    model: modelData
+                    model: keyRow.modelData
                     BigButton {
+                        required property string modelData
                         objectName: "key." + modelData
                         width: keyboard.keyWidth
                         height: keyboard.keyHeight
@@ -38,7 +42,7 @@ Rectangle {
                         bold: false
                         ink: Theme.text
                         text: modelData
-                        onClicked: kiosk.typeKey(modelData)
+                        onClicked: Kiosk.typeKey(modelData)
                     }
                 }
             }
@@ -52,8 +56,8 @@ Rectangle {
                 height: Math.max(keyboard.keyHeight, implicitHeight)
                 padding: 6
                 fontSize: Theme.small
-                text: Theme.strings["keyboard.clear"] || ""
-                onClicked: kiosk.clearSearch()
+                text: Theme.strings["keyboard.clear"]
+                onClicked: Kiosk.clearSearch()
             }
             BigButton {
                 objectName: "key.space"
@@ -61,8 +65,8 @@ Rectangle {
                 height: Math.max(keyboard.keyHeight, implicitHeight)
                 padding: 6
                 fontSize: Theme.small
-                text: Theme.strings["keyboard.space"] || ""
-                onClicked: kiosk.typeKey(" ")
+                text: Theme.strings["keyboard.space"]
+                onClicked: Kiosk.typeKey(" ")
             }
             BigButton {
                 objectName: "key.backspace"
@@ -71,7 +75,7 @@ Rectangle {
                 padding: 6
                 icon: "icons/backspace.svg"
                 iconSize: 56
-                onClicked: kiosk.backspace()
+                onClicked: Kiosk.backspace()
             }
         }
     }

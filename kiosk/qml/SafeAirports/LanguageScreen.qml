@@ -1,17 +1,18 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // Language first: each language named in its own script, as big buttons.
 ScrollPage {
     id: screen
     objectName: "screen.language"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.languagePage
     property bool portrait: true
     maxWidth: 1200
 
     Repeater {
-        model: page.prompts || []
+        model: screen.page.prompts
         Text {
+            required property string modelData
             width: parent.width
             text: modelData
             horizontalAlignment: Text.AlignHCenter
@@ -28,16 +29,16 @@ ScrollPage {
         columns: screen.portrait ? 1 : 2
         spacing: Theme.spacing
         Repeater {
-            model: page.languages || []
+            model: screen.page.languages
             BigButton {
+                required property var modelData
                 objectName: "language." + modelData.id
                 width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
                 minHeight: 150
                 fontSize: Theme.large ? 64 : 56
                 text: modelData.name
-                fill: modelData.id === kiosk.language && kiosk.screen === "language" && kiosk.canGoBack
-                      ? Theme.accent : Theme.surface
-                onClicked: kiosk.chooseLanguage(modelData.id)
+                fill: modelData.current ? Theme.accent : Theme.surface
+                onClicked: Kiosk.chooseLanguage(modelData.id)
             }
         }
     }

@@ -2,7 +2,7 @@ import QtQuick
 import QtQuick.Window
 
 // The kiosk window: the always-visible bar, the current screen, and the overlays.
-// All decisions are made by the Python controller, exposed as `kiosk`.
+// All decisions are made in Python; the `Kiosk` singleton (kiosk/controller.py) exposes them.
 Window {
     id: root
     objectName: "kioskWindow"
@@ -17,8 +17,8 @@ Window {
     property real uiScale: 1.0
     property real designPxPerMm: 4.034
 
-    Binding { target: Theme; property: "large"; value: kiosk.largeText }
-    Binding { target: Theme; property: "strings"; value: kiosk.strings }
+    Binding { target: Theme; property: "large"; value: Kiosk.largeText }
+    Binding { target: Theme; property: "strings"; value: Kiosk.strings }
     Binding { target: Theme; property: "mm"; value: root.designPxPerMm }
 
     readonly property bool portrait: height >= width
@@ -37,7 +37,7 @@ Window {
                 id: bar
                 objectName: "topBar"
                 width: parent.width
-                visible: kiosk.barVisible
+                visible: Kiosk.barVisible
             }
             Loader {
                 id: screenLoader
@@ -50,31 +50,25 @@ Window {
         IdleOverlay {
             objectName: "idleOverlay"
             anchors.fill: parent
-            visible: kiosk.idleAsking
+            visible: Kiosk.idleAsking
         }
         PinPad {
             objectName: "pinPad"
             anchors.fill: parent
-            visible: kiosk.pinOpen
+            visible: Kiosk.pinOpen
         }
     }
 
-    // The screen is rebuilt on every page change so no state outlives its screen.
-    function componentFor(name) {
-        switch (name) {
-        case "language": return languageScreen
-        case "home": return homeScreen
-        case "destination": return destinationScreen
-        case "article": return articleScreen
-        case "help": return helpScreen
-        case "search": return searchScreen
-        case "checklist": return checklistScreen
-        case "maintenance": return maintenanceScreen
-        default: return attractScreen
-        }
+    // The screen is rebuilt on every page change so no state outlives its screen. Which QML
+    // component lays out the current screen is Kiosk.screenComponent (kiosk/screens).
+    property var components: ({})
+    function componentFor(name: string): Component {
+        if (!(name in components))
+            components[name] = Qt.createComponent("SafeAirports", name)
+        return components[name]
     }
     function showScreen() {
-        const component = componentFor(kiosk.screen)
+        const component = componentFor(Kiosk.screenComponent)
         if (screenLoader.sourceComponent === component) {
             screenLoader.active = false
             screenLoader.active = true
@@ -83,18 +77,13 @@ Window {
         }
     }
     Connections {
-        target: kiosk
+        target: Kiosk
         function onPageChanged() { root.showScreen() }
     }
     Component.onCompleted: showScreen()
-
-    Component { id: attractScreen; AttractScreen { portrait: root.portrait } }
-    Component { id: languageScreen; LanguageScreen { portrait: root.portrait } }
-    Component { id: homeScreen; HomeScreen { portrait: root.portrait } }
-    Component { id: destinationScreen; DestinationScreen { portrait: root.portrait } }
-    Component { id: articleScreen; ArticleScreen { portrait: root.portrait } }
-    Component { id: helpScreen; HelpScreen { portrait: root.portrait } }
-    Component { id: searchScreen; SearchScreen { portrait: root.portrait } }
-    Component { id: checklistScreen; ChecklistScreen { portrait: root.portrait } }
-    Component { id: maintenanceScreen; MaintenanceScreen { portrait: root.portrait } }
+    Binding {
+        target: screenLoader.item
+        property: "portrait"
+        value: root.portrait
+    }
 }

@@ -1,16 +1,16 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // For technicians (behind a hidden gesture and a PIN): what this kiosk runs and shows.
 ScrollPage {
     id: screen
     objectName: "screen.maintenance"
-    // The page is read once: screens are rebuilt whenever it changes.
-    readonly property var page: kiosk.page
+    readonly property var page: Kiosk.maintenancePage
     property bool portrait: true
 
     Text {
         width: parent.width
-        text: page.title || ""
+        text: screen.page.title
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.title
@@ -18,22 +18,25 @@ ScrollPage {
         color: Theme.text
     }
     Repeater {
-        model: page.rows || []
+        model: screen.page.rows
         Column {
+            id: row
+            required property var modelData
+            required property int index
             width: parent.width
             spacing: 4
             Text {
                 width: parent.width
-                text: modelData.label
+                text: row.modelData.label
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.small
                 color: Theme.muted
             }
             Text {
-                objectName: "maintenance.value." + index
+                objectName: "maintenance.value." + row.index
                 width: parent.width
-                text: modelData.value
+                text: row.modelData.value
                 wrapMode: Text.WrapAnywhere
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
@@ -45,7 +48,7 @@ ScrollPage {
     BigButton {
         objectName: "maintenance.close"
         width: parent.width
-        text: Theme.strings["maintenance.close"] || ""
-        onClicked: kiosk.closeMaintenance()
+        text: Theme.strings["maintenance.close"]
+        onClicked: Kiosk.closeMaintenance()
     }
 }

@@ -1,9 +1,10 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // The maintenance PIN pad (after the hidden corner gesture).
 Rectangle {
     id: pad
-    color: "#E6000000"
+    color: Theme.pinScrim
     MouseArea { anchors.fill: parent }
 
     Column {
@@ -12,12 +13,12 @@ Rectangle {
         spacing: 24
         Text {
             width: parent.width
-            text: Theme.strings["maintenance.pin"] || ""
+            text: Theme.strings["maintenance.pin"]
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.heading
-            color: kiosk.pinFailed ? Theme.accent : "white"
+            color: Kiosk.pinFailed ? Theme.accent : Theme.scrimText
         }
         Row {
             objectName: "pin.dots"
@@ -25,8 +26,8 @@ Rectangle {
             height: 60
             spacing: 20
             Repeater {
-                model: kiosk.pinLength
-                Rectangle { width: 40; height: 40; radius: 20; color: "white"; y: 10 }
+                model: Kiosk.pinLength
+                Rectangle { width: 40; height: 40; radius: 20; color: Theme.scrimText; y: 10 }
             }
         }
         Grid {
@@ -35,6 +36,7 @@ Rectangle {
             Repeater {
                 model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "cancel", "0", "ok"]
                 BigButton {
+                    required property string modelData
                     readonly property bool digit: modelData !== "cancel" && modelData !== "ok"
                     objectName: "pin." + modelData
                     width: 160; height: 130
@@ -44,9 +46,9 @@ Rectangle {
                     iconSize: 64
                     fill: modelData === "ok" ? Theme.primary : Theme.surface
                     onClicked: {
-                        if (modelData === "cancel") kiosk.pinCancel()
-                        else if (modelData === "ok") kiosk.pinSubmit()
-                        else kiosk.pinKey(modelData)
+                        if (modelData === "cancel") Kiosk.pinCancel()
+                        else if (modelData === "ok") Kiosk.pinSubmit()
+                        else Kiosk.pinKey(modelData)
                     }
                 }
             }

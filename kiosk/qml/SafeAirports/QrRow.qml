@@ -1,10 +1,12 @@
 import QtQuick
 
-// One QR code, large, with what it holds printed beside it (the number or the link).
+// One QR code, large, with what it holds printed beside it (the number or the link). A
+// Repeater's delegate: the code (kiosk/screens/cards.py QrView) is its modelData.
 Rectangle {
     id: row
-    property var code: ({})
-    property string caption: ""
+    required property var modelData
+    required property int index
+    readonly property var code: modelData
     property int qrSize: 340
     readonly property bool stacked: width < qrSize + 360
     implicitHeight: layout.implicitHeight + 32
@@ -21,22 +23,22 @@ Rectangle {
         spacing: 28
         verticalItemAlignment: Grid.AlignVCenter
         Image {
-            objectName: "qr." + (row.code.kind || "")
-            source: row.code.image ? "image://qr/" + row.code.image : ""
+            objectName: "qr." + row.code.kind
+            source: "image://qr/" + row.code.image
             width: row.qrSize; height: row.qrSize
             sourceSize.width: row.qrSize; sourceSize.height: row.qrSize
             smooth: false
             cache: false
             fillMode: Image.Pad
-            property string payload: row.code.payload || ""
+            property string payload: row.code.payload
         }
         Column {
             width: row.stacked ? layout.width : layout.width - row.qrSize - layout.spacing
             spacing: 10
             Text {
-                visible: row.caption !== ""
+                visible: row.code.caption !== ""
                 width: parent.width
-                text: row.caption
+                text: row.code.caption
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
@@ -44,7 +46,7 @@ Rectangle {
             }
             Text {
                 width: parent.width
-                text: row.code.label || ""
+                text: row.code.label
                 wrapMode: Text.WrapAnywhere
                 font.family: Theme.fontFamily
                 font.pixelSize: row.code.kind === "tel" ? Theme.number : Theme.body
@@ -54,7 +56,7 @@ Rectangle {
             Text {
                 width: parent.width
                 visible: text !== ""
-                text: Theme.strings["article.scan_hint"] || ""
+                text: Theme.strings["article.scan_hint"]
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.small

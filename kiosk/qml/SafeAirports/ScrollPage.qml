@@ -26,8 +26,8 @@ Item {
     property real pendingY: -1
 
     function restoreScroll() {
-        const key = kiosk.scrollKey
-        page.pendingY = kiosk.scrollFor(key)
+        const key = Kiosk.scrollKey
+        page.pendingY = Kiosk.scrollFor(key)
         page.restoreKey = key
         applyPending()
     }
@@ -52,7 +52,7 @@ Item {
         flickDeceleration: 2500
         maximumFlickVelocity: 6000
         // Saved only once the whole page is built: before, contentY is clamped to what exists.
-        onContentYChanged: if (page.ready && page.pendingY < 0 && page.restoreKey !== "") kiosk.saveScroll(page.restoreKey, contentY)
+        onContentYChanged: if (page.ready && page.pendingY < 0 && page.restoreKey !== "") Kiosk.saveScroll(page.restoreKey, contentY)
         onContentHeightChanged: page.applyPending()
         onMovementStarted: page.pendingY = -1
 
@@ -71,7 +71,7 @@ Item {
         width: parent.width
         height: 72
         gradient: Gradient {
-            GradientStop { position: 0.0; color: "#00F4F1EA" }
+            GradientStop { position: 0.0; color: Theme.backgroundClear }
             GradientStop { position: 1.0; color: Theme.background }
         }
     }

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // Search: what was typed, the results as you type, and the on-screen keyboard.
@@ -30,11 +31,11 @@ Item {
             x: lens.x + lens.width + 20
             anchors.verticalCenter: parent.verticalCenter
             width: parent.width - x - 24
-            text: kiosk.searchText !== "" ? kiosk.searchText + "|" : (Theme.strings["search.placeholder"] || "")
+            text: Kiosk.searchText !== "" ? Kiosk.searchText + "|" : (Theme.strings["search.placeholder"])
             wrapMode: Text.WrapAnywhere
             font.family: Theme.fontFamily
             font.pixelSize: Theme.heading
-            color: kiosk.searchText !== "" ? Theme.text : Theme.muted
+            color: Kiosk.searchText !== "" ? Theme.text : Theme.muted
         }
     }
     Text {
@@ -44,7 +45,7 @@ Item {
         anchors.top: field.bottom
         anchors.topMargin: 12
         width: parent.width - 2 * Theme.margin
-        text: kiosk.searchStatus
+        text: Kiosk.searchStatus
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.body
@@ -56,13 +57,16 @@ Item {
         anchors.bottom: keyboard.top
         width: parent.width
         Repeater {
-            model: kiosk.searchResults
+            model: Kiosk.searchResults
             Rectangle {
+                id: result
+                required property var modelData
+                required property int index
                 objectName: "search.result." + index
                 width: parent.width
                 height: hit.implicitHeight + 40
                 radius: Theme.radius
-                color: hitArea.pressed ? "#E3E9F1" : Theme.surface
+                color: hitArea.pressed ? Theme.pressed : Theme.surface
                 border.color: Theme.border
                 border.width: 2
                 Column {
@@ -72,7 +76,7 @@ Item {
                     spacing: 8
                     Text {
                         width: parent.width
-                        text: modelData.where
+                        text: result.modelData.where
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small
@@ -80,7 +84,7 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: modelData.title
+                        text: result.modelData.title
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.heading
@@ -89,7 +93,7 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: modelData.snippet
+                        text: result.modelData.snippet
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.body
@@ -99,7 +103,7 @@ Item {
                 MouseArea {
                     id: hitArea
                     anchors.fill: parent
-                    onClicked: kiosk.openSearchHit(modelData.scope, modelData.topic)
+                    onClicked: Kiosk.openSearchHit(result.modelData.scope, result.modelData.topic)
                 }
             }
         }

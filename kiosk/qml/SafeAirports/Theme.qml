@@ -20,6 +20,17 @@ QtObject {
     readonly property color border: "#C9C2B4"
     readonly property color accent: "#E8B64C"
     readonly property color sample: "#FFF1C7"
+    readonly property color contactCard: "#EAF1F8"
+    readonly property color emergencyCard: "#FBE9E7"
+    readonly property color done: "#2E7D32"  // a ticked checklist item
+    readonly property color doneSurface: "#E5F2E5"
+    readonly property color pressed: "#E3E9F1"  // a search result under the finger
+    readonly property color keyboard: "#DCD6CA"
+    readonly property color backgroundClear: "#00F4F1EA"  // the background, transparent
+    readonly property color scrim: "#CC000000"  // behind the "still there?" question
+    readonly property color pinScrim: "#E6000000"  // behind the PIN pad
+    readonly property color scrimText: "#FFFFFF"
+    readonly property color qrBackground: "#FFFFFF"
 
     // Every size here and in the screens is in design pixels: the pixels of the 21.5-inch
     // 1080×1920 reference panel. The root window scales them to the real screen (Main.qml,

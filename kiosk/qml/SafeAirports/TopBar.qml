@@ -19,18 +19,18 @@ Rectangle {
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
             icon: "icons/home.svg"
-            text: Theme.strings["nav.home"] || ""
-            onClicked: kiosk.home()
+            text: Theme.strings["nav.home"]
+            onClicked: Kiosk.home()
         }
         BigButton {
             objectName: "nav.back"
             width: bar.unit; height: Math.max(implicitHeight, row.tallest)
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
-            opacity: kiosk.canGoBack ? 1 : 0.45
+            opacity: Kiosk.canGoBack ? 1 : 0.45
             icon: "icons/back.svg"
-            text: Theme.strings["nav.back"] || ""
-            onClicked: kiosk.back()
+            text: Theme.strings["nav.back"]
+            onClicked: Kiosk.back()
         }
         BigButton {
             objectName: "nav.language"
@@ -38,8 +38,8 @@ Rectangle {
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
             icon: "icons/language.svg"
-            text: Theme.strings["nav.language"] || ""
-            onClicked: kiosk.openLanguage()
+            text: Theme.strings["nav.language"]
+            onClicked: Kiosk.openLanguage()
         }
         BigButton {
             objectName: "nav.textSize"
@@ -47,9 +47,9 @@ Rectangle {
             vertical: true; iconSize: 48; padding: 10
             fontSize: Theme.large ? 26 : 24
             icon: "icons/textsize.svg"
-            fill: kiosk.largeText ? Theme.accent : Theme.surface
-            text: (kiosk.largeText ? Theme.strings["nav.text_normal"] : Theme.strings["nav.text_large"]) || ""
-            onClicked: kiosk.toggleTextSize()
+            fill: Kiosk.largeText ? Theme.accent : Theme.surface
+            text: Kiosk.largeText ? Theme.strings["nav.text_normal"] : Theme.strings["nav.text_large"]
+            onClicked: Kiosk.toggleTextSize()
         }
         BigButton {
             objectName: "nav.help"
@@ -58,8 +58,8 @@ Rectangle {
             fontSize: Theme.button
             fill: Theme.help; ink: Theme.helpText
             icon: "icons/help.svg"
-            text: Theme.strings["nav.help"] || ""
-            onClicked: kiosk.openHelp()
+            text: Theme.strings["nav.help"]
+            onClicked: Kiosk.openHelp()
         }
         property real tallest: {
             let h = 0

@@ -181,7 +181,7 @@ def test_token_of_another_kiosk_is_403(client, kiosk_token):
         None,
     ],
 )
-def test_malformed_heartbeat_is_422_with_reasons(client, kiosk_token, body):
+def test_malformed_heartbeat_is_4xx_with_reasons(client, kiosk_token, body):
     kiosk, token = kiosk_token
     headers = {"Authorization": f"Bearer {token}"}
     if body is None:
@@ -195,6 +195,10 @@ def test_malformed_heartbeat_is_422_with_reasons(client, kiosk_token, body):
         )
     else:
         answer = client.post("/api/v1/heartbeat", json=body, headers=headers)
+    if isinstance(body, str):  # not JSON at all: refused before the model sees it
+        assert answer.status_code == 400
+        assert answer.json()["detail"].startswith("body is not JSON")
+        return
     assert answer.status_code == 422
     detail = answer.json()["detail"]
     assert detail["message"] == "invalid request" and detail["problems"]
