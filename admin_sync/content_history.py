@@ -218,6 +218,17 @@ class ContentHistory:
             args += ["--", check_path(path)]
         return _parse_log(self._out(*args))
 
+    def log_at(
+        self, rev: str, path: str, *, limit: int = 100, include_deleted: bool = False
+    ) -> list[Revision]:
+        """Newest first: the commits up to `rev` that touched `path` (that still exists there,
+        unless `include_deleted`)."""
+        commit = self.resolve(rev)
+        if not include_deleted and self.read(path, commit) is None:
+            return []
+        args = ["log", f"--max-count={limit}", f"--format={_LOG_FORMAT}", commit, "--"]
+        return _parse_log(self._out(*args, check_path(path)))
+
     def revision(self, rev: str) -> Revision:
         (found,) = _parse_log(self._out("log", "-1", f"--format={_LOG_FORMAT}", self.resolve(rev)))
         return found

@@ -82,6 +82,7 @@ def publish_parts(
     expiries: Expiries | None = None,
     rollback_of: int | None = None,
     source_commit: str | None = None,
+    production: bool | None = None,
 ) -> ReleaseManifest:
     """Sign and publish `parts` as the next content version; returns its manifest.
 
@@ -108,8 +109,8 @@ def publish_parts(
         with data.database().transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
-                "published_by, targets_version, rollback_of, total_bytes, parts, source_commit) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "published_by, targets_version, rollback_of, total_bytes, parts, source_commit, "
+                "production) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version,
                     title,
@@ -120,6 +121,7 @@ def publish_parts(
                     plan.manifest.total_bytes(),
                     len(plan.manifest.parts),
                     source_commit,
+                    production,
                 ),
             )
     log.info(
@@ -194,6 +196,7 @@ def publish_source(
         clock=clock,
         expiries=expiries,
         source_commit=source_commit,
+        production=production,
     )
     data.audit_log(clock=clock).record(
         author or published_by,

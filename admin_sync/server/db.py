@@ -59,8 +59,10 @@ MIGRATIONS: list[str] = [
     DROP TABLE admin_users;
     """,
     # 3: the commit of the content history a release was built from (admin_sync.content_history)
+    # and whether it was a production release (1), a sample one (0) or unknown (NULL, older)
     """
     ALTER TABLE releases ADD COLUMN source_commit TEXT;
+    ALTER TABLE releases ADD COLUMN production INTEGER;
     """,
 ]
 
@@ -172,6 +174,7 @@ class ReleaseRecord:
     total_bytes: int
     parts: int
     source_commit: str | None = None
+    production: bool | None = None
 
 
 def release_history(db: Database) -> list[ReleaseRecord]:
@@ -188,6 +191,7 @@ def release_history(db: Database) -> list[ReleaseRecord]:
                 r["total_bytes"],
                 r["parts"],
                 r["source_commit"],
+                None if r["production"] is None else bool(r["production"]),
             )
             for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
         ]

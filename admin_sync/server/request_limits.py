@@ -50,6 +50,7 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/items/{slug}/save", "console_editor"),
     ("/console/articles/save", "console_editor"),
     ("/console/ui/save", "console_editor"),
+    ("/console/review/approve", "console_editor"),
 )
 
 

@@ -15,6 +15,7 @@ page group, each with its own router:
 | `item_pages` | contacts, airports, countries: forms built from `content.fields` (editors save) |
 | `article_pages` | articles: write and translate (source text beside), checked on save |
 | `ui_pages` | screen texts per language, with their length limits |
+| `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -47,6 +48,7 @@ from admin_sync.server.console import (
     item_pages,
     kiosk_pages,
     release_pages,
+    review_pages,
     sign_in_pages,
     statistics_pages,
     ui_pages,
@@ -76,6 +78,7 @@ ROUTERS = (
     item_pages.router,
     article_pages.router,
     ui_pages.router,
+    review_pages.router,
     audit_pages.router,
 )
 

@@ -188,6 +188,7 @@ def publish_current(
     settings: SettingsDep,
     server_settings: ServerSettingsDep,
     history: HistoryDep,
+    audit: AuditDep,
 ) -> Response:
     """Publish the content as the console holds it: the commit shown on the page, no newer."""
     seen = form.text("commit", 64)
@@ -206,13 +207,30 @@ def publish_current(
             message="The content changed since this page was opened; look at the latest "
             "change below and publish again.",
         )
+    production = form.raw("production") == "on"
+    if production and settings.four_eyes:
+        from admin_sync.review import valid_approvers
+        from admin_sync.server.console.review_pages import current_plan
+
+        plan = current_plan(history, db)
+        if plan is not None and plan.changed and not valid_approvers(plan, audit):
+            return releases_page(
+                you,
+                db,
+                settings,
+                history,
+                status=409,
+                message=f"Version {head[:10]} needs the approval of an editor who did not make "
+                "these changes before it can be published for production (four eyes): "
+                "ask a colleague to approve it on the review page.",
+            )
     try:
         with tempfile.TemporaryDirectory(prefix="console-publish-") as tmp:
             source = history.export(Path(tmp) / "content", head)
             manifest = publish_source(
                 data,
                 source,
-                production=form.raw("production") == "on",
+                production=production,
                 published_by=f"console:{you.user.name}",
                 clock=clock,
                 expiries=server_settings.expiries(),

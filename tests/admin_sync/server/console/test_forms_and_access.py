@@ -29,6 +29,7 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
         "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
         "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
+        "/console/review/approve": {"data": {"commit": "0" * 40}},
         "/console/ui/save": {"data": {"lang": "ky", "s.nav.home": "Үй"}},
         "/console/articles/save": {
             "data": {"scope": "RU", "topic": "get-help", "lang": "ky", "body": "x"}
@@ -53,6 +54,7 @@ EDITOR_ROUTES = [
     "/console/items/contacts/save",
     "/console/articles/save",
     "/console/ui/save",
+    "/console/review/approve",
     "/console/kiosks/add",
     "/console/kiosks/revoke",
     "/console/users/add",
