@@ -203,6 +203,33 @@ class ContentHistory:
         )
         return result.stdout.decode().strip() or None
 
+    def blob_ids(self, rev: str | None = None) -> dict[str, str]:
+        """Every file at `rev` (default: newest) with its git object id, in one call."""
+        rev = self.resolve(rev) if rev else self.head()
+        if rev is None:
+            return {}
+        out = self._out("ls-tree", "-r", "-z", rev)
+        found = {}
+        for entry in out.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                found[path] = meta.split()[2]
+        return found
+
+    def messages(self) -> tuple[list[str], dict[str, str]]:
+        """The commits of `main`, newest first, and each one's full message (one call)."""
+        if self.head() is None:
+            return [], {}
+        out = self._out("log", f"--format={RECORD}%H{FIELD}%B", BRANCH)
+        order, bodies = [], {}
+        for record in out.split(RECORD):
+            if FIELD in record:
+                commit, body = record.split(FIELD, 1)
+                commit = commit.strip()
+                order.append(commit)
+                bodies[commit] = body
+        return order, bodies
+
     def files(self, rev: str | None = None) -> list[str]:
         rev = self.resolve(rev) if rev else self.head()
         if rev is None:

@@ -16,6 +16,7 @@ page group, each with its own router:
 | `article_pages` | articles: write and translate (source text beside), checked on save |
 | `ui_pages` | screen texts per language, with their length limits |
 | `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
+| `translation_pages` | translation status per language: counts, filterable list |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -51,6 +52,7 @@ from admin_sync.server.console import (
     review_pages,
     sign_in_pages,
     statistics_pages,
+    translation_pages,
     ui_pages,
     user_pages,
 )
@@ -79,6 +81,7 @@ ROUTERS = (
     article_pages.router,
     ui_pages.router,
     review_pages.router,
+    translation_pages.router,
     audit_pages.router,
 )
 
