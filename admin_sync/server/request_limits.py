@@ -51,6 +51,7 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/articles/save", "console_editor"),
     ("/console/ui/save", "console_editor"),
     ("/console/review/approve", "console_editor"),
+    ("/console/verification/checked", "console_editor"),
 )
 
 

@@ -17,6 +17,7 @@ page group, each with its own router:
 | `ui_pages` | screen texts per language, with their length limits |
 | `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
 | `translation_pages` | translation status per language: counts, filterable list |
+| `verification_pages` | due for checking, "checked today", what blocks a production release |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -55,6 +56,7 @@ from admin_sync.server.console import (
     translation_pages,
     ui_pages,
     user_pages,
+    verification_pages,
 )
 from admin_sync.server.console.access import NeedSignIn, Refused
 from admin_sync.server.console.pages import error_page, secure
@@ -82,6 +84,7 @@ ROUTERS = (
     ui_pages.router,
     review_pages.router,
     translation_pages.router,
+    verification_pages.router,
     audit_pages.router,
 )
 

@@ -29,6 +29,9 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
         "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
         "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
+        "/console/verification/checked": {
+            "data": {"kind": "contact", "id": "ru-police", "source": "mos.ru"}
+        },
         "/console/review/approve": {"data": {"commit": "0" * 40}},
         "/console/ui/save": {"data": {"lang": "ky", "s.nav.home": "Үй"}},
         "/console/articles/save": {
@@ -55,6 +58,7 @@ EDITOR_ROUTES = [
     "/console/articles/save",
     "/console/ui/save",
     "/console/review/approve",
+    "/console/verification/checked",
     "/console/kiosks/add",
     "/console/kiosks/revoke",
     "/console/users/add",
