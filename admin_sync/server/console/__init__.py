@@ -18,6 +18,7 @@ page group, each with its own router:
 | `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
 | `translation_pages` | translation status per language: counts, filterable list |
 | `verification_pages` | due for checking, "checked today", what blocks a production release |
+| `preview_pages` | an article in a kiosk-sized box (a labelled approximation) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
@@ -49,6 +50,7 @@ from admin_sync.server.console import (
     fleet_page,
     item_pages,
     kiosk_pages,
+    preview_pages,
     release_pages,
     review_pages,
     sign_in_pages,
@@ -85,6 +87,7 @@ ROUTERS = (
     review_pages.router,
     translation_pages.router,
     verification_pages.router,
+    preview_pages.router,
     audit_pages.router,
 )
 
