@@ -6,6 +6,8 @@ DIR/keys/            online keys: targets.pem, snapshot.pem, timestamp.pem (owne
 DIR/releases/N.json  manifest of every content version ever published (for rollback)
 DIR/server.db        SQLite: kiosks, heartbeats, administrators, releases
 DIR/repo.lock        taken while anything changes the repository
+DIR/audit.db         SQLite: the audit log (see audit_log)
+DIR/content.git/     the content sources' history (bare git repository, see content_history)
 ```
 The root key is never here: `admin init-keys` writes it where the administrator says.
 """
@@ -18,6 +20,8 @@ from pathlib import Path
 
 from securesystemslib.signer import CryptoSigner
 
+from admin_sync.audit_log import AuditLog, audit_db_path
+from admin_sync.content_history import ContentHistory
 from admin_sync.keys import ONLINE_ROLES, load_key
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.repo_store import DirectoryStore
@@ -34,6 +38,7 @@ class DataDir:
         self.releases_dir = path / "releases"
         self.db_path = path / "server.db"
         self.lock_path = path / "repo.lock"
+        self.history_dir = path / "content.git"
 
     def key_path(self, role: str) -> Path:
         return self.keys_dir / f"{role}.pem"
@@ -42,6 +47,14 @@ class DataDir:
         db = Database(self.db_path)
         db.migrate()
         return db
+
+    def content_history(self, *, clock: Clock = utc_now) -> ContentHistory:
+        """The content sources' history (created on first write)."""
+        return ContentHistory(self.history_dir, clock=clock)
+
+    def audit_log(self, *, clock: Clock = utc_now) -> AuditLog:
+        """Who did what (`DIR/audit.db`)."""
+        return AuditLog(audit_db_path(self.path), clock=clock)
 
     def store(self) -> DirectoryStore:
         return DirectoryStore(self.repo_dir)

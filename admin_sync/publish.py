@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from admin_sync.content_history import HistoryError
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import (
     MANIFEST_TARGET,
@@ -21,6 +22,7 @@ from admin_sync.protocol import (
     check_part_name,
     part_target,
 )
+from admin_sync.server.db import release_source_commit
 from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
 from content.build import release_title
 from content.parts import split_parts
@@ -79,8 +81,13 @@ def publish_parts(
     clock: Clock = utc_now,
     expiries: Expiries | None = None,
     rollback_of: int | None = None,
+    source_commit: str | None = None,
+    production: bool | None = None,
 ) -> ReleaseManifest:
-    """Sign and publish `parts` as the next content version; returns its manifest."""
+    """Sign and publish `parts` as the next content version; returns its manifest.
+
+    `source_commit`: the commit of the content history the parts were built from (recorded).
+    """
     with data.lock():
         repo = data.repository(clock=clock, expiries=expiries)
         if not repo.is_initialized():
@@ -102,8 +109,8 @@ def publish_parts(
         with data.database().transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
-                "published_by, targets_version, rollback_of, total_bytes, parts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "published_by, targets_version, rollback_of, total_bytes, parts, source_commit, "
+                "production) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version,
                     title,
@@ -113,6 +120,8 @@ def publish_parts(
                     rollback_of,
                     plan.manifest.total_bytes(),
                     len(plan.manifest.parts),
+                    source_commit,
+                    production,
                 ),
             )
     log.info(
@@ -147,8 +156,18 @@ def publish_source(
     published_by: str,
     clock: Clock = utc_now,
     expiries: Expiries | None = None,
+    author: str | None = None,
+    message: str = "",
+    source_commit: str | None = None,
+    via: str = "cli",
 ) -> ReleaseManifest:
-    """Validate the content sources and publish them; invalid sources publish nothing."""
+    """Validate the content sources, commit them to the history and publish them.
+
+    Invalid sources publish and commit nothing. The folder becomes a commit by `author`
+    (default: `published_by`) on the data folder's content history, unless `source_commit` says
+    it was exported from that commit already; the release records the commit. The audit log
+    gets a "publish" row (`via`: cli, api or console).
+    """
     if not source_dir.is_dir():
         raise PublishError(f"{source_dir}: not a folder of content sources")
     report = validate_source(source_dir, production=production)
@@ -160,14 +179,33 @@ def publish_source(
     content, load_report = load_source(source_dir)
     if not load_report.ok:
         raise PublishError("the content sources could not be read", load_report.format())
-    return publish_parts(
+    if source_commit is None:
+        try:
+            source_commit = data.content_history(clock=clock).commit_folder(
+                source_dir,
+                author=author or published_by,
+                message=message or f"Publish {release_title(content.release)}",
+            )
+        except HistoryError as exc:
+            raise PublishError(f"the content history could not record this folder: {exc}") from exc
+    manifest = publish_parts(
         data,
         split_parts(content),
         title=release_title(content.release),
         published_by=published_by,
         clock=clock,
         expiries=expiries,
+        source_commit=source_commit,
+        production=production,
     )
+    data.audit_log(clock=clock).record(
+        author or published_by,
+        "publish",
+        f"content version {manifest.content_version}",
+        f"{'production' if production else 'sample'} release of commit {source_commit[:10]}",
+        via=via,
+    )
+    return manifest
 
 
 def rollback_to(
@@ -177,8 +215,10 @@ def rollback_to(
     published_by: str,
     clock: Clock = utc_now,
     expiries: Expiries | None = None,
+    author: str | None = None,
+    via: str = "cli",
 ) -> ReleaseManifest:
-    """Republish the content of `version` as a new, higher content version."""
+    """Republish the content of `version` as a new, higher content version (audit: rollback)."""
     old = data.load_release(version)
     if old is None:
         known = ", ".join(map(str, data.release_versions())) or "none"
@@ -192,7 +232,7 @@ def rollback_to(
                 f"content version {version}: part {name} is missing or damaged in {store.root}"
             )
         parts[name] = blob
-    return publish_parts(
+    manifest = publish_parts(
         data,
         parts,
         title=old.title,
@@ -200,4 +240,13 @@ def rollback_to(
         clock=clock,
         expiries=expiries,
         rollback_of=version,
+        source_commit=release_source_commit(data.database(), version),
     )
+    data.audit_log(clock=clock).record(
+        author or published_by,
+        "rollback",
+        f"content version {manifest.content_version}",
+        f"republishes the content of version {version}",
+        via=via,
+    )
+    return manifest

@@ -117,6 +117,8 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
                 published_by=admin,
                 clock=clock,
                 expiries=settings.expiries(),
+                message="Publish over HTTP (admin publish --server)",
+                via="api",
             )
 
     try:
@@ -144,6 +146,7 @@ def rollback(body: RollbackIn, request: Request, editor: EditorDep) -> PublishOu
             request.app.state.data,
             body.to_version,
             published_by=admin,
+            via="api",
             clock=request.app.state.clock,
             expiries=request.app.state.settings.expiries(),
         )

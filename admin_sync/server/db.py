@@ -63,6 +63,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE heartbeats ADD COLUMN stats_rejected INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE heartbeats ADD COLUMN stats_rejected_reason TEXT;
     """,
+    # 4: the commit of the content history a release was built from (admin_sync.content_history)
+    # and whether it was a production release (1), a sample one (0) or unknown (NULL, older)
+    """
+    ALTER TABLE releases ADD COLUMN source_commit TEXT;
+    ALTER TABLE releases ADD COLUMN production INTEGER;
+    """,
 ]
 
 
@@ -172,6 +178,8 @@ class ReleaseRecord:
     rollback_of: int | None
     total_bytes: int
     parts: int
+    source_commit: str | None = None
+    production: bool | None = None
 
 
 def release_history(db: Database) -> list[ReleaseRecord]:
@@ -187,6 +195,17 @@ def release_history(db: Database) -> list[ReleaseRecord]:
                 r["rollback_of"],
                 r["total_bytes"],
                 r["parts"],
+                r["source_commit"],
+                None if r["production"] is None else bool(r["production"]),
             )
             for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
         ]
+
+
+def release_source_commit(db: Database, version: int) -> str | None:
+    """The content history commit release `version` was built from (None: not recorded)."""
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT source_commit FROM releases WHERE content_version = ?", (version,)
+        ).fetchone()
+    return row["source_commit"] if row else None

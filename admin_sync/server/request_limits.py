@@ -44,6 +44,14 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/kiosks/add", "console_editor"),
     ("/console/kiosks/revoke", "console_editor"),
     ("/console/users/{action}", "console_editor"),
+    # content editing (issue 12): an article is a few KB; urlencoded Cyrillic triples it
+    ("/console/releases/publish-current", "console_editor"),
+    ("/console/content/restore", "console_editor"),
+    ("/console/items/{slug}/save", "console_editor"),
+    ("/console/articles/save", "console_editor"),
+    ("/console/ui/save", "console_editor"),
+    ("/console/review/approve", "console_editor"),
+    ("/console/verification/checked", "console_editor"),
 )
 
 
@@ -108,7 +116,7 @@ def body_rules(*, max_upload_bytes: int, max_archive_bytes: int) -> tuple[BodyRu
                 auth,
                 "form",
                 "/console/",
-                sample_path=path.replace("{action}", "add"),
+                sample_path=path.replace("{action}", "add").replace("{slug}", "contacts"),
             )
             for path, auth in _CONSOLE_FORMS
         ),

@@ -32,6 +32,7 @@ def sample_path(template: str) -> str:
     samples = {
         "batch_id": "9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4",
         "action": "add",
+        "slug": "contacts",
         "name": "timestamp.json",
         "path:path": "parts/shared.json",
         "file": "console.css",

@@ -11,6 +11,15 @@ page group, each with its own router:
 | `statistics_pages` | statistics charts (`charts`), CSV export, programme report |
 | `kiosk_pages` | kiosks: add (provisioning file), revoke |
 | `user_pages` | users: add, role, disable/enable (editors only) |
+| `content_pages` | content: files, history, diff, restore (editors), export as zip |
+| `item_pages` | contacts, airports, countries: forms built from `content.fields` (editors save) |
+| `article_pages` | articles: write and translate (source text beside), checked on save |
+| `ui_pages` | screen texts per language, with their length limits |
+| `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
+| `translation_pages` | translation status per language: counts, filterable list |
+| `verification_pages` | due for checking, "checked today", what blocks a production release |
+| `preview_pages` | an article in a kiosk-sized box (a labelled approximation) |
+| `audit_pages` | audit log: who did what, filterable, CSV download |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -35,12 +44,21 @@ from fastapi.staticfiles import StaticFiles
 from admin_sync.datadir import DataDir
 from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console import (
+    article_pages,
+    audit_pages,
+    content_pages,
     fleet_page,
+    item_pages,
     kiosk_pages,
+    preview_pages,
     release_pages,
+    review_pages,
     sign_in_pages,
     statistics_pages,
+    translation_pages,
+    ui_pages,
     user_pages,
+    verification_pages,
 )
 from admin_sync.server.console.access import NeedSignIn, Refused
 from admin_sync.server.console.pages import error_page, secure
@@ -62,6 +80,15 @@ ROUTERS = (
     statistics_pages.router,
     kiosk_pages.router,
     user_pages.router,
+    content_pages.router,
+    item_pages.router,
+    article_pages.router,
+    ui_pages.router,
+    review_pages.router,
+    translation_pages.router,
+    verification_pages.router,
+    preview_pages.router,
+    audit_pages.router,
 )
 
 

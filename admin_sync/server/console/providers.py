@@ -17,6 +17,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from admin_sync.audit_log import AuditLog
+from admin_sync.content_history import ContentHistory
 from admin_sync.datadir import DataDir
 from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console.settings import ConsoleSettings
@@ -84,6 +86,16 @@ def clock(services: ServicesDep) -> Clock:
     return services.clock
 
 
+def content_history(services: ServicesDep) -> ContentHistory:
+    """The content sources' history (`DIR/content.git`), commits dated by the clock."""
+    return services.data.content_history(clock=services.clock)
+
+
+def audit_log(services: ServicesDep) -> AuditLog:
+    """Who did what (`DIR/audit.db`)."""
+    return services.data.audit_log(clock=services.clock)
+
+
 def password_checks(services: ServicesDep) -> PasswordChecks:
     return services.password_checks
 
@@ -95,4 +107,6 @@ ServerDbDep = Annotated[Database, Depends(server_db)]
 UsersDep = Annotated[UsersDB, Depends(users_db)]
 StatsDep = Annotated[StatsDB, Depends(stats_db)]
 ClockDep = Annotated[Clock, Depends(clock)]
+HistoryDep = Annotated[ContentHistory, Depends(content_history)]
+AuditDep = Annotated[AuditLog, Depends(audit_log)]
 PasswordChecksDep = Annotated[PasswordChecks, Depends(password_checks)]

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
+from admin_sync.content_history import ContentHistory, HistoryError
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to
@@ -23,8 +24,10 @@ from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.archive import ArchiveError, extract_archive
 from admin_sync.server.console.forms import FormDep, UploadFormDep
 from admin_sync.server.console.providers import (
+    AuditDep,
     ClockDep,
     DataDep,
+    HistoryDep,
     ServerDbDep,
     ServerSettingsDep,
     SettingsDep,
@@ -42,6 +45,7 @@ def releases_page(
     you: SignedIn,
     db: Database,
     settings: ConsoleSettings,
+    history: ContentHistory,
     *,
     status: int = 200,
     message: str = "",
@@ -53,6 +57,7 @@ def releases_page(
         status=status,
         title="Releases",
         history=release_history(db),
+        head=history.revision(head) if (head := history.head()) else None,
         message=message,
         problems=problems or [],
         ok=ok,
@@ -61,8 +66,10 @@ def releases_page(
 
 
 @router.get("/releases")
-def releases(you: SignedInDep, db: ServerDbDep, settings: SettingsDep) -> Response:
-    return releases_page(you, db, settings)
+def releases(
+    you: SignedInDep, db: ServerDbDep, settings: SettingsDep, history: HistoryDep
+) -> Response:
+    return releases_page(you, db, settings, history)
 
 
 @router.post("/releases/publish")
@@ -74,11 +81,13 @@ def publish(
     clock: ClockDep,
     settings: SettingsDep,
     server_settings: ServerSettingsDep,
+    audit: AuditDep,
+    history: HistoryDep,
 ) -> Response:
     upload = form.file("archive")
     if upload is None or not upload.filename:
         return releases_page(
-            you, db, settings, status=400, message="Choose a content archive to upload."
+            you, db, settings, history, status=400, message="Choose a content archive to upload."
         )
     limit = settings.max_archive_bytes
     archive = upload.file.read(limit + 1)
@@ -87,6 +96,7 @@ def publish(
             you,
             db,
             settings,
+            history,
             status=413,
             message=f"The archive is larger than {limit // 2**20} MB.",
         )
@@ -101,24 +111,40 @@ def publish(
                 published_by=f"console:{who}",
                 clock=clock,
                 expiries=server_settings.expiries(),
+                author=who,
+                message=f"Upload {upload.filename[:100]}",
+                via="console",
             )
     except ArchiveError as exc:
-        return releases_page(you, db, settings, status=400, message=str(exc))
+        return releases_page(you, db, settings, history, status=400, message=str(exc))
     except PublishError as exc:
         log.warning("console publish by %s refused: %s", who, exc)
         return releases_page(
-            you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
+            you, db, settings, history, status=422, message=str(exc), problems=list(exc.lines)
         )
     except (RepositoryError, KeyFileError) as exc:
         log.error("console publish by %s impossible: %s", who, exc)
         return releases_page(
-            you, db, settings, status=503, message=f"The server cannot sign releases now: {exc}"
+            you,
+            db,
+            settings,
+            history,
+            status=503,
+            message=f"The server cannot sign releases now: {exc}",
         )
+    audit.record(
+        who,
+        "upload",
+        upload.filename[:100],
+        f"became release {manifest.content_version}",
+        via="console",
+    )
     log.info("console: %s published content version %s", who, manifest.content_version)
     return releases_page(
         you,
         db,
         settings,
+        history,
         ok=f"Published content version {manifest.content_version} "
         f"({manifest.title}). Kiosks pick it up at their next check.",
     )
@@ -133,33 +159,117 @@ def rollback(
     clock: ClockDep,
     settings: SettingsDep,
     server_settings: ServerSettingsDep,
+    history: HistoryDep,
 ) -> Response:
     try:
         version = int(form.text("version", 12))
     except ValueError:
         return releases_page(
-            you, db, settings, status=400, message="Choose a version to roll back to."
+            you, db, settings, history, status=400, message="Choose a version to roll back to."
         )
     try:
         manifest = rollback_to(
             data,
             version,
             published_by=f"console:{you.user.name}",
+            author=you.user.name,
+            via="console",
             clock=clock,
             expiries=server_settings.expiries(),
         )
     except PublishError as exc:
         return releases_page(
-            you, db, settings, status=422, message=str(exc), problems=list(exc.lines)
+            you, db, settings, history, status=422, message=str(exc), problems=list(exc.lines)
         )
     except (RepositoryError, KeyFileError) as exc:
         log.error("console rollback by %s impossible: %s", you.user.name, exc)
         return releases_page(
-            you, db, settings, status=503, message=f"The server cannot sign releases now: {exc}"
+            you,
+            db,
+            settings,
+            history,
+            status=503,
+            message=f"The server cannot sign releases now: {exc}",
         )
     return releases_page(
         you,
         db,
         settings,
+        history,
         ok=f"Content of version {version} republished as version {manifest.content_version}.",
+    )
+
+
+@router.post("/releases/publish-current")
+def publish_current(
+    form: FormDep,
+    you: Annotated[SignedIn, Depends(RoleRequired("editor", "publish releases"))],
+    db: ServerDbDep,
+    data: DataDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    server_settings: ServerSettingsDep,
+    history: HistoryDep,
+    audit: AuditDep,
+) -> Response:
+    """Publish the content as the console holds it: the commit shown on the page, no newer."""
+    seen = form.text("commit", 64)
+    head = history.head()
+    if head is None:
+        return releases_page(
+            you, db, settings, history, status=400, message="There is no content to publish yet."
+        )
+    if seen != head:
+        return releases_page(
+            you,
+            db,
+            settings,
+            history,
+            status=409,
+            message="The content changed since this page was opened; look at the latest "
+            "change below and publish again.",
+        )
+    production = form.raw("production") == "on"
+    if production and settings.four_eyes:
+        from admin_sync.review import valid_approvers
+        from admin_sync.server.console.review_pages import current_plan
+
+        plan = current_plan(history, db)
+        if plan is not None and plan.changed and not valid_approvers(plan, audit):
+            return releases_page(
+                you,
+                db,
+                settings,
+                history,
+                status=409,
+                message=f"Version {head[:10]} needs the approval of an editor who did not make "
+                "these changes before it can be published for production (four eyes): "
+                "ask a colleague to approve it on the review page.",
+            )
+    try:
+        with tempfile.TemporaryDirectory(prefix="console-publish-") as tmp:
+            source = history.export(Path(tmp) / "content", head)
+            manifest = publish_source(
+                data,
+                source,
+                production=production,
+                published_by=f"console:{you.user.name}",
+                clock=clock,
+                expiries=server_settings.expiries(),
+                author=you.user.name,
+                source_commit=head,
+                via="console",
+            )
+    except (PublishError, HistoryError) as exc:
+        lines = list(exc.lines) if isinstance(exc, PublishError) else []
+        return releases_page(
+            you, db, settings, history, status=422, message=str(exc), problems=lines
+        )
+    return releases_page(
+        you,
+        db,
+        settings,
+        history,
+        ok=f"Published content version {manifest.content_version} from version {head[:10]} "
+        "of the content. Kiosks pick it up at their next check.",
     )

@@ -42,6 +42,12 @@ class ConsoleSettings:
         30, help="Statistics pages show this many days up to today unless a range is chosen."
     )
 
+    four_eyes: bool = setting(
+        True,
+        help="A production release needs the approval of an editor other than the last author "
+        "of each changed file; turn off for a one-person team.",
+    )
+
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ConsoleSettings:
         settings = from_environ(cls, environ, prefix=ENV_PREFIX, where="console settings")

@@ -26,6 +26,17 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
     return {
         PUBLISH: {"files": {"archive": ("content.zip", archive, "application/zip")}},
         "/console/releases/rollback": {"data": {"version": "1"}},
+        "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
+        "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
+        "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
+        "/console/verification/checked": {
+            "data": {"kind": "contact", "id": "ru-police", "source": "mos.ru"}
+        },
+        "/console/review/approve": {"data": {"commit": "0" * 40}},
+        "/console/ui/save": {"data": {"lang": "ky", "s.nav.home": "Үй"}},
+        "/console/articles/save": {
+            "data": {"scope": "RU", "topic": "get-help", "lang": "ky", "body": "x"}
+        },
         "/console/kiosks/add": {"data": {"airport": "TAS", "name": "TAS-NEW-01"}},
         "/console/kiosks/revoke": {"data": {"kiosk": env.kiosk.id}},
         "/console/users/add": {
@@ -41,6 +52,13 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
 EDITOR_ROUTES = [
     PUBLISH,
     "/console/releases/rollback",
+    "/console/releases/publish-current",
+    "/console/content/restore",
+    "/console/items/contacts/save",
+    "/console/articles/save",
+    "/console/ui/save",
+    "/console/review/approve",
+    "/console/verification/checked",
     "/console/kiosks/add",
     "/console/kiosks/revoke",
     "/console/users/add",
@@ -67,6 +85,8 @@ def snapshot(env: ConsoleEnv) -> tuple[object, ...]:
         env.users.users(),
         release_history(env.app.state.db),
         env.app.state.data.release_versions(),
+        env.app.state.data.content_history().head(),
+        env.app.state.data.audit_log().entries(),
     )
 
 
@@ -78,7 +98,12 @@ def test_every_form_route_is_listed_here(env, archive) -> None:
         if isinstance(route, APIRoute) and "POST" in route.methods
     }
     listed = {
-        re.sub(r"^/console/users/\w+$", "/console/users/{action}", p) for p in forms(env, archive)
+        re.sub(
+            r"^/console/items/\w+/save$",
+            "/console/items/{slug}/save",
+            re.sub(r"^/console/users/\w+$", "/console/users/{action}", p),
+        )
+        for p in forms(env, archive)
     }
     assert posted == listed | {SIGN_IN}
 
