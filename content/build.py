@@ -166,7 +166,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
         for i, a in enumerate(content.airports)
     ]
     tables["destinations"] = [
-        {"id": d.id, "position": i, "kind": d.kind, "flag": d.flag}
+        {"id": d.id, "position": i, "kind": d.kind, "flag": d.flag, "emergency": d.emergency}
         for i, d in enumerate(content.destinations)
     ]
     topic_order = {t: i for i, t in enumerate(TOPIC_IDS)}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from content.migrations import SCHEMA_VERSION
-from content.model import GENERAL_SCOPE
+from content.model import GENERAL_SCOPE, NO_EMERGENCY
 from content.search_text import APOSTROPHES, search_fold
 
 REQUIRED_META = (
@@ -30,7 +30,7 @@ REQUIRED_META = (
     "summary",
 )
 # The oldest cache schema this code reads (a newer app may stop reading very old caches).
-MIN_SCHEMA_VERSION = 1
+MIN_SCHEMA_VERSION = 2  # 2: each country's number to call in danger
 MAX_QUERY_WORDS = 8
 SNIPPET_CHARS = 140
 
@@ -275,6 +275,14 @@ class ContentCache:
     def destination_name(self, dest_id: str, lang: str) -> str:
         self._check_language(lang)
         return self._label("destination", dest_id, lang)
+
+    def emergency_number(self, country_id: str) -> str:
+        """The number to call in danger the country declares, "" when none is confirmed."""
+        row = self._conn.execute(
+            "SELECT emergency FROM destinations WHERE id = ?", (country_id,)
+        ).fetchone()
+        number = row[0] if row is not None else None
+        return "" if number in (None, NO_EMERGENCY) else str(number)
 
     def ui_strings(self, lang: str) -> dict[str, str]:
         self._check_language(lang)

@@ -70,6 +70,16 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("kind", "text", True, "`destination` or `home` (home countries hold help contacts)"),
         _f("name", "localized", True, "the country's name"),
         _f("flag", "text", False, "flag image, a path inside assets/"),
+        _f(
+            "emergency",
+            "text",
+            False,
+            "**every country needs it**: the number to call in danger (police or general "
+            "emergency) as dialled, like `112`; `none` only where no number could be confirmed "
+            "(refused by a production release)",
+        ),
+        _f("emergency_verified_on", "date", False, "when a person last checked `emergency`"),
+        _f("emergency_source", "text", False, "where `emergency` was checked"),
     ),
     "topic": (
         _ID,

@@ -30,6 +30,8 @@ DESTINATION_SPECIFIC_TOPICS: frozenset[str] = frozenset(
 CONTACT_KINDS: tuple[str, ...] = ("emergency", "hotline", "embassy", "consulate", "ngo", "police")
 STATUSES: tuple[str, ...] = ("verified", "sample")
 GENERAL_SCOPE = "general"
+# `emergency: none`: no number to call in danger could be confirmed for this country.
+NO_EMERGENCY = "none"
 # The last language of every fallback chain: every text must exist in it.
 FINAL_FALLBACK = "en"
 
@@ -74,6 +76,11 @@ class Destination:
     kind: str  # "destination" or "home"
     name: Localized
     flag: str | None = None
+    # The number to call in danger (police or general emergency), as dialled; NO_EMERGENCY
+    # where no number could be confirmed; None when the source declares nothing (an error).
+    emergency: str | None = None
+    emergency_verified_on: date | None = None
+    emergency_source: str | None = None
 
 
 @dataclass(frozen=True)

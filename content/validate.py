@@ -17,9 +17,11 @@ from content.model import (
     DESTINATION_SPECIFIC_TOPICS,
     FINAL_FALLBACK,
     GENERAL_SCOPE,
+    NO_EMERGENCY,
     STATUSES,
     TOPIC_IDS,
     Content,
+    Destination,
     Language,
     Localized,
     fallback_chain,
@@ -62,6 +64,7 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "help.hours",
     "help.languages",
     "help.in_danger",
+    "help.no_emergency",
     "contact.kind.emergency",
     "contact.kind.hotline",
     "contact.kind.embassy",
@@ -292,6 +295,52 @@ class _Checker:
             self.localized(dest.name, (*key, "name"), f"the name of {dest.id}", "destination name")
             if dest.flag is not None:
                 self.asset(dest.flag, self.where(*key, "flag"), "the flag")
+            self.check_emergency(dest)
+
+    def check_emergency(self, dest: Destination) -> None:
+        """Every country declares the number to call in danger, with its date and source."""
+        key = ("destination", dest.id)
+        number = dest.emergency
+        if number is None:
+            self.error(
+                self.where(*key),
+                f'{dest.id} declares no number to call in danger: add `emergency: "112"` (the '
+                "police or general emergency number, as dialled) with emergency_verified_on and "
+                "emergency_source, or `emergency: none` if no number could be confirmed",
+            )
+            return
+        if number == NO_EMERGENCY:
+            if self.production:
+                self.error(
+                    self.where(*key, "emergency"),
+                    f"no number to call in danger is confirmed for {dest.id}: confirm one with an "
+                    "official source before a production release",
+                )
+        elif not SHORT_NUMBER.match(number):
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} ({number!r}) must be the short "
+                "number as dialled in the country, 2 to 6 digits like 112 (not +..., not "
+                f"words), or {NO_EMERGENCY!r} if none could be confirmed",
+            )
+        if dest.emergency_verified_on is None:
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} has no emergency_verified_on "
+                "(when a person checked it)",
+            )
+        elif dest.emergency_verified_on > self.today:
+            self.error(
+                self.where(*key, "emergency_verified_on"),
+                f"emergency_verified_on {dest.emergency_verified_on} of {dest.id} is in the "
+                f"future (today is {self.today})",
+            )
+        if not dest.emergency_source:
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} has no emergency_source (where it "
+                "was checked)",
+            )
 
     def check_topics(self) -> None:
         seen = set()
