@@ -190,7 +190,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
             "languages": _json(list(c.languages)),
             "free": None if c.free is None else int(c.free),
             "verified_on": c.verified_on.isoformat(),
-            "source": c.source,
+            "source": "",  # the public label per language is in labels (contact.source)
             "status": c.status,
         }
         for i, c in enumerate(content.contacts)
@@ -202,6 +202,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
         *(("topic", t.id, t.title) for t in content.topics),
         *(("contact.name", c.id, c.name) for c in content.contacts),
         *(("contact.hours", c.id, c.hours) for c in content.contacts if c.hours),
+        *(("contact.source", c.id, c.source) for c in content.contacts if c.source),
     ]
     labels = []
     for kind, item_id, texts in labelled:

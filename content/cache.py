@@ -350,8 +350,9 @@ class ContentCache:
 
     _CONTACT_SQL = (
         "SELECT c.id, c.kind, c.country, n.text, c.phones, c.short, c.url, c.messengers, h.text, "
-        "c.languages, c.free, c.verified_on, c.source, c.status, n.language_used, c.serves "
+        "c.languages, c.free, c.verified_on, s.text, c.status, n.language_used, c.serves "
         "FROM contacts c "
+        "LEFT JOIN labels s ON s.kind = 'contact.source' AND s.id = c.id AND s.lang = :lang "
         "LEFT JOIN labels n ON n.kind = 'contact.name' AND n.id = c.id AND n.lang = :lang "
         "LEFT JOIN labels h ON h.kind = 'contact.hours' AND h.id = c.id AND h.lang = :lang "
     )
@@ -393,7 +394,7 @@ class ContentCache:
             return []
         marks = ",".join("?" * len(ids))
         sql = self._CONTACT_SQL.replace(":lang", "?") + f"WHERE c.id IN ({marks})"
-        found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, *ids))}
+        found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, lang, *ids))}
         return [found[i] for i in ids if i in found]
 
     @staticmethod
@@ -411,7 +412,7 @@ class ContentCache:
             languages=json.loads(r[9]),
             free=None if r[10] is None else bool(r[10]),
             verified_on=r[11],
-            source=r[12],
+            source=r[12] or "",
             status=r[13],
             name_language=r[14] or "",
         )

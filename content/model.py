@@ -97,8 +97,9 @@ class Contact:
     country: str
     name: Localized
     verified_on: date
-    source: str
+    source: Localized  # public: a short label per language
     status: str
+    notes: str | None = None  # editorial: never in the kiosk's cache or the release parts
     serves: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     short: str | None = None
@@ -118,9 +119,10 @@ class Article:
     body: str  # Markdown (the safe subset), without front matter
     verified_on: date
     review_by: date
-    source: str
+    source: str  # public: a short label in the article's language ("" when none)
     status: str
     contacts: tuple[str, ...] = ()
+    notes: str | None = None  # editorial: never in the kiosk's cache or the release parts
     generated: bool = False  # produced by transliteration, not hand-written
 
     @property

@@ -123,6 +123,7 @@ TEXT_LIMITS: dict[str, int] = {
     "destination name": 40,
     "airport name": 80,
     "contact name": 120,
+    "source label": 80,
 }
 
 
@@ -431,6 +432,9 @@ class _Checker:
             self.localized(
                 contact.name, (*key, "name"), f"the name of {what}", "contact name", False
             )
+            self.localized(
+                contact.source, (*key, "source"), f"the source of {what}", "source label"
+            )
             for i, phone in enumerate(contact.phones):
                 if not E164.fullmatch(phone):  # "$" alone lets a final newline through
                     self.error(
@@ -593,6 +597,19 @@ class _Checker:
                 )
             self.dates(article.verified_on, article.review_by, key, what)
             self.status(article.status, key, what)
+            if len(article.source) > TEXT_LIMITS["source label"]:
+                self.error(
+                    self.where(*key, "source"),
+                    f"the public source label is {len(article.source)} characters long; at most "
+                    f"{TEXT_LIMITS['source label']}: keep it short (the organisation's name) and "
+                    "put details in notes",
+                )
+            if self.production and article.status == "sample":
+                self.error(
+                    self.where(*key, "status"),
+                    f"{what} is still sample content: verify it against its source and set "
+                    "status: verified before a production release",
+                )
             for i, contact_id in enumerate(article.contacts):
                 if contact_id not in self.contacts and self.readable("contacts.yaml"):
                     self.error(

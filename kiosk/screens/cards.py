@@ -101,7 +101,9 @@ def contact_card(
         codes=tuple(codes),
         sample=contact.status == "sample",
         checked=fmt(strings.get("article.verified_on", "{date}"), date=contact.verified_on),
-        source=fmt(strings.get("article.source", "{source}"), source=contact.source),
+        source=fmt(strings.get("article.source", "{source}"), source=contact.source)
+        if contact.source
+        else "",
         emergency=contact.kind == "emergency",
     )
 

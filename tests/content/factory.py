@@ -61,7 +61,7 @@ def article(scope: str, topic: str, language: str, title: str, body: str, **kw: 
 def contact(id: str, kind: str, country: str, name: dict[str, str], **kw: Any) -> Contact:
     fields: dict[str, Any] = {
         "verified_on": CHECKED,
-        "source": "Test source",
+        "source": {"en": "Test source"},
         "status": "sample",
     }
     fields.update(kw)

@@ -162,7 +162,7 @@ CASES = [
     ),
     Case(
         "missing required field",
-        _edit("contacts.yaml", '  source: "Test fixture"\n', ""),
+        _edit("contacts.yaml", '  source: {en: "Test fixture", uz: "Test"}\n', ""),
         "contacts.yaml",
         "- id: uz-embassy-moscow",
         "has no 'source' (required)",
@@ -400,6 +400,25 @@ CASES = [
         "status: sample",
         "still sample content",
         production=True,
+    ),
+    Case(
+        "sample article in a production release",
+        lambda root: None,
+        ARTICLE,
+        "status: sample",
+        "the article general/money is still sample content",
+        production=True,
+    ),
+    Case(
+        "a public source label that is an editorial note",
+        _edit(
+            ARTICLE,
+            "source: Test fixture",
+            "source: " + "Checked against the ministry's page; " * 3,
+        ),
+        ARTICLE,
+        "source: Checked",
+        "put details in notes",
     ),
     Case(
         "a country without a number to call in danger",

@@ -104,3 +104,20 @@ def test_the_examples_of_issue_11(cache: ContentCache, tas: Place) -> None:
     page = build_help(cache, asb, "en", en, "")
     assert page.in_danger.startswith("No emergency number is confirmed for Turkmenistan")
     assert build_help(cache, asb, "en", en, "RU").in_danger == "In danger now? Call 112"
+
+
+def test_cards_show_the_public_label_never_an_editorial_note(cache: ContentCache) -> None:
+    """Issue 11: "Sample entry: not yet confirmed; check …" was shown in English on Russian,
+    Uzbek, Kyrgyz and Turkmen screens; now a card shows the short public label."""
+    editorial = ("Sample", "verified by", "to be checked", "not yet confirmed;", "checked 20")
+    for airport in cache.airports():
+        place = place_of(cache, airport)
+        for lang in place.languages:
+            strings = cache.ui_strings(lang)
+            for dest in ["", *sorted(place.destination_ids)]:
+                for card in build_help(cache, place, lang, strings, dest).cards:
+                    assert not any(w in card.source for w in editorial), (lang, card.id)
+    asb = place_of(cache, "ASB")
+    ru = build_help(cache, asb, "ru", cache.ui_strings("ru"), "")
+    (police,) = [c for c in ru.cards if c.id == "tm-police"]
+    assert police.source == "Источник: Ещё не подтверждено"
