@@ -162,6 +162,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
             "country": a.country,
             "languages": _json(list(a.languages)),
             "destinations": _json(list(a.destinations)),
+            "nationality": a.travellers,
         }
         for i, a in enumerate(content.airports)
     ]

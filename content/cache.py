@@ -64,6 +64,7 @@ class AirportView:
     name: str
     languages: list[LanguageView]
     destinations: list[DestinationView]
+    nationality: str = ""  # the travellers' nationality the airport implies
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,8 @@ class ContentCache:
     def airport(self, airport_id: str, lang: str) -> AirportView:
         self._check_language(lang)
         row = self._conn.execute(
-            "SELECT country, languages, destinations FROM airports WHERE id = ?", (airport_id,)
+            "SELECT country, languages, destinations, nationality FROM airports WHERE id = ?",
+            (airport_id,),
         ).fetchone()
         if row is None:
             raise NotFound(f"airport {airport_id!r} is not in this content")
@@ -261,6 +263,7 @@ class ContentCache:
             name=self._label("airport", airport_id, lang),
             languages=languages,
             destinations=destinations,
+            nationality=row[3] or row[0],
         )
 
     def topics(self, lang: str) -> list[TopicView]:
@@ -367,13 +370,15 @@ class ContentCache:
         return [self._contact(r) for r in rows if r[2] in wanted]
 
     def help_contacts(
-        self, dest_id: str, home_country: str, lang: str
+        self, dest_id: str, home_country: str, lang: str, nationality: str = ""
     ) -> tuple[list[ContactView], list[ContactView]]:
-        """(contacts in the destination for people from home_country, contacts at home).
+        """(contacts in the destination for people of `nationality`, contacts at home).
 
-        A contact with a `serves` list is shown only to the people it serves (an embassy of
-        Uzbekistan in Moscow is not shown at Manas airport).
+        A contact with a `serves` list is shown only to the nationalities it lists (an embassy
+        of Uzbekistan in Moscow is not shown at Manas airport); `nationality` defaults to the
+        home country.
         """
+        nationality = nationality or home_country
         self._check_language(lang)
         rows = self._conn.execute(
             self._CONTACT_SQL
@@ -383,7 +388,7 @@ class ContentCache:
         there, home = [], []
         for r in rows:
             serves = json.loads(r[15])
-            if r[2] == dest_id and (not serves or home_country in serves):
+            if r[2] == dest_id and (not serves or nationality in serves):
                 there.append(self._contact(r))
             elif r[2] == home_country and r[2] != dest_id and (not serves or dest_id in serves):
                 home.append(self._contact(r))

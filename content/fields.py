@@ -70,6 +70,13 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("name", "localized", True, "the airport's name"),
         _f("languages", "texts", True, "offered on the language screen, in this order"),
         _f("destinations", "texts", True, "destination ids, in the order travellers need them"),
+        _f(
+            "nationality",
+            "text",
+            False,
+            "the travellers' nationality the airport implies (a home country id); "
+            "`country` when not given",
+        ),
     ),
     "destination": (
         _ID,
@@ -107,7 +114,13 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         ),
         _STATUS,
         _NOTES,
-        _f("serves", "texts", False, "whose citizens it serves (embassies, consulates)"),
+        _f(
+            "serves",
+            "texts",
+            False,
+            "the nationalities it is for (home country ids): shown only to them (embassies, "
+            "consulates)",
+        ),
         _f("phones", "phones", False, "numbers in E.164: +, country code, digits"),
         _f("short", "text", False, "short number dialled as is (112)"),
         _f("url", "text", False, "https link, shown as a QR code"),

@@ -128,6 +128,8 @@ def _schema_1(db: sqlite_utils.Database) -> None:
 def _schema_2(db: sqlite_utils.Database) -> None:
     # The number to call in danger declared by each country ("none": none confirmed).
     db.table("destinations").add_column("emergency", str)
+    # The travellers' nationality each airport implies (never null: the country by default).
+    db.table("airports").add_column("nationality", str)
 
 
 Migration = Callable[["sqlite_utils.Database"], None]

@@ -68,6 +68,12 @@ class Airport:
     name: Localized
     languages: tuple[str, ...]
     destinations: tuple[str, ...]
+    nationality: str | None = None  # the travellers' nationality; None: the airport's country
+
+    @property
+    def travellers(self) -> str:
+        """The nationality the airport implies (its own field, else its country)."""
+        return self.nationality or self.country
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ def _airport_dict(x: Airport) -> dict[str, Any]:
         "name": x.name,
         "languages": list(x.languages),
         "destinations": list(x.destinations),
+        "nationality": x.nationality,
     }
 
 

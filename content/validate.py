@@ -388,6 +388,14 @@ class _Checker:
                         f"{airport.id} offers {lang!r} but there are no UI strings for it "
                         f"(write ui/{lang}.yaml)",
                     )
+            if airport.nationality is not None and self.readable("destinations.yaml"):
+                home = self.destinations.get(airport.nationality)
+                if home is None or home.kind != "home":
+                    self.error(
+                        self.where(*key, "nationality"),
+                        f"the nationality {airport.nationality!r} of {airport.id} must be a home "
+                        "country of destinations.yaml (kind: home), like UZ",
+                    )
             self.duplicates(airport.destinations, key, "destinations")
             for i, dest_id in enumerate(airport.destinations):
                 place = self.where(*key, "destinations", i)

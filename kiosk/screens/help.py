@@ -45,7 +45,7 @@ def build_help(
     """`dest`: the session's destination, "" before one is chosen (then only home contacts)."""
     home_name = cache.destination_name(place.home_country, lang)
     if dest:
-        there, home = cache.help_contacts(dest, place.home_country, lang)
+        there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
         dest_name = cache.destination_name(dest, lang)
     else:
         there, home = [], cache.contacts([place.home_country], lang)
@@ -96,7 +96,7 @@ def help_qr_payloads(cache: ContentCache, place: Place) -> list[str]:
         strings = cache.ui_strings(lang)
         title = strings.get("help.title", "help.title")
         for dest in sorted(place.destination_ids):
-            there, home = cache.help_contacts(dest, place.home_country, lang)
+            there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
             for contact in there + home:
                 card = contact_card(contact, strings, place.language_names)
                 payloads.extend(code.payload for code in card.codes)

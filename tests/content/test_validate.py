@@ -421,6 +421,13 @@ CASES = [
         "put details in notes",
     ),
     Case(
+        "an airport's nationality that is not a home country",
+        _edit("airports.yaml", "  country: UZ\n", "  country: UZ\n  nationality: RU\n"),
+        "airports.yaml",
+        "nationality: RU",
+        "the nationality 'RU' of TAS must be a home country",
+    ),
+    Case(
         "a country without a number to call in danger",
         _edit(
             "destinations.yaml",

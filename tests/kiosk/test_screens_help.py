@@ -121,3 +121,30 @@ def test_cards_show_the_public_label_never_an_editorial_note(cache: ContentCache
     ru = build_help(cache, asb, "ru", cache.ui_strings("ru"), "")
     (police,) = [c for c in ru.cards if c.id == "tm-police"]
     assert police.source == "Источник: Ещё не подтверждено"
+
+
+def test_the_airport_implies_the_nationality_and_only_own_embassies_are_shown(
+    cache: ContentCache,
+) -> None:
+    expected = {"TAS": "UZ", "TMJ": "UZ", "NMA": "UZ", "KSQ": "UZ", "ASB": "TM", "FRU": "KG"}
+    assert {a: place_of(cache, a).nationality for a in cache.airports()} == expected
+    shown = 0
+    for airport, nationality in expected.items():
+        place = place_of(cache, airport)
+        for dest in sorted(place.destination_ids):
+            page = build_help(cache, place, "en", cache.ui_strings("en"), dest)
+            ids = [c.id for c in page.dest_contacts_first + page.dest_contacts_rest]
+            embassies = [c for c in ids if "-embassy-" in c or "-consulate-" in c]
+            shown += len(embassies)
+            assert all(c.startswith(nationality.lower() + "-") for c in embassies), (
+                airport,
+                dest,
+                embassies,
+            )
+    assert shown >= 6 * 6  # own embassies in most destinations, at every airport
+
+
+def test_a_contact_for_other_nationalities_is_hidden(cache: ContentCache) -> None:
+    there, _home = cache.help_contacts("RU", "UZ", "en", "KG")
+    ids = [c.id for c in there]
+    assert "kg-embassy-moscow" in ids and "uz-embassy-moscow" not in ids
