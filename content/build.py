@@ -162,11 +162,12 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
             "country": a.country,
             "languages": _json(list(a.languages)),
             "destinations": _json(list(a.destinations)),
+            "nationality": a.travellers,
         }
         for i, a in enumerate(content.airports)
     ]
     tables["destinations"] = [
-        {"id": d.id, "position": i, "kind": d.kind, "flag": d.flag}
+        {"id": d.id, "position": i, "kind": d.kind, "flag": d.flag, "emergency": d.emergency}
         for i, d in enumerate(content.destinations)
     ]
     topic_order = {t: i for i, t in enumerate(TOPIC_IDS)}
@@ -190,7 +191,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
             "languages": _json(list(c.languages)),
             "free": None if c.free is None else int(c.free),
             "verified_on": c.verified_on.isoformat(),
-            "source": c.source,
+            "source": "",  # the public label per language is in labels (contact.source)
             "status": c.status,
         }
         for i, c in enumerate(content.contacts)
@@ -202,6 +203,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
         *(("topic", t.id, t.title) for t in content.topics),
         *(("contact.name", c.id, c.name) for c in content.contacts),
         *(("contact.hours", c.id, c.hours) for c in content.contacts if c.hours),
+        *(("contact.source", c.id, c.source) for c in content.contacts if c.source),
     ]
     labels = []
     for kind, item_id, texts in labelled:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from content.migrations import SCHEMA_VERSION
-from content.model import GENERAL_SCOPE
+from content.model import GENERAL_SCOPE, NO_EMERGENCY
 from content.search_text import APOSTROPHES, search_fold
 
 REQUIRED_META = (
@@ -30,7 +30,7 @@ REQUIRED_META = (
     "summary",
 )
 # The oldest cache schema this code reads (a newer app may stop reading very old caches).
-MIN_SCHEMA_VERSION = 1
+MIN_SCHEMA_VERSION = 2  # 2: each country's number to call in danger
 MAX_QUERY_WORDS = 8
 SNIPPET_CHARS = 140
 
@@ -64,6 +64,7 @@ class AirportView:
     name: str
     languages: list[LanguageView]
     destinations: list[DestinationView]
+    nationality: str = ""  # the travellers' nationality the airport implies
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,8 @@ class ContentCache:
     def airport(self, airport_id: str, lang: str) -> AirportView:
         self._check_language(lang)
         row = self._conn.execute(
-            "SELECT country, languages, destinations FROM airports WHERE id = ?", (airport_id,)
+            "SELECT country, languages, destinations, nationality FROM airports WHERE id = ?",
+            (airport_id,),
         ).fetchone()
         if row is None:
             raise NotFound(f"airport {airport_id!r} is not in this content")
@@ -261,6 +263,7 @@ class ContentCache:
             name=self._label("airport", airport_id, lang),
             languages=languages,
             destinations=destinations,
+            nationality=row[3] or row[0],
         )
 
     def topics(self, lang: str) -> list[TopicView]:
@@ -275,6 +278,14 @@ class ContentCache:
     def destination_name(self, dest_id: str, lang: str) -> str:
         self._check_language(lang)
         return self._label("destination", dest_id, lang)
+
+    def emergency_number(self, country_id: str) -> str:
+        """The number to call in danger the country declares, "" when none is confirmed."""
+        row = self._conn.execute(
+            "SELECT emergency FROM destinations WHERE id = ?", (country_id,)
+        ).fetchone()
+        number = row[0] if row is not None else None
+        return "" if number in (None, NO_EMERGENCY) else str(number)
 
     def ui_strings(self, lang: str) -> dict[str, str]:
         self._check_language(lang)
@@ -342,8 +353,9 @@ class ContentCache:
 
     _CONTACT_SQL = (
         "SELECT c.id, c.kind, c.country, n.text, c.phones, c.short, c.url, c.messengers, h.text, "
-        "c.languages, c.free, c.verified_on, c.source, c.status, n.language_used, c.serves "
+        "c.languages, c.free, c.verified_on, s.text, c.status, n.language_used, c.serves "
         "FROM contacts c "
+        "LEFT JOIN labels s ON s.kind = 'contact.source' AND s.id = c.id AND s.lang = :lang "
         "LEFT JOIN labels n ON n.kind = 'contact.name' AND n.id = c.id AND n.lang = :lang "
         "LEFT JOIN labels h ON h.kind = 'contact.hours' AND h.id = c.id AND h.lang = :lang "
     )
@@ -358,13 +370,15 @@ class ContentCache:
         return [self._contact(r) for r in rows if r[2] in wanted]
 
     def help_contacts(
-        self, dest_id: str, home_country: str, lang: str
+        self, dest_id: str, home_country: str, lang: str, nationality: str = ""
     ) -> tuple[list[ContactView], list[ContactView]]:
-        """(contacts in the destination for people from home_country, contacts at home).
+        """(contacts in the destination for people of `nationality`, contacts at home).
 
-        A contact with a `serves` list is shown only to the people it serves (an embassy of
-        Uzbekistan in Moscow is not shown at Manas airport).
+        A contact with a `serves` list is shown only to the nationalities it lists (an embassy
+        of Uzbekistan in Moscow is not shown at Manas airport); `nationality` defaults to the
+        home country.
         """
+        nationality = nationality or home_country
         self._check_language(lang)
         rows = self._conn.execute(
             self._CONTACT_SQL
@@ -374,7 +388,7 @@ class ContentCache:
         there, home = [], []
         for r in rows:
             serves = json.loads(r[15])
-            if r[2] == dest_id and (not serves or home_country in serves):
+            if r[2] == dest_id and (not serves or nationality in serves):
                 there.append(self._contact(r))
             elif r[2] == home_country and r[2] != dest_id and (not serves or dest_id in serves):
                 home.append(self._contact(r))
@@ -385,7 +399,7 @@ class ContentCache:
             return []
         marks = ",".join("?" * len(ids))
         sql = self._CONTACT_SQL.replace(":lang", "?") + f"WHERE c.id IN ({marks})"
-        found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, *ids))}
+        found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, lang, *ids))}
         return [found[i] for i in ids if i in found]
 
     @staticmethod
@@ -403,7 +417,7 @@ class ContentCache:
             languages=json.loads(r[9]),
             free=None if r[10] is None else bool(r[10]),
             verified_on=r[11],
-            source=r[12],
+            source=r[12] or "",
             status=r[13],
             name_language=r[14] or "",
         )

@@ -45,7 +45,13 @@ def _f(name: str, type: FieldType, required: bool, help: str) -> FieldSpec:  # n
 
 _ID = _f("id", "text", True, "short fixed id, never translated")
 _VERIFIED = _f("verified_on", "date", True, "when a person last checked it (not in the future)")
-_SOURCE = _f("source", "text", True, "where it was checked (official site, document, organisation)")
+_NOTES = _f(
+    "notes",
+    "text",
+    False,
+    "editorial notes: what to verify, secondary sources, details of the check; never reach "
+    "the kiosk",
+)
 _STATUS = _f("status", "text", True, "`verified`, or `sample` (refused by a production release)")
 
 # Each kind's fields in the order they are read (and reported). `id` is read by the list
@@ -64,12 +70,29 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("name", "localized", True, "the airport's name"),
         _f("languages", "texts", True, "offered on the language screen, in this order"),
         _f("destinations", "texts", True, "destination ids, in the order travellers need them"),
+        _f(
+            "nationality",
+            "text",
+            False,
+            "the travellers' nationality the airport implies (a home country id); "
+            "`country` when not given",
+        ),
     ),
     "destination": (
         _ID,
         _f("kind", "text", True, "`destination` or `home` (home countries hold help contacts)"),
         _f("name", "localized", True, "the country's name"),
         _f("flag", "text", False, "flag image, a path inside assets/"),
+        _f(
+            "emergency",
+            "text",
+            False,
+            "**every country needs it**: the number to call in danger (police or general "
+            "emergency) as dialled, like `112`; `none` only where no number could be confirmed "
+            "(refused by a production release)",
+        ),
+        _f("emergency_verified_on", "date", False, "when a person last checked `emergency`"),
+        _f("emergency_source", "text", False, "where `emergency` was checked"),
     ),
     "topic": (
         _ID,
@@ -82,9 +105,22 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("country", "text", True, "where the contact is (destination or home country)"),
         _f("name", "localized", True, "the contact's name"),
         _VERIFIED,
-        _SOURCE,
+        _f(
+            "source",
+            "localized",
+            True,
+            "public: a short label of where it was checked, per language (the organisation's name "
+            "or its site); travellers see it",
+        ),
         _STATUS,
-        _f("serves", "texts", False, "whose citizens it serves (embassies, consulates)"),
+        _NOTES,
+        _f(
+            "serves",
+            "texts",
+            False,
+            "the nationalities it is for (home country ids): shown only to them (embassies, "
+            "consulates)",
+        ),
         _f("phones", "phones", False, "numbers in E.164: +, country code, digits"),
         _f("short", "text", False, "short number dialled as is (112)"),
         _f("url", "text", False, "https link, shown as a QR code"),
@@ -97,8 +133,15 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("title", "text", True, "the article's title"),
         _VERIFIED,
         _f("review_by", "date", True, "when it must be checked again"),
-        _SOURCE,
+        _f(
+            "source",
+            "text",
+            False,
+            "public: a short label of where it was checked, in the article's language; "
+            "travellers see it",
+        ),
         _STATUS,
+        _NOTES,
         _f("contacts", "texts", False, "contact ids shown under the article with QR codes"),
     ),
 }

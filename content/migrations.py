@@ -125,10 +125,17 @@ def _schema_1(db: sqlite_utils.Database) -> None:
     db.table("assets").create({"path": str, "sha256": str, "data": bytes}, pk="path")
 
 
+def _schema_2(db: sqlite_utils.Database) -> None:
+    # The number to call in danger declared by each country ("none": none confirmed).
+    db.table("destinations").add_column("emergency", str)
+    # The travellers' nationality each airport implies (never null: the country by default).
+    db.table("airports").add_column("nationality", str)
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 # Index i holds the migration from schema i to schema i + 1.
-MIGRATIONS: tuple[Migration, ...] = (_schema_1,)
+MIGRATIONS: tuple[Migration, ...] = (_schema_1, _schema_2)
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
 

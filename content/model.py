@@ -30,6 +30,8 @@ DESTINATION_SPECIFIC_TOPICS: frozenset[str] = frozenset(
 CONTACT_KINDS: tuple[str, ...] = ("emergency", "hotline", "embassy", "consulate", "ngo", "police")
 STATUSES: tuple[str, ...] = ("verified", "sample")
 GENERAL_SCOPE = "general"
+# `emergency: none`: no number to call in danger could be confirmed for this country.
+NO_EMERGENCY = "none"
 # The last language of every fallback chain: every text must exist in it.
 FINAL_FALLBACK = "en"
 
@@ -66,6 +68,12 @@ class Airport:
     name: Localized
     languages: tuple[str, ...]
     destinations: tuple[str, ...]
+    nationality: str | None = None  # the travellers' nationality; None: the airport's country
+
+    @property
+    def travellers(self) -> str:
+        """The nationality the airport implies (its own field, else its country)."""
+        return self.nationality or self.country
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,11 @@ class Destination:
     kind: str  # "destination" or "home"
     name: Localized
     flag: str | None = None
+    # The number to call in danger (police or general emergency), as dialled; NO_EMERGENCY
+    # where no number could be confirmed; None when the source declares nothing (an error).
+    emergency: str | None = None
+    emergency_verified_on: date | None = None
+    emergency_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,8 +103,9 @@ class Contact:
     country: str
     name: Localized
     verified_on: date
-    source: str
+    source: Localized  # public: a short label per language
     status: str
+    notes: str | None = None  # editorial: never in the kiosk's cache or the release parts
     serves: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     short: str | None = None
@@ -111,9 +125,10 @@ class Article:
     body: str  # Markdown (the safe subset), without front matter
     verified_on: date
     review_by: date
-    source: str
+    source: str  # public: a short label in the article's language ("" when none)
     status: str
     contacts: tuple[str, ...] = ()
+    notes: str | None = None  # editorial: never in the kiosk's cache or the release parts
     generated: bool = False  # produced by transliteration, not hand-written
 
     @property

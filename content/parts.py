@@ -196,6 +196,7 @@ def _airport_dict(x: Airport) -> dict[str, Any]:
         "name": x.name,
         "languages": list(x.languages),
         "destinations": list(x.destinations),
+        "nationality": x.nationality,
     }
 
 
@@ -206,11 +207,26 @@ def _airport_from(x: dict[str, Any]) -> Airport:
 
 
 def _destination_dict(x: Destination) -> dict[str, Any]:
-    return {"id": x.id, "kind": x.kind, "name": x.name, "flag": x.flag}
+    return {
+        "id": x.id,
+        "kind": x.kind,
+        "name": x.name,
+        "flag": x.flag,
+        "emergency": x.emergency,
+        "emergency_verified_on": _day(x.emergency_verified_on),
+        "emergency_source": x.emergency_source,
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _destination_from(x: dict[str, Any]) -> Destination:
-    return Destination(**x)
+    verified = x.get("emergency_verified_on")
+    return Destination(
+        **{**x, "emergency_verified_on": None if verified is None else date.fromisoformat(verified)}
+    )
 
 
 def _topic_dict(x: Topic) -> dict[str, Any]:

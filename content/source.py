@@ -288,6 +288,7 @@ def _read_article(
         report.error(rel, body_line, "the article has no text after its details")
     if not _complete(item, "article", values):
         return None, shifted
+    values["source"] = values["source"] or ""
     return Article(scope=key[0], topic=key[1], language=key[2], body=body, **values), shifted
 
 

@@ -17,9 +17,11 @@ from content.model import (
     DESTINATION_SPECIFIC_TOPICS,
     FINAL_FALLBACK,
     GENERAL_SCOPE,
+    NO_EMERGENCY,
     STATUSES,
     TOPIC_IDS,
     Content,
+    Destination,
     Language,
     Localized,
     fallback_chain,
@@ -62,6 +64,7 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "help.hours",
     "help.languages",
     "help.in_danger",
+    "help.no_emergency",
     "contact.kind.emergency",
     "contact.kind.hotline",
     "contact.kind.embassy",
@@ -120,6 +123,7 @@ TEXT_LIMITS: dict[str, int] = {
     "destination name": 40,
     "airport name": 80,
     "contact name": 120,
+    "source label": 80,
 }
 
 
@@ -292,6 +296,52 @@ class _Checker:
             self.localized(dest.name, (*key, "name"), f"the name of {dest.id}", "destination name")
             if dest.flag is not None:
                 self.asset(dest.flag, self.where(*key, "flag"), "the flag")
+            self.check_emergency(dest)
+
+    def check_emergency(self, dest: Destination) -> None:
+        """Every country declares the number to call in danger, with its date and source."""
+        key = ("destination", dest.id)
+        number = dest.emergency
+        if number is None:
+            self.error(
+                self.where(*key),
+                f'{dest.id} declares no number to call in danger: add `emergency: "112"` (the '
+                "police or general emergency number, as dialled) with emergency_verified_on and "
+                "emergency_source, or `emergency: none` if no number could be confirmed",
+            )
+            return
+        if number == NO_EMERGENCY:
+            if self.production:
+                self.error(
+                    self.where(*key, "emergency"),
+                    f"no number to call in danger is confirmed for {dest.id}: confirm one with an "
+                    "official source before a production release",
+                )
+        elif not SHORT_NUMBER.match(number):
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} ({number!r}) must be the short "
+                "number as dialled in the country, 2 to 6 digits like 112 (not +..., not "
+                f"words), or {NO_EMERGENCY!r} if none could be confirmed",
+            )
+        if dest.emergency_verified_on is None:
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} has no emergency_verified_on "
+                "(when a person checked it)",
+            )
+        elif dest.emergency_verified_on > self.today:
+            self.error(
+                self.where(*key, "emergency_verified_on"),
+                f"emergency_verified_on {dest.emergency_verified_on} of {dest.id} is in the "
+                f"future (today is {self.today})",
+            )
+        if not dest.emergency_source:
+            self.error(
+                self.where(*key, "emergency"),
+                f"the number to call in danger of {dest.id} has no emergency_source (where it "
+                "was checked)",
+            )
 
     def check_topics(self) -> None:
         seen = set()
@@ -338,6 +388,14 @@ class _Checker:
                         f"{airport.id} offers {lang!r} but there are no UI strings for it "
                         f"(write ui/{lang}.yaml)",
                     )
+            if airport.nationality is not None and self.readable("destinations.yaml"):
+                home = self.destinations.get(airport.nationality)
+                if home is None or home.kind != "home":
+                    self.error(
+                        self.where(*key, "nationality"),
+                        f"the nationality {airport.nationality!r} of {airport.id} must be a home "
+                        "country of destinations.yaml (kind: home), like UZ",
+                    )
             self.duplicates(airport.destinations, key, "destinations")
             for i, dest_id in enumerate(airport.destinations):
                 place = self.where(*key, "destinations", i)
@@ -381,6 +439,9 @@ class _Checker:
             # Organisations are often named in their own language: no warning per language.
             self.localized(
                 contact.name, (*key, "name"), f"the name of {what}", "contact name", False
+            )
+            self.localized(
+                contact.source, (*key, "source"), f"the source of {what}", "source label"
             )
             for i, phone in enumerate(contact.phones):
                 if not E164.fullmatch(phone):  # "$" alone lets a final newline through
@@ -544,6 +605,19 @@ class _Checker:
                 )
             self.dates(article.verified_on, article.review_by, key, what)
             self.status(article.status, key, what)
+            if len(article.source) > TEXT_LIMITS["source label"]:
+                self.error(
+                    self.where(*key, "source"),
+                    f"the public source label is {len(article.source)} characters long; at most "
+                    f"{TEXT_LIMITS['source label']}: keep it short (the organisation's name) and "
+                    "put details in notes",
+                )
+            if self.production and article.status == "sample":
+                self.error(
+                    self.where(*key, "status"),
+                    f"{what} is still sample content: verify it against its source and set "
+                    "status: verified before a production release",
+                )
             for i, contact_id in enumerate(article.contacts):
                 if contact_id not in self.contacts and self.readable("contacts.yaml"):
                     self.error(

@@ -89,7 +89,11 @@ def article_rows(sections: Sequence[Section], sample_notice: str) -> list[Articl
                 marker = f"{i + 1}." if block.kind == "numbers" else "•"
                 rows.append(ArticleRow("item", item, ELEMENT_GAP if i == 0 else ITEM_GAP, marker))
         rows.append(
-            ArticleRow("verified", f"{section.verified}   ·   {section.source}", ELEMENT_GAP)
+            ArticleRow(
+                "verified",
+                "   ·   ".join(x for x in (section.verified, section.source) if x),
+                ELEMENT_GAP,
+            )
         )
         rows.append(ArticleRow("divider", "", ELEMENT_GAP))
     return rows
@@ -136,7 +140,7 @@ def build_article(
             title=s.title,
             blocks=blocks_of(s.blocks),
             verified=t(strings, "article.verified_on", date=s.verified_on),
-            source=t(strings, "article.source", source=s.source),
+            source=t(strings, "article.source", source=s.source) if s.source else "",
             sample=s.status == "sample",
         )
         for s in article.sections

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from content.cache import ContentCache
+from content.model import GENERAL_SCOPE
 from kiosk.screens.article import ArticleScreen, build_article
 from kiosk.screens.attract import AttractScreen, build_attract
 from kiosk.screens.cards import qr_kinds
@@ -65,7 +66,8 @@ def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> An
     if kind == "language":
         return build_language(cache, place, lang, strings, changing=given.changing_language)
     if kind == "home":
-        return build_home(cache, place, lang)
+        dest = "" if given.destination == GENERAL_SCOPE else given.destination
+        return build_home(cache, place, lang, strings, dest)
     if kind == "destination":
         return build_destination(cache, lang, strings, params["dest"])
     if kind == "article":

@@ -101,29 +101,31 @@ def contact_card(
         codes=tuple(codes),
         sample=contact.status == "sample",
         checked=fmt(strings.get("article.verified_on", "{date}"), date=contact.verified_on),
-        source=fmt(strings.get("article.source", "{source}"), source=contact.source),
+        source=fmt(strings.get("article.source", "{source}"), source=contact.source)
+        if contact.source
+        else "",
         emergency=contact.kind == "emergency",
     )
 
 
-def vcard_of(title: str, contacts: Iterable[ContactView]) -> QrView | None:
-    """One vCard QR code holding every number of these contacts (None when there is none)."""
-    entries: list[tuple[str, str]] = []
+def vcard_of(
+    title: str, contacts: Iterable[ContactView], first: tuple[str, str] | None = None
+) -> QrView | None:
+    """One vCard QR code holding every number of these contacts (None when there is none).
+
+    `first`: (label, number) of the number to call in danger, saved first; a number is saved
+    once, under its first label."""
+    entries: list[tuple[str, str]] = [first] if first else []
+    seen = {number for _, number in entries}
     for c in contacts:
         numbers = ([c.short] if c.short else []) + list(c.phones)
         for number in numbers:
-            entries.append((c.name, number))
+            if number not in seen:
+                seen.add(number)
+                entries.append((c.name, number))
     if not entries:
         return None
     return qr_view(vcard_code(title, entries))
-
-
-def first_number(contacts: Iterable[ContactView]) -> str:
-    """The emergency number to show in the 'In danger now?' banner."""
-    for c in contacts:
-        if c.kind == "emergency":
-            return c.short or (c.phones[0] if c.phones else "")
-    return ""
 
 
 def qr_kinds(cards: Iterable[ContactCard], codes: Iterable[QrView | None] = ()) -> list[str]:

@@ -11,7 +11,6 @@ from kiosk.screens.cards import (
     ContactCard,
     QrView,
     contact_card,
-    first_number,
     qr_view,
     vcard_of,
 )
@@ -46,19 +45,24 @@ def build_help(
     """`dest`: the session's destination, "" before one is chosen (then only home contacts)."""
     home_name = cache.destination_name(place.home_country, lang)
     if dest:
-        there, home = cache.help_contacts(dest, place.home_country, lang)
+        there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
         dest_name = cache.destination_name(dest, lang)
     else:
         there, home = [], cache.contacts([place.home_country], lang)
         dest_name = ""
     cards = [contact_card(c, strings, place.language_names) for c in there]
-    number = first_number(there) or first_number(home)
+    country = dest or place.home_country
+    number = cache.emergency_number(country)
     title = t(strings, "help.title")
     return HelpScreen(
         title=title,
-        in_danger=t(strings, "help.in_danger", number=number) if number else "",
+        in_danger=in_danger_text(cache, strings, country, lang),
         in_danger_code=qr_view(tel_code(number)) if number else None,
-        vcard=vcard_of(title + (f": {dest_name}" if dest else ""), there + home),
+        vcard=vcard_of(
+            title + (f": {dest_name}" if dest else ""),
+            there + home,
+            danger_entry(strings, number),
+        ),
         dest_title=t(strings, "help.destination_contacts", country=dest_name) if dest else "",
         dest_contacts_first=tuple(cards[:FIRST_CONTACTS]),
         dest_contacts_rest=tuple(cards[FIRST_CONTACTS:]),
@@ -67,22 +71,44 @@ def build_help(
     )
 
 
+def in_danger_text(cache: ContentCache, strings: Strings, country: str, lang: str) -> str:
+    """The red banner: the number `country` declares to call in danger, or, where none is
+    confirmed, that there is none and the contacts below are the way to get help."""
+    number = cache.emergency_number(country)
+    if number:
+        return t(strings, "help.in_danger", number=number)
+    return t(strings, "help.no_emergency", country=cache.destination_name(country, lang))
+
+
+def danger_entry(strings: Strings, number: str) -> tuple[str, str] | None:
+    """The vCard's first entry: the number to call in danger, labelled "Emergency"."""
+    return (t(strings, "contact.kind.emergency"), number) if number else None
+
+
 def help_qr_payloads(cache: ContentCache, place: Place) -> list[str]:
     """Every QR payload the help screens of this airport can show, in every language, once."""
     payloads: list[str] = []
+    home_number = cache.emergency_number(place.home_country)
+    if home_number:
+        payloads.append(tel_code(home_number).payload)
+
     for lang in place.languages:
         strings = cache.ui_strings(lang)
         title = strings.get("help.title", "help.title")
         for dest in sorted(place.destination_ids):
-            there, home = cache.help_contacts(dest, place.home_country, lang)
+            there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
             for contact in there + home:
                 card = contact_card(contact, strings, place.language_names)
                 payloads.extend(code.payload for code in card.codes)
             dest_name = cache.destination_name(dest, lang)
-            vcard = vcard_of(f"{title}: {dest_name}", there + home)
+            number = cache.emergency_number(dest)
+            vcard = vcard_of(f"{title}: {dest_name}", there + home, danger_entry(strings, number))
             if vcard:
                 payloads.append(vcard.payload)
-        vcard = vcard_of(title, cache.contacts([place.home_country], lang))
+            if number:
+                payloads.append(tel_code(number).payload)
+        home = cache.contacts([place.home_country], lang)
+        vcard = vcard_of(title, home, danger_entry(strings, home_number))
         if vcard:
             payloads.append(vcard.payload)
     return list(dict.fromkeys(payloads))

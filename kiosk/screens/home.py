@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from content.cache import ContentCache
+from kiosk.screens.help import in_danger_text
 from kiosk.screens.place import Place, asset_url
+from kiosk.screens.text import Strings
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,18 @@ class DestinationButton:
 class HomeScreen:
     airport: str = ""
     destinations: tuple[DestinationButton, ...] = ()
+    in_danger: str = ""  # "In danger now? Call 112" (the chosen destination's, else home's)
 
 
-def build_home(cache: ContentCache, place: Place, lang: str) -> HomeScreen:
+def build_home(
+    cache: ContentCache, place: Place, lang: str, strings: Strings, dest: str = ""
+) -> HomeScreen:
+    """`dest`: the session's destination, "" before one is chosen (then the home country's
+    number to call in danger)."""
     airport = cache.airport(place.airport, lang)
     return HomeScreen(
         airport=airport.name,
+        in_danger=in_danger_text(cache, strings, dest or place.home_country, lang),
         destinations=tuple(
             DestinationButton(d.id, d.name, asset_url(cache, d.flag)) for d in airport.destinations
         ),

@@ -12,6 +12,7 @@ from content.cache import ContentCache
 class Place:
     airport: str
     home_country: str
+    nationality: str  # the travellers' nationality the airport implies (UZ at TAS, TM at ASB)
     languages: tuple[str, ...]  # offered at this airport, in its order
     default_language: str
     language_names: Mapping[str, str]  # every language of the content, named in itself
@@ -25,6 +26,7 @@ def place_of(cache: ContentCache, airport_id: str) -> Place:
     return Place(
         airport=airport_id,
         home_country=airport.country,
+        nationality=airport.nationality or airport.country,
         languages=languages,
         default_language="en" if "en" in languages else languages[0],
         language_names={lv.id: lv.name for lv in cache.languages()},

@@ -61,7 +61,7 @@ def article(scope: str, topic: str, language: str, title: str, body: str, **kw: 
 def contact(id: str, kind: str, country: str, name: dict[str, str], **kw: Any) -> Contact:
     fields: dict[str, Any] = {
         "verified_on": CHECKED,
-        "source": "Test source",
+        "source": {"en": "Test source"},
         "status": "sample",
     }
     fields.update(kw)
@@ -190,6 +190,16 @@ CONTACTS = (
 )
 
 
+# Each country's number to call in danger (content/fields.py, `emergency`).
+_SOS: dict[str, Any] = {
+    "emergency": "112",
+    "emergency_verified_on": date(2026, 11, 22),
+    "emergency_source": "test source",
+}
+
+_KG_SOS: dict[str, Any] = {**_SOS, "emergency": "102"}
+
+
 def make_content(**changes: Any) -> Content:
     content = Content(
         release={"title": "Test release", "sample": True, "version": 3},
@@ -207,12 +217,18 @@ def make_content(**changes: Any) -> Content:
             ),
         ),
         destinations=(
-            Destination("RU", "destination", {"en": "Russia", "ru": "Россия", "uz": "Rossiya"}),
             Destination(
-                "TR", "destination", {"en": "Türkiye", "tk": "Türkiýe"}, flag="flags/tr.svg"
+                "RU", "destination", {"en": "Russia", "ru": "Россия", "uz": "Rossiya"}, **_SOS
             ),
-            Destination("UZ", "home", {"en": "Uzbekistan", "uz": "Oʻzbekiston"}),
-            Destination("KG", "home", {"en": "Kyrgyzstan", "ky": "Кыргызстан"}),
+            Destination(
+                "TR",
+                "destination",
+                {"en": "Türkiye", "tk": "Türkiýe"},
+                flag="flags/tr.svg",
+                **_SOS,
+            ),
+            Destination("UZ", "home", {"en": "Uzbekistan", "uz": "Oʻzbekiston"}, **_SOS),
+            Destination("KG", "home", {"en": "Kyrgyzstan", "ky": "Кыргызстан"}, **_KG_SOS),
         ),
         topics=tuple(Topic(t, f"topics/{t}.svg", TOPIC_TITLES[t]) for t in TOPIC_IDS),
         contacts=CONTACTS,

@@ -381,7 +381,7 @@ SOURCE_TREE = {
   short: "112"
   free: true
   verified_on: 2026-10-01
-  source: Test
+  source: {en: Test}
   status: verified
 - id: uz-embassy-moscow
   kind: embassy
@@ -390,7 +390,7 @@ SOURCE_TREE = {
   name: {en: Embassy of Uzbekistan, uz: Oʻzbekiston elchixonasi}
   phones: ["+74952300076"]
   verified_on: 2026-10-01
-  source: Test
+  source: {en: Test}
   status: sample
 """,
     "ui/en.yaml": 'nav.home: "Home"\nnav.back: "Back"\n',

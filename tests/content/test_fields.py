@@ -56,8 +56,8 @@ def test_the_reader_reads_each_type_as_declared() -> None:
     values, report = _read(
         "contact",
         "id: X\nkind: hotline\ncountry: RU\nname: {ru: Б, en: A}\nverified_on: 2026-10-01\n"
-        'source: s\nstatus: sample\nphones: ["+7112"]\nmessengers: {telegram: t}\nfree: true\n'
-        "languages: [ru, en]\nsurprise: 1\n",
+        'source: {en: s}\nstatus: sample\nphones: ["+7112"]\nmessengers: {telegram: t}\n'
+        "free: true\nlanguages: [ru, en]\nsurprise: 1\n",
     )
     assert values["name"] == {"en": "A", "ru": "Б"} and list(values["name"]) == ["en", "ru"]
     assert values["phones"] == ("+7112",) and values["languages"] == ("ru", "en")

@@ -162,7 +162,7 @@ CASES = [
     ),
     Case(
         "missing required field",
-        _edit("contacts.yaml", '  source: "Test fixture"\n', ""),
+        _edit("contacts.yaml", '  source: {en: "Test fixture", uz: "Test"}\n', ""),
         "contacts.yaml",
         "- id: uz-embassy-moscow",
         "has no 'source' (required)",
@@ -402,6 +402,83 @@ CASES = [
         production=True,
     ),
     Case(
+        "sample article in a production release",
+        lambda root: None,
+        ARTICLE,
+        "status: sample",
+        "the article general/money is still sample content",
+        production=True,
+    ),
+    Case(
+        "a public source label that is an editorial note",
+        _edit(
+            ARTICLE,
+            "source: Test fixture",
+            "source: " + "Checked against the ministry's page; " * 3,
+        ),
+        ARTICLE,
+        "source: Checked",
+        "put details in notes",
+    ),
+    Case(
+        "an airport's nationality that is not a home country",
+        _edit("airports.yaml", "  country: UZ\n", "  country: UZ\n  nationality: RU\n"),
+        "airports.yaml",
+        "nationality: RU",
+        "the nationality 'RU' of TAS must be a home country",
+    ),
+    Case(
+        "a country without a number to call in danger",
+        _edit(
+            "destinations.yaml",
+            '  emergency: "112"\n  emergency_verified_on: 2026-11-20\n',
+            "",
+        ),
+        "destinations.yaml",
+        "- id: UZ",
+        "UZ declares no number to call in danger",
+    ),
+    Case(
+        "a number to call in danger in E.164",
+        _edit("destinations.yaml", 'emergency: "112"', 'emergency: "+7112"'),
+        "destinations.yaml",
+        'emergency: "+7112"',
+        "must be the short number as dialled",
+    ),
+    Case(
+        "a number to call in danger without its date",
+        _edit("destinations.yaml", "  emergency_verified_on: 2026-11-22\n", ""),
+        "destinations.yaml",
+        'emergency: "112"',
+        "RU has no emergency_verified_on",
+    ),
+    Case(
+        "a number to call in danger without its source",
+        _edit("destinations.yaml", '  emergency_source: "mos.ru"\n', ""),
+        "destinations.yaml",
+        'emergency: "112"',
+        "RU has no emergency_source",
+    ),
+    Case(
+        "a number to call in danger checked in the future",
+        _edit(
+            "destinations.yaml",
+            "emergency_verified_on: 2026-11-22",
+            "emergency_verified_on: 2027-01-01",
+        ),
+        "destinations.yaml",
+        "emergency_verified_on: 2027-01-01",
+        "emergency_verified_on 2027-01-01 of RU is in the future",
+    ),
+    Case(
+        "no number confirmed, in a production release",
+        _edit("destinations.yaml", 'emergency: "112"', "emergency: none"),
+        "destinations.yaml",
+        "emergency: none",
+        "no number to call in danger is confirmed for RU",
+        production=True,
+    ),
+    Case(
         "article outside the articles/<scope>/<topic>/<language>.md layout",
         lambda root: shutil.copy(root / ARTICLE, root / "articles/general/money.md"),
         "articles/general/money.md",
@@ -433,6 +510,39 @@ def test_problem_found_at_file_and_line(tmp_path: Path, case: Case) -> None:
         p.format() for p in found
     )
     assert report.ok is (case.severity == "warning")
+
+
+def test_no_confirmed_number_is_allowed_outside_production(tmp_path: Path) -> None:
+    """`emergency: none` says plainly that no number is confirmed; only production refuses it."""
+    root = copy_fixture(tmp_path)
+    edit(root, "destinations.yaml", 'emergency: "112"', "emergency: none")
+    assert validate_source(root, today=TODAY).format() == []
+    production = validate_source(root, production=True, today=TODAY)
+    assert [p for p in production.errors if "no number to call in danger" in p.message]
+
+
+def test_every_sample_country_declares_its_number_to_call_in_danger() -> None:
+    """The sample's numbers are FACT_CHECK's table: 999 in the UAE (not the ambulance's 998),
+    112 in Korea (not 119), 112 in Uzbekistan (not 103), none confirmed in Turkmenistan."""
+    from content.source import load_source
+
+    content, report = load_source(SAMPLE)
+    assert report.ok, report.format()
+    declared = {d.id: d.emergency for d in content.destinations}
+    assert declared == {
+        "RU": "112",
+        "KZ": "112",
+        "TR": "112",
+        "KR": "112",
+        "AE": "999",
+        "GB": "999",
+        "DE": "110",
+        "PL": "112",
+        "UZ": "112",
+        "TM": "none",
+        "KG": "102",
+    }
+    assert all(d.emergency_verified_on and d.emergency_source for d in content.destinations)
 
 
 def test_production_is_not_the_default(tmp_path: Path) -> None:

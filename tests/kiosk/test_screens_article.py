@@ -21,7 +21,7 @@ def test_rows_keep_every_text_in_order(cache: ContentCache, tas: Place) -> None:
         expected += [s.heading, s.title] + (["SAMPLE"] if s.sample else [])
         for b in s.blocks:
             expected += [b.text] if b.kind in ("heading", "paragraph") else list(b.items)
-        expected += [f"{s.verified}   ·   {s.source}", ""]
+        expected += ["   ·   ".join(x for x in (s.verified, s.source) if x), ""]
     assert [r.text for r in rows] == expected
     numbered = [r.marker for r in rows if r.marker not in ("", "•")]
     assert all(m.endswith(".") for m in numbered)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from content.cache import ContactView, ContentCache
-from kiosk.screens.cards import contact_card, first_number, link_code, qr_kinds, vcard_of
+from kiosk.screens.cards import contact_card, link_code, qr_kinds, vcard_of
 
 STRINGS = {
     "help.free_call": "Free call",
@@ -61,10 +61,15 @@ def test_vcard_holds_every_number_or_is_none() -> None:
     assert vcard_of("Help", [replace(HOTLINE, phones=[], short=None)]) is None
 
 
-def test_the_number_to_call_in_danger_is_the_first_emergency_contacts() -> None:
-    emergency = replace(HOTLINE, id="e", kind="emergency", short=None, phones=["102"])
-    assert first_number([HOTLINE, emergency]) == "102"
-    assert first_number([HOTLINE]) == ""
+def test_vcard_saves_the_number_to_call_in_danger_first_and_each_number_once() -> None:
+    hotline = replace(HOTLINE, phones=["+74951234567"])
+    twice = replace(hotline, id="again", name="Again")
+    code = vcard_of("Help", [hotline, twice], ("Emergency", "999"))
+    assert code is not None
+    lines = code.payload.split("\r\n")
+    tels = [line.split(":", 1)[1] for line in lines if ".TEL;" in line]
+    assert tels == ["999", "112", "+74951234567"]
+    assert "item1.X-ABLabel:Emergency" in lines
 
 
 def test_links_and_kinds() -> None:

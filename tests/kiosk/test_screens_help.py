@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from content.cache import ContentCache
 from kiosk.screens.help import FIRST_CONTACTS, build_help, help_qr_payloads
-from kiosk.screens.place import Place
+from kiosk.screens.place import Place, place_of
 
 
 def test_help_for_a_destination(cache: ContentCache, tas: Place) -> None:
@@ -40,3 +40,111 @@ def test_warm_up_payloads_cover_every_help_screen(cache: ContentCache, tas: Plac
             page = build_help(cache, tas, lang, strings, dest)
             codes = [code for card in page.cards for code in card.codes] + [page.vcard]
             assert {c.payload for c in codes if c is not None} <= set(payloads), (lang, dest)
+
+
+# The number to call in danger per country, from FACT_CHECK.md ("Emergency numbers per
+# country"); "" where none is confirmed. Written out here so the test fails if the content or
+# the code picks another number (an ambulance's, the first emergency contact's).
+DECLARED = {
+    "RU": "112",
+    "KZ": "112",
+    "TR": "112",
+    "KR": "112",
+    "AE": "999",
+    "GB": "999",
+    "DE": "110",
+    "PL": "112",
+    "UZ": "112",
+    "KG": "102",
+    "TM": "",
+}
+AMBULANCE_ONLY = {"103", "119", "998", "03"}
+
+
+def test_every_airport_and_destination_shows_the_declared_number(cache: ContentCache) -> None:
+    """Banner, its tel: code, the vCard's first number and the home screen, for every airport x
+    destination (and none chosen: the airport's own country), in every language."""
+    from kiosk.screens.home import build_home
+
+    checked = 0
+    for airport in cache.airports():
+        place = place_of(cache, airport)
+        for dest in ["", *sorted(place.destination_ids)]:
+            want = DECLARED[dest or place.home_country]
+            for lang in place.languages:
+                strings = cache.ui_strings(lang)
+                page = build_help(cache, place, lang, strings, dest)
+                home = build_home(cache, place, lang, strings, dest)
+                assert home.in_danger == page.in_danger
+                if want:
+                    assert page.in_danger == strings["help.in_danger"].replace("{number}", want)
+                    assert page.in_danger_code is not None
+                    assert page.in_danger_code.payload == f"tel:{want}"
+                    assert page.vcard is not None
+                    assert "item1.TEL;TYPE=VOICE:" + want + "\r\n" in page.vcard.payload
+                else:
+                    country = cache.destination_name(place.home_country, lang)
+                    assert page.in_danger == strings["help.no_emergency"].replace(
+                        "{country}", country
+                    )
+                    assert page.in_danger_code is None
+                assert not any(n in page.in_danger.split() for n in AMBULANCE_ONLY)
+                checked += 1
+    assert checked > 100
+
+
+def test_the_examples_of_issue_11(cache: ContentCache, tas: Place) -> None:
+    en = cache.ui_strings("en")
+    assert build_help(cache, tas, "en", en, "AE").in_danger == "In danger now? Call 999"
+    assert build_help(cache, tas, "en", en, "KR").in_danger == "In danger now? Call 112"
+    assert build_help(cache, tas, "en", en, "").in_danger == "In danger now? Call 112"
+    fru = place_of(cache, "FRU")
+    assert build_help(cache, fru, "en", en, "").in_danger == "In danger now? Call 102"
+    asb = place_of(cache, "ASB")
+    page = build_help(cache, asb, "en", en, "")
+    assert page.in_danger.startswith("No emergency number is confirmed for Turkmenistan")
+    assert build_help(cache, asb, "en", en, "RU").in_danger == "In danger now? Call 112"
+
+
+def test_cards_show_the_public_label_never_an_editorial_note(cache: ContentCache) -> None:
+    """Issue 11: "Sample entry: not yet confirmed; check …" was shown in English on Russian,
+    Uzbek, Kyrgyz and Turkmen screens; now a card shows the short public label."""
+    editorial = ("Sample", "verified by", "to be checked", "not yet confirmed;", "checked 20")
+    for airport in cache.airports():
+        place = place_of(cache, airport)
+        for lang in place.languages:
+            strings = cache.ui_strings(lang)
+            for dest in ["", *sorted(place.destination_ids)]:
+                for card in build_help(cache, place, lang, strings, dest).cards:
+                    assert not any(w in card.source for w in editorial), (lang, card.id)
+    asb = place_of(cache, "ASB")
+    ru = build_help(cache, asb, "ru", cache.ui_strings("ru"), "")
+    (police,) = [c for c in ru.cards if c.id == "tm-police"]
+    assert police.source == "Источник: Ещё не подтверждено"
+
+
+def test_the_airport_implies_the_nationality_and_only_own_embassies_are_shown(
+    cache: ContentCache,
+) -> None:
+    expected = {"TAS": "UZ", "TMJ": "UZ", "NMA": "UZ", "KSQ": "UZ", "ASB": "TM", "FRU": "KG"}
+    assert {a: place_of(cache, a).nationality for a in cache.airports()} == expected
+    shown = 0
+    for airport, nationality in expected.items():
+        place = place_of(cache, airport)
+        for dest in sorted(place.destination_ids):
+            page = build_help(cache, place, "en", cache.ui_strings("en"), dest)
+            ids = [c.id for c in page.dest_contacts_first + page.dest_contacts_rest]
+            embassies = [c for c in ids if "-embassy-" in c or "-consulate-" in c]
+            shown += len(embassies)
+            assert all(c.startswith(nationality.lower() + "-") for c in embassies), (
+                airport,
+                dest,
+                embassies,
+            )
+    assert shown >= 6 * 6  # own embassies in most destinations, at every airport
+
+
+def test_a_contact_for_other_nationalities_is_hidden(cache: ContentCache) -> None:
+    there, _home = cache.help_contacts("RU", "UZ", "en", "KG")
+    ids = [c.id for c in there]
+    assert "kg-embassy-moscow" in ids and "uz-embassy-moscow" not in ids

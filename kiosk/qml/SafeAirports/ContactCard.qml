@@ -60,7 +60,8 @@ Rectangle {
         }
         Text {
             width: parent.width
-            text: card.contact.checked + "   ·   " + card.contact.source
+            text: card.contact.source ? card.contact.checked + "   ·   " + card.contact.source
+                                      : card.contact.checked
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.small

@@ -30,10 +30,12 @@ ScrollPage {
             id: danger
             x: 24; y: 24
             width: parent.width - 48
-            columns: width > 900 ? 2 : 1
+            // No code where no number is confirmed: the text alone says so.
+            columns: width > 900 && screen.page.inDangerCode ? 2 : 1
             spacing: 32
             verticalItemAlignment: Grid.AlignVCenter
             Rectangle {
+                visible: !!screen.page.inDangerCode
                 width: 336; height: 336
                 color: Theme.qrBackground
                 radius: 8
