@@ -13,7 +13,7 @@ class Place:
     airport: str
     home_country: str
     languages: tuple[str, ...]  # offered at this airport, in its order
-    default_language: str
+    default_language: str  # before a language is chosen: the airport's first, never English only
     language_names: Mapping[str, str]  # every language of the content, named in itself
     destination_ids: frozenset[str]
 
@@ -26,7 +26,7 @@ def place_of(cache: ContentCache, airport_id: str) -> Place:
         airport=airport_id,
         home_country=airport.country,
         languages=languages,
-        default_language="en" if "en" in languages else languages[0],
+        default_language=languages[0],
         language_names={lv.id: lv.name for lv in cache.languages()},
         destination_ids=frozenset(d.id for d in airport.destinations),
     )

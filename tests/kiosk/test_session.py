@@ -170,3 +170,23 @@ def test_what_a_person_changes_on_a_screen() -> None:
     assert session.is_default()
     session.save_scroll("1:attract", 5)  # nothing is kept on the attract screen
     assert session.scroll == {}
+
+
+def test_a_language_named_on_the_attract_screen_starts_at_home() -> None:
+    s = Session()
+    assert s.begin_in(5.0, "ru")
+    assert [x.name for x in s.stack] == ["attract", "home"] and s.language == "ru"
+    assert s.started_at == 5.0 and not s.can_go_back
+    assert not s.begin_in(6.0, "en") and s.language == "ru"
+
+
+def test_the_idle_limit_is_longer_while_qr_codes_are_shown() -> None:
+    now = [0.0]
+    idle = IdleLogic(lambda: now[0], 60, 20, qr_idle_seconds=180)
+    idle.start()
+    idle.showing_codes(True)
+    now[0] = 70
+    assert idle.phase() is IdlePhase.ACTIVE and idle.next_check_in() == 110
+    idle.showing_codes(False)
+    assert idle.phase() is IdlePhase.ASKING
+    assert IdleLogic(lambda: 0.0, 60, 20).qr_idle_seconds == 60

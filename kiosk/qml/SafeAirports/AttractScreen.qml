@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // The attract loop: the invitation in every language of the airport, one after another.
@@ -75,22 +76,32 @@ Rectangle {
         }
     }
 
-    Text {
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: 140
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: parent.width - 2 * 96
-        horizontalAlignment: Text.AlignHCenter
-        wrapMode: Text.Wrap
-        text: screen.page.languageLine
-        font.family: Theme.fontFamily
-        font.pixelSize: 40
-        color: Theme.primaryText
-    }
-
     MouseArea {
         objectName: "attract.start"
         anchors.fill: parent
         onClicked: Kiosk.start()
+    }
+
+    // each language named in itself: a tap starts the session in it, straight at home
+    Flow {
+        objectName: "attract.languages"
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 120
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: parent.width - 2 * 96
+        spacing: 24
+        Repeater {
+            model: screen.page.languages
+            BigButton {
+                required property var modelData
+                objectName: "attract.lang." + modelData.id
+                width: Math.max(260, label.implicitWidth + 2 * padding)
+                minHeight: 110
+                fontSize: 40
+                fill: Theme.surface; ink: Theme.primary
+                text: modelData.name
+                onClicked: Kiosk.startIn(modelData.id)
+            }
+        }
     }
 }
