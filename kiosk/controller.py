@@ -399,6 +399,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @Slot(str, str)
     @guarded
     def openSearchHit(self, scope: str, topic: str) -> None:
+        if not topic:  # a contact found by its number: the help screen of its country
+            if scope in self.place.destination_ids:
+                self.session.destination = scope
+            self.openHelp()
+            return
         self._record("topic", topic)
         self.session.open_topic(topic, scope)
         self._shown()
@@ -457,7 +462,7 @@ class KioskController(QObject):  # type: ignore[operator]
 
     def _search(self) -> None:
         self._search_results = search_results(
-            self.cache, self.lang, self._strings, self.session.search_text
+            self.cache, self.lang, self._strings, self.session.search_text, self.place
         )
         if self._search_results and not self._searched:
             self._searched = True

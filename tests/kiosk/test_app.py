@@ -534,3 +534,17 @@ def test_the_countdown_over_qr_codes_is_a_bar_that_leaves_them_visible(make_kios
     assert top >= 0 and top + scanned.height() <= box_top, (top, scanned.height(), box_top)
     d.tap("idle.barContinue")
     assert not c.idleAsking and c.screen == "help"
+
+
+def test_typing_a_number_finds_its_contact_and_opens_help(make_kiosk) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.lang.ru")
+    d.tap("home.search")
+    for key in "1345":
+        d.tap(f"key.{key}")
+    assert c.searchText == "1345"
+    snippet = d.wait_for("search.snippet.0")
+    assert "<b>1345</b>" in snippet.property("text")
+    d.tap("search.result.0")
+    assert c.screen == "help" and c.session.destination == "KR"

@@ -84,7 +84,9 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: result.modelData.title
+                        objectName: "search.title." + result.index
+                        text: result.modelData.titleRich  // escaped, matches in <b>
+                        textFormat: Text.StyledText
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.heading
@@ -93,7 +95,9 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: result.modelData.snippet
+                        objectName: "search.snippet." + result.index
+                        text: result.modelData.snippetRich  // escaped, matches in <b>
+                        textFormat: Text.StyledText
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.body
