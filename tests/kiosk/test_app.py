@@ -492,11 +492,17 @@ def test_leaving_without_close_prints_no_qml_error(settings, tmp_path: Path) -> 
     assert "TypeError" not in result.stderr and "qml" not in result.stderr.lower(), result.stderr
 
 
-def test_a_language_button_on_the_attract_screen_starts_in_it(make_kiosk) -> None:
-    d = make_kiosk()
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_language_button_on_the_attract_screen_starts_in_it(make_kiosk, size) -> None:
+    d = make_kiosk(size=size)
     c = d.controller
     button = d.wait_for("attract.lang.ru")
     assert button.height() >= 60 and button.width() >= 60
+    pill = d.find("attract.touch")  # the invitation is not covered by the buttons
+    pill_bottom = pill.mapToScene(pill.boundingRect().bottomLeft()).y()
+    for lang in c.place.languages:
+        item = d.find(f"attract.lang.{lang}")
+        assert item.mapToScene(item.boundingRect().topLeft()).y() > pill_bottom
     d.tap("attract.lang.ru")
     d.wait_for("home.search")
     assert (c.screen, c.language) == ("home", "ru")

@@ -20,10 +20,17 @@ Rectangle {
         onTriggered: screen.index = (screen.index + 1) % screen.invitations.length
     }
 
+    // the invitation, centred in the room above the language buttons
+    Item {
+        id: upper
+        anchors.top: parent.top
+        anchors.bottom: languageButtons.top
+        width: parent.width
+    }
     Column {
-        anchors.centerIn: parent
+        anchors.centerIn: upper
         width: parent.width - 2 * 96
-        spacing: 48
+        spacing: screen.portrait ? 48 : 28
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
             width: 220; height: 220; radius: 110
@@ -56,6 +63,7 @@ Rectangle {
             color: Theme.primaryText
         }
         Rectangle {
+            objectName: "attract.touch"
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.min(parent.width, touchText.implicitWidth + 96)
             height: touchText.implicitHeight + 56
@@ -84,18 +92,21 @@ Rectangle {
 
     // each language named in itself: a tap starts the session in it, straight at home
     Flow {
+        id: languageButtons
         objectName: "attract.languages"
+        readonly property int buttonWidth: 300
         anchors.bottom: parent.bottom
-        anchors.bottomMargin: 120
+        anchors.bottomMargin: screen.portrait ? 120 : 56
         anchors.horizontalCenter: parent.horizontalCenter
-        width: parent.width - 2 * 96
+        width: Math.min(parent.width - 2 * 96,
+                        screen.page.languages.length * (buttonWidth + spacing) - spacing)
         spacing: 24
         Repeater {
             model: screen.page.languages
             BigButton {
                 required property var modelData
                 objectName: "attract.lang." + modelData.id
-                width: Math.max(260, label.implicitWidth + 2 * padding)
+                width: languageButtons.buttonWidth
                 minHeight: 110
                 fontSize: 40
                 fill: Theme.surface; ink: Theme.primary

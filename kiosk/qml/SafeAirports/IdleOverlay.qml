@@ -11,9 +11,10 @@ Rectangle {
 
     Rectangle {
         objectName: "idle.box"
-        anchors.horizontalCenter: parent.horizontalCenter
-        anchors.verticalCenter: overlay.compact ? undefined : parent.verticalCenter
-        anchors.bottom: overlay.compact ? parent.bottom : undefined
+        // placed by x and y, not anchors: changing anchors at run time left both the centre and
+        // the bottom anchored, which stretched the box over the whole screen
+        x: (parent.width - width) / 2
+        y: overlay.compact ? parent.height - height : (parent.height - height) / 2
         width: overlay.compact ? parent.width : Math.min(parent.width - 2 * Theme.margin, 1000)
         height: (overlay.compact ? bar.implicitHeight : column.implicitHeight) + 96
         radius: overlay.compact ? 0 : Theme.radius * 2
@@ -73,45 +74,52 @@ Rectangle {
             }
         }
 
-        // the bar: question and seconds on the left, the two buttons on the right
-        Row {
+        // the bar: the seconds and the question on one line, the two buttons below
+        Column {
             id: bar
             visible: overlay.compact
             x: 48; y: 48
             width: parent.width - 96
-            spacing: 32
-            Text {
-                objectName: "idle.barSeconds"
-                anchors.verticalCenter: parent.verticalCenter
-                text: String(Kiosk.idleSecondsLeft)
-                font.family: Theme.fontFamily
-                font.pixelSize: 96
-                font.bold: true
-                color: Theme.help
+            spacing: 24
+            Row {
+                width: parent.width
+                spacing: 32
+                Text {
+                    id: barSeconds
+                    objectName: "idle.barSeconds"
+                    width: 150
+                    text: String(Kiosk.idleSecondsLeft)
+                    horizontalAlignment: Text.AlignHCenter
+                    font.family: Theme.fontFamily
+                    font.pixelSize: 96
+                    font.bold: true
+                    color: Theme.help
+                }
+                Text {
+                    width: parent.width - barSeconds.width - parent.spacing
+                    text: Theme.strings["idle.still_there"] + "\n" + Kiosk.idleCountdown
+                    wrapMode: Text.Wrap
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.body
+                    color: Theme.text
+                }
             }
-            Text {
-                anchors.verticalCenter: parent.verticalCenter
-                width: bar.width - 2 * 280 - 140 - 3 * bar.spacing
-                text: Theme.strings["idle.still_there"] + "\n" + Kiosk.idleCountdown
-                wrapMode: Text.Wrap
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.body
-                color: Theme.text
-            }
-            BigButton {
-                objectName: "idle.barContinue"
-                anchors.verticalCenter: parent.verticalCenter
-                width: 280
-                fill: Theme.primary; ink: Theme.primaryText
-                text: Theme.strings["idle.continue"]
-                onClicked: Kiosk.stillHere()
-            }
-            BigButton {
-                objectName: "idle.barFinish"
-                anchors.verticalCenter: parent.verticalCenter
-                width: 280
-                text: Theme.strings["idle.finish"]
-                onClicked: Kiosk.finish()
+            Row {
+                width: parent.width
+                spacing: 32
+                BigButton {
+                    objectName: "idle.barContinue"
+                    width: (parent.width - parent.spacing) / 2
+                    fill: Theme.primary; ink: Theme.primaryText
+                    text: Theme.strings["idle.continue"]
+                    onClicked: Kiosk.stillHere()
+                }
+                BigButton {
+                    objectName: "idle.barFinish"
+                    width: (parent.width - parent.spacing) / 2
+                    text: Theme.strings["idle.finish"]
+                    onClicked: Kiosk.finish()
+                }
             }
         }
     }
