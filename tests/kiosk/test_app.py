@@ -540,6 +540,17 @@ def test_the_countdown_over_qr_codes_is_a_bar_that_leaves_them_visible(make_kios
     assert top >= 0 and top + scanned.height() <= box_top, (top, scanned.height(), box_top)
     d.tap("idle.barContinue")
     assert not c.idleAsking and c.screen == "help"
+    # a second time, after the person went to a screen without codes and came back
+    d.tap("nav.home")
+    clock.advance(11)
+    c.check_idle()
+    d.tap("idle.continue")
+    d.tap("nav.help")
+    clock.advance(31)
+    c.check_idle()
+    d.wait_for("idle.barContinue")
+    assert box.height() < height / 4
+    assert box.mapToScene(box.boundingRect().topLeft()).y() > height / 2
 
 
 def test_typing_a_number_finds_its_contact_and_opens_help(make_kiosk) -> None:
