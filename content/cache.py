@@ -528,9 +528,28 @@ def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + _APOSTROPHE_CLASS.join(letters))
 
 
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of `query` match in `text` as search does (at a word start, folded, with
+    apostrophes between letters allowed): sorted, non-overlapping (start, end) pairs."""
+    folded = text.translate(_FOLD)
+    spans: list[tuple[int, int]] = []
+    for word in _query_words(query):
+        spans += [m.span() for m in _word_pattern(word).finditer(folded) if m.end() > m.start()]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def make_snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
-    """A piece of `text` around the first word that starts with one of `words`."""
-    text = " ".join(text.split())
+    """A piece of `text` around the first word that starts with one of `words`.
+
+    The lines of the text (a heading, a paragraph, a list item) are joined with " — ", so a
+    heading never runs into the text after it."""
+    text = " — ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     folded = text.translate(_FOLD)  # same length as text: positions carry over
     start = 0
     best = None

@@ -103,7 +103,9 @@ class KioskController(QObject):  # type: ignore[operator]
         self._monotonic = monotonic
         self._screen_size = screen_size
         self.session = Session()
-        self.idle = IdleLogic(monotonic, settings.idle_seconds, settings.countdown_seconds)
+        self.idle = IdleLogic(
+            monotonic, settings.idle_seconds, settings.countdown_seconds, settings.qr_idle_seconds
+        )
         self.corner = CornerTaps(monotonic)
         self.pin = PinEntry()
         self._idle_timer = QTimer(self)
@@ -241,6 +243,12 @@ class KioskController(QObject):  # type: ignore[operator]
 
     idleAsking = Property(bool, _get_asking, notify=idleChanged)
 
+    def _get_codes(self) -> bool:
+        return bool(qr_shown(self.screen_view))
+
+    # the screen shows QR codes: the countdown is a bar that leaves them visible
+    screenHasCodes = Property(bool, _get_codes, notify=screenChanged)
+
     def _get_seconds_left(self) -> int:
         if not self._asking:
             return 0
@@ -312,6 +320,21 @@ class KioskController(QObject):  # type: ignore[operator]
 
     @Slot(str)
     @guarded
+    def startIn(self, lang: str) -> None:
+        """A language named on the attract screen: the session starts at home in it."""
+        if lang not in self.place.languages:
+            raise ValueError(f"language {lang!r} is not offered at {self.settings.airport}")
+        if not self.session.begin_in(self._monotonic(), lang):
+            return
+        self.idle.start()
+        self._schedule_idle()
+        self._record("session", "start")
+        self._record("language", lang)
+        self._load_strings()
+        self._shown()
+
+    @Slot(str)
+    @guarded
     def chooseLanguage(self, lang: str) -> None:
         if lang not in self.place.languages:
             raise ValueError(f"language {lang!r} is not offered at {self.settings.airport}")
@@ -376,6 +399,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @Slot(str, str)
     @guarded
     def openSearchHit(self, scope: str, topic: str) -> None:
+        if not topic:  # a contact found by its number: the help screen of its country
+            if scope in self.place.destination_ids:
+                self.session.destination = scope
+            self.openHelp()
+            return
         self._record("topic", topic)
         self.session.open_topic(topic, scope)
         self._shown()
@@ -434,7 +462,7 @@ class KioskController(QObject):  # type: ignore[operator]
 
     def _search(self) -> None:
         self._search_results = search_results(
-            self.cache, self.lang, self._strings, self.session.search_text
+            self.cache, self.lang, self._strings, self.session.search_text, self.place
         )
         if self._search_results and not self._searched:
             self._searched = True
@@ -604,8 +632,12 @@ class KioskController(QObject):  # type: ignore[operator]
             facts=self._kiosk_facts,
         )
         self.screen_view = build_screen(screen.name, screen.params, given)
-        for kind in qr_shown(self.screen_view):
+        codes = qr_shown(self.screen_view)
+        for kind in codes:
             self._record("qr_shown", kind)
+        if self.idle.phase() is not IdlePhase.OFF:
+            self.idle.showing_codes(bool(codes))
+            self._schedule_idle()
         self._pages[screen.name] = to_qml(self.screen_view)
         getattr(self, f"{screen.name}PageChanged").emit()
         self.screenChanged.emit()

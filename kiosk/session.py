@@ -113,6 +113,13 @@ class Session:
         self.push("language")
         return True
 
+    def begin_in(self, now: float, lang: str) -> bool:
+        """A language named on the attract screen: the visit starts at home in that language."""
+        if not self.begin(now):
+            return False
+        self.choose_language(lang)
+        return True
+
     def choose_language(self, lang: str) -> None:
         """After the first choice the visit goes on at home; a later change goes back to where
         the person was."""
@@ -174,9 +181,17 @@ class IdlePhase(Enum):
 class IdleLogic:
     """When to ask "still there?" and when to end the session, given the last touch."""
 
-    def __init__(self, clock: Clock, idle_seconds: float, countdown_seconds: float) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        idle_seconds: float,
+        countdown_seconds: float,
+        qr_idle_seconds: float | None = None,
+    ) -> None:
         self._clock = clock
-        self.idle_seconds = float(idle_seconds)
+        self.normal_idle_seconds = float(idle_seconds)
+        self.qr_idle_seconds = float(idle_seconds if qr_idle_seconds is None else qr_idle_seconds)
+        self.idle_seconds = self.normal_idle_seconds
         self.countdown_seconds = float(countdown_seconds)
         self._running = False
         self._last_touch = 0.0
@@ -191,6 +206,10 @@ class IdleLogic:
     def touch(self) -> None:
         if self._running:
             self._last_touch = self._clock()
+
+    def showing_codes(self, codes: bool) -> None:
+        """The screen shown has QR codes (a person may be scanning one): the longer limit."""
+        self.idle_seconds = self.qr_idle_seconds if codes else self.normal_idle_seconds
 
     def phase(self) -> IdlePhase:
         if not self._running:

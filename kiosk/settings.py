@@ -67,6 +67,12 @@ class KioskSettings:
         help="Seconds without a touch before the 'still there?' question appears.",
         check=in_range(10, 3600),
     )
+    qr_idle_seconds: int = setting(
+        180,
+        help="Seconds without a touch before the 'still there?' question on a screen with QR "
+        "codes (help, articles), where a person may be scanning a code with a phone.",
+        check=in_range(10, 3600),
+    )
     countdown_seconds: int = setting(
         20,
         help="Seconds the 'still there?' question counts down before the session is cleared.",

@@ -274,12 +274,14 @@ def run_tour(
             driver.wait_frame()
             run_session(driver, lang, shoot)
             # The idle question, then its countdown running out.
-            clock.advance(tour_settings.idle_seconds + 1)
+            # (on a screen with QR codes: the longer limit, and a bar that leaves them visible)
+            clock.advance(max(tour_settings.idle_seconds, tour_settings.qr_idle_seconds) + 1)
             c.check_idle()
-            driver.wait_for("idle.continue")
+            go_on = "idle.barContinue" if c.screenHasCodes else "idle.continue"
+            driver.wait_for(go_on)
             driver.wait_frame()
             shoot("idle", None)
-            shoot("home-after-idle", driver.tap("idle.continue"))
+            shoot("home-after-idle", driver.tap(go_on))
         c.finish()
         driver.wait_frame()
         driver.corner_taps()

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from content.cache import ContentCache
 from kiosk.screens.place import Place
 
-LANGUAGE_SEPARATOR = "   ·   "
-
 
 @dataclass(frozen=True)
 class Invitation:
@@ -19,9 +17,17 @@ class Invitation:
 
 
 @dataclass(frozen=True)
+class AttractLanguage:
+    """A button that starts the session in this language in one tap."""
+
+    id: str
+    name: str  # named in itself
+
+
+@dataclass(frozen=True)
 class AttractScreen:
     invitations: tuple[Invitation, ...] = ()
-    language_line: str = ""  # every language of the airport, each named in itself
+    languages: tuple[AttractLanguage, ...] = ()  # every language of the airport, in its order
 
 
 def build_attract(cache: ContentCache, place: Place) -> AttractScreen:
@@ -36,5 +42,5 @@ def build_attract(cache: ContentCache, place: Place) -> AttractScreen:
                 touch=s.get("attract.touch_to_start", ""),
             )
         )
-    names = [place.language_names[x] for x in place.languages]
-    return AttractScreen(tuple(invitations), LANGUAGE_SEPARATOR.join(names))
+    languages = tuple(AttractLanguage(x, place.language_names[x]) for x in place.languages)
+    return AttractScreen(tuple(invitations), languages)

@@ -14,7 +14,7 @@ class Place:
     home_country: str
     nationality: str  # the travellers' nationality the airport implies (UZ at TAS, TM at ASB)
     languages: tuple[str, ...]  # offered at this airport, in its order
-    default_language: str
+    default_language: str  # before a language is chosen: the airport's first, never English only
     language_names: Mapping[str, str]  # every language of the content, named in itself
     destination_ids: frozenset[str]
 
@@ -28,7 +28,7 @@ def place_of(cache: ContentCache, airport_id: str) -> Place:
         home_country=airport.country,
         nationality=airport.nationality or airport.country,
         languages=languages,
-        default_language="en" if "en" in languages else languages[0],
+        default_language=languages[0],
         language_names={lv.id: lv.name for lv in cache.languages()},
         destination_ids=frozenset(d.id for d in airport.destinations),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from content.build import build_cache
-from content.cache import CacheError, ContentCache, NotFound, make_snippet
+from content.cache import CacheError, ContentCache, NotFound, make_snippet, match_spans
 from content.migrations import SCHEMA_VERSION
 from tests.content.factory import article, make_content
 
@@ -321,6 +321,18 @@ def test_snippet_centres_on_the_match() -> None:
     assert snippet.startswith("…") and snippet.endswith("…")
     assert len(snippet) <= 142
     assert make_snippet("short text", ["zzz"]) == "short text"
+
+
+def test_snippet_keeps_a_heading_apart_from_the_text() -> None:
+    snippet = make_snippet("Registration\nRegister within  7 days.\n\nKeep the slip", ["reg"])
+    assert snippet == "Registration — Register within 7 days. — Keep the slip"
+
+
+def test_match_spans_follow_the_search_folding() -> None:
+    text = "Roʻyxatdan oʻting: ro'yxat, Türkiye, 1345"
+    assert [text[a:b] for a, b in match_spans(text, "royx")] == ["Roʻyx", "ro'yx"]
+    assert [text[a:b] for a, b in match_spans(text, "turk 134")] == ["Türk", "134"]
+    assert match_spans(text, "xyz") == [] and match_spans(text, "") == []
 
 
 # --- every text shown -----------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_idle_overlay_counts_down_and_reset_clears_the_session(make_kiosk, qtbot
         pass
     assert c.screen == "attract" and not c.idleAsking
     assert c.session.is_default()
-    assert (c.language, c.largeText, c.searchText, c.checkedItems) == ("en", False, "", [])
+    assert (c.language, c.largeText, c.searchText, c.checkedItems) == ("uz", False, "", [])
     assert c.session.scroll == {}
     d.wait_for("attract.start")
     # The next person starts from scratch: the article opens at the top.
@@ -490,3 +490,78 @@ def test_leaving_without_close_prints_no_qml_error(settings, tmp_path: Path) -> 
     )
     assert result.returncode == 0 and "visited" in result.stdout, result.stderr
     assert "TypeError" not in result.stderr and "qml" not in result.stderr.lower(), result.stderr
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_language_button_on_the_attract_screen_starts_in_it(make_kiosk, size) -> None:
+    d = make_kiosk(size=size)
+    c = d.controller
+    button = d.wait_for("attract.lang.ru")
+    assert button.height() >= 60 and button.width() >= 60
+    pill = d.find("attract.touch")  # the invitation is not covered by the buttons
+    pill_bottom = pill.mapToScene(pill.boundingRect().bottomLeft()).y()
+    for lang in c.place.languages:
+        item = d.find(f"attract.lang.{lang}")
+        assert item.mapToScene(item.boundingRect().topLeft()).y() > pill_bottom
+    d.tap("attract.lang.ru")
+    d.wait_for("home.search")
+    assert (c.screen, c.language) == ("home", "ru")
+
+
+def test_the_countdown_over_qr_codes_is_a_bar_that_leaves_them_visible(make_kiosk, qtbot) -> None:
+    from kiosk.tour import ShiftableClock, walk
+
+    clock = ShiftableClock()
+    d = make_kiosk(idle_seconds=10, qr_idle_seconds=30, countdown_seconds=20, clock=clock)
+    c = d.controller
+    d.tap("attract.lang.ru")
+    d.tap("nav.help")
+    assert c.screenHasCodes
+
+    def qr_images() -> list:
+        return [
+            i
+            for i in walk(d.window.contentItem())
+            if i.objectName().startswith("qr.") and d.items(i.objectName())
+        ]
+
+    qtbot.waitUntil(lambda: bool(qr_images()), timeout=5000)  # cards come after the first frame
+    scanned = qr_images()[0]
+    d.ensure_visible(scanned)  # the person scrolled to a code and is scanning it
+    clock.advance(31)
+    c.check_idle()
+    box = d.wait_for("idle.box")
+    d.wait_for("idle.barContinue")
+    assert not d.items("idle.continue")  # the full cover's buttons are not shown
+    height = d.window.contentItem().height()
+    box_top = box.mapToScene(box.boundingRect().topLeft()).y()
+    assert box.height() < height / 4 and box_top > height / 2
+    top = scanned.mapToScene(scanned.boundingRect().topLeft()).y()
+    assert top >= 0 and top + scanned.height() <= box_top, (top, scanned.height(), box_top)
+    d.tap("idle.barContinue")
+    assert not c.idleAsking and c.screen == "help"
+    # a second time, after the person went to a screen without codes and came back
+    d.tap("nav.home")
+    clock.advance(11)
+    c.check_idle()
+    d.tap("idle.continue")
+    d.tap("nav.help")
+    clock.advance(31)
+    c.check_idle()
+    d.wait_for("idle.barContinue")
+    assert box.height() < height / 4
+    assert box.mapToScene(box.boundingRect().topLeft()).y() > height / 2
+
+
+def test_typing_a_number_finds_its_contact_and_opens_help(make_kiosk) -> None:
+    d = make_kiosk()
+    c = d.controller
+    d.tap("attract.lang.ru")
+    d.tap("home.search")
+    for key in "1345":
+        d.tap(f"key.{key}")
+    assert c.searchText == "1345"
+    snippet = d.wait_for("search.snippet.0")
+    assert "<b>1345</b>" in snippet.property("text")
+    d.tap("search.result.0")
+    assert c.screen == "help" and c.session.destination == "KR"

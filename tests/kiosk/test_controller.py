@@ -4,6 +4,7 @@ same slots QML calls, and the values QML would read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -170,6 +171,63 @@ def test_idle_question_and_countdown(qapp, settings: KioskSettings) -> None:
         clock.now += settings.countdown_seconds
         c.check_idle()
         assert c.screen == "attract" and not c.idleAsking
+    finally:
+        c.shutdown()
+        recorder.close()
+        source.close()
+
+
+def test_a_language_on_the_attract_screen_starts_there_in_one_tap(
+    controller: KioskController, settings: KioskSettings
+) -> None:
+    c = controller
+    assert c.language == "uz" and c.strings["nav.help"] == c.cache.ui_strings("uz")["nav.help"]
+    assert [x["id"] for x in c.attractPage["languages"]] == ["uz", "uz-Cyrl", "ru", "en"]
+    c.startIn("ru")
+    assert c.screen == "home" and c.language == "ru" and not c.canGoBack
+    assert c.strings["nav.home"] == c.cache.ui_strings("ru")["nav.home"]
+    assert {("session", "start"), ("language", "ru")} <= counted(settings, c)
+    c.startIn("en")  # not on the attract screen any more: nothing happens
+    assert (c.screen, c.language) == ("home", "ru")
+    c.end_session()
+    c.startIn("ky")  # not a language of Tashkent: back to attract, logged
+    assert c.screen == "attract"
+
+
+def test_help_before_a_language_is_chosen_is_in_the_airports_first_language(
+    controller: KioskController,
+) -> None:
+    c = controller
+    c.start()
+    c.openHelp()
+    assert c.screen == "help" and c.language == "uz"
+    assert c.strings["nav.help"] == c.cache.ui_strings("uz")["nav.help"] != "Help"
+
+
+def test_screens_with_qr_codes_wait_longer_before_asking(qapp, settings: KioskSettings) -> None:
+    clock = Clock()
+    settings = replace(settings, idle_seconds=60, qr_idle_seconds=180)
+    source = ContentSource(settings.content_dir, settings.fallback_cache_dir, settings.airport)
+    source.open()
+    recorder = UsageRecorder(None, datetime.now)
+    c = KioskController(settings, source, recorder, monotonic=clock, warm_up_now=False)
+    try:
+        c.startIn("ru")
+        assert not c.screenHasCodes
+        c.openHelp()
+        assert c.screenHasCodes
+        clock.now += 61
+        c.check_idle()
+        assert not c.idleAsking  # a person may be scanning a code
+        clock.now += 120
+        c.check_idle()
+        assert c.idleAsking
+        c.stillHere()
+        c.back()
+        assert c.screen == "home" and not c.screenHasCodes
+        clock.now += 61
+        c.check_idle()
+        assert c.idleAsking
     finally:
         c.shutdown()
         recorder.close()

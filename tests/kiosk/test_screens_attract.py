@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.cache import ContentCache
-from kiosk.screens.attract import LANGUAGE_SEPARATOR, build_attract
+from kiosk.screens.attract import build_attract
 from kiosk.screens.place import Place
 
 
@@ -11,6 +11,7 @@ def test_attract_invites_in_every_language_of_the_airport(cache: ContentCache, t
     page = build_attract(cache, tas)
     assert [i.language for i in page.invitations] == list(tas.languages)
     assert page.invitations[2].title == cache.ui_strings("ru")["attract.title"]
-    assert page.language_line.split(LANGUAGE_SEPARATOR) == [
-        tas.language_names[x] for x in tas.languages
+    assert [(x.id, x.name) for x in page.languages] == [
+        (x, tas.language_names[x]) for x in tas.languages
     ]
+    assert page.languages[0].name == "Oʻzbekcha"

@@ -80,10 +80,12 @@ def test_keyboards_have_every_letter_of_each_script() -> None:
     assert set("ўқғҳ") <= all_keys("uz-Cyrl")
     assert set("ңөү") <= all_keys("ky")
     assert set("çäžňöşüý") <= all_keys("tk")
-    assert {"oʻ", "gʻ"} <= all_keys("uz")
-    assert set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя") == all_keys("ru")
-    assert set("abcdefghijklmnopqrstuvwxyz") == all_keys("en")
-    for lang in ("uz", "ru", "ky", "tk", "uz-Cyrl"):
+    assert {"oʻ", "gʻ", "\u02bc"} <= all_keys("uz")
+    digits = set("0123456789")
+    assert set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя") | digits == all_keys("ru")
+    assert set("abcdefghijklmnopqrstuvwxyz") | digits == all_keys("en")
+    for lang in ("uz", "ru", "ky", "tk", "uz-Cyrl", "en", "kk"):
+        assert digits <= all_keys(lang), lang
         assert all(len(row) <= 11 for row in layout_for(lang))
 
 
@@ -170,3 +172,23 @@ def test_what_a_person_changes_on_a_screen() -> None:
     assert session.is_default()
     session.save_scroll("1:attract", 5)  # nothing is kept on the attract screen
     assert session.scroll == {}
+
+
+def test_a_language_named_on_the_attract_screen_starts_at_home() -> None:
+    s = Session()
+    assert s.begin_in(5.0, "ru")
+    assert [x.name for x in s.stack] == ["attract", "home"] and s.language == "ru"
+    assert s.started_at == 5.0 and not s.can_go_back
+    assert not s.begin_in(6.0, "en") and s.language == "ru"
+
+
+def test_the_idle_limit_is_longer_while_qr_codes_are_shown() -> None:
+    now = [0.0]
+    idle = IdleLogic(lambda: now[0], 60, 20, qr_idle_seconds=180)
+    idle.start()
+    idle.showing_codes(True)
+    now[0] = 70
+    assert idle.phase() is IdlePhase.ACTIVE and idle.next_check_in() == 110
+    idle.showing_codes(False)
+    assert idle.phase() is IdlePhase.ASKING
+    assert IdleLogic(lambda: 0.0, 60, 20).qr_idle_seconds == 60

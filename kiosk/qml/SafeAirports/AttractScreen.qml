@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // The attract loop: the invitation in every language of the airport, one after another.
@@ -19,10 +20,17 @@ Rectangle {
         onTriggered: screen.index = (screen.index + 1) % screen.invitations.length
     }
 
+    // the invitation, centred in the room above the language buttons
+    Item {
+        id: upper
+        anchors.top: parent.top
+        anchors.bottom: languageButtons.top
+        width: parent.width
+    }
     Column {
-        anchors.centerIn: parent
+        anchors.centerIn: upper
         width: parent.width - 2 * 96
-        spacing: 48
+        spacing: screen.portrait ? 48 : 28
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
             width: 220; height: 220; radius: 110
@@ -55,6 +63,7 @@ Rectangle {
             color: Theme.primaryText
         }
         Rectangle {
+            objectName: "attract.touch"
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.min(parent.width, touchText.implicitWidth + 96)
             height: touchText.implicitHeight + 56
@@ -75,22 +84,35 @@ Rectangle {
         }
     }
 
-    Text {
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: 140
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: parent.width - 2 * 96
-        horizontalAlignment: Text.AlignHCenter
-        wrapMode: Text.Wrap
-        text: screen.page.languageLine
-        font.family: Theme.fontFamily
-        font.pixelSize: 40
-        color: Theme.primaryText
-    }
-
     MouseArea {
         objectName: "attract.start"
         anchors.fill: parent
         onClicked: Kiosk.start()
+    }
+
+    // each language named in itself: a tap starts the session in it, straight at home
+    Flow {
+        id: languageButtons
+        objectName: "attract.languages"
+        readonly property int buttonWidth: 300
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: screen.portrait ? 120 : 56
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(parent.width - 2 * 96,
+                        screen.page.languages.length * (buttonWidth + spacing) - spacing)
+        spacing: 24
+        Repeater {
+            model: screen.page.languages
+            BigButton {
+                required property var modelData
+                objectName: "attract.lang." + modelData.id
+                width: languageButtons.buttonWidth
+                minHeight: 110
+                fontSize: 40
+                fill: Theme.surface; ink: Theme.primary
+                text: modelData.name
+                onClicked: Kiosk.startIn(modelData.id)
+            }
+        }
     }
 }

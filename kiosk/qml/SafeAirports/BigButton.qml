@@ -17,6 +17,25 @@ Rectangle {
     property alias label: label
     signal clicked()
 
+    // the longest word of the label must fit on one line: if it does not (a long word in a
+    // narrow tile, "Великобритания"), the label's font shrinks just enough, never the word broken
+    TextMetrics {
+        id: longestWord
+        font.family: Theme.fontFamily
+        font.pixelSize: button.fontSize
+        font.bold: button.bold
+        text: {
+            const words = button.text.split(/\s+/)
+            let longest = ""
+            for (let i = 0; i < words.length; ++i)
+                if (words[i].length > longest.length) longest = words[i]
+            return longest
+        }
+    }
+    readonly property int fittedFontSize: longestWord.advanceWidth > label.width - 2 && label.width > 0
+        ? Math.max(12, Math.floor(fontSize * (label.width - 2) / longestWord.advanceWidth))
+        : fontSize
+
     implicitWidth: 300
     implicitHeight: Math.max(minHeight, content.implicitHeight + 2 * padding)
     radius: Theme.radius
@@ -51,7 +70,7 @@ Rectangle {
             horizontalAlignment: button.vertical || button.icon === "" ? Text.AlignHCenter : Text.AlignLeft
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
-            font.pixelSize: button.fontSize
+            font.pixelSize: button.fittedFontSize
             font.bold: button.bold
             color: button.ink
         }

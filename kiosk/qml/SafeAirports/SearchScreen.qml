@@ -1,17 +1,19 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 
-// Search: what was typed, the results as you type, and the on-screen keyboard.
+// Search: what was typed, the results as you type, and the on-screen keyboard (below them in
+// portrait; on the right in landscape, so the results keep the full height on the left).
 Item {
     id: screen
     objectName: "screen.search"
     property bool portrait: true
+    readonly property real leftWidth: portrait ? width : width - keyboard.width
 
     Rectangle {
         id: field
         x: Theme.margin
         y: Theme.spacing
-        width: parent.width - 2 * Theme.margin
+        width: screen.leftWidth - 2 * Theme.margin
         height: Math.max(110, shown.implicitHeight + 32)
         radius: Theme.radius
         color: Theme.surface
@@ -44,7 +46,7 @@ Item {
         x: Theme.margin
         anchors.top: field.bottom
         anchors.topMargin: 12
-        width: parent.width - 2 * Theme.margin
+        width: screen.leftWidth - 2 * Theme.margin
         text: Kiosk.searchStatus
         wrapMode: Text.Wrap
         font.family: Theme.fontFamily
@@ -54,8 +56,8 @@ Item {
     ScrollPage {
         id: results
         anchors.top: status.bottom
-        anchors.bottom: keyboard.top
-        width: parent.width
+        height: (screen.portrait ? keyboard.y : screen.height) - y
+        width: screen.leftWidth
         Repeater {
             model: Kiosk.searchResults
             Rectangle {
@@ -84,7 +86,9 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: result.modelData.title
+                        objectName: "search.title." + result.index
+                        text: result.modelData.titleRich  // escaped, matches in <b>
+                        textFormat: Text.StyledText
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.heading
@@ -93,7 +97,9 @@ Item {
                     }
                     Text {
                         width: parent.width
-                        text: result.modelData.snippet
+                        objectName: "search.snippet." + result.index
+                        text: result.modelData.snippetRich  // escaped, matches in <b>
+                        textFormat: Text.StyledText
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.body
@@ -112,8 +118,9 @@ Item {
         id: keyboard
         objectName: "keyboard"
         portrait: screen.portrait
-        anchors.bottom: parent.bottom
-        width: parent.width
+        x: screen.width - width
+        y: screen.height - height
+        width: screen.portrait ? screen.width : Math.round(screen.width * 0.6)
         height: implicitHeight
     }
 }

@@ -7,6 +7,15 @@ Rectangle {
     implicitHeight: row.implicitHeight + 2 * 16
     readonly property int gap: 16
     readonly property real unit: (width - 2 * Theme.spacing - 4 * gap) / 5.6
+    // one height in every language: room for the help button's icon and two lines of its label
+    // (the tallest), whatever the labels of this language need
+    FontMetrics {
+        id: helpFont
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.button
+        font.bold: true
+    }
+    readonly property real twoLines: 2 * 10 + 56 + 16 + 2 * Math.ceil(helpFont.height)
 
     Row {
         id: row
@@ -62,7 +71,7 @@ Rectangle {
             onClicked: Kiosk.openHelp()
         }
         property real tallest: {
-            let h = 0
+            let h = bar.twoLines
             for (let i = 0; i < children.length; ++i)
                 h = Math.max(h, children[i].implicitHeight)
             return h
