@@ -166,7 +166,15 @@ def mark_checked(
             if original is None:
                 raise HistoryError(f"there is no contact {item_id!r}")
             values = form_values("contact", parse_list(original, path)[0])
-            values.update(verified_on=today.isoformat(), source=source, status="verified")
+            # the source used is an editorial note (what was checked, by whom); the public
+            # source label per language (`source`) stays as the editors wrote it
+            checked = f"Checked {today.isoformat()} by {you.user.name} against: {source}"
+            earlier = str(values.get("notes") or "").strip()
+            values.update(
+                verified_on=today.isoformat(),
+                status="verified",
+                notes=f"{earlier} | {checked}" if earlier else checked,
+            )
             new_text = replace_item(
                 text, path, item_id, render_item("contact", item_id, values, original)
             )
@@ -188,7 +196,13 @@ def mark_checked(
                     status=400,
                     message="Give the next review date, after today.",
                 )
-            values.update(verified_on=today.isoformat(), source=source, review_by=next_review)
+            checked = f"Checked {today.isoformat()} by {you.user.name} against: {source}"
+            earlier = str(values.get("notes") or "").strip()
+            values.update(
+                verified_on=today.isoformat(),
+                review_by=next_review,
+                notes=f"{earlier} | {checked}" if earlier else checked,  # editorial, not shown
+            )
             new_text = render_front_matter(values) + body.strip("\n") + "\n"
         else:
             return you.error(404, "Nothing to mark checked.")

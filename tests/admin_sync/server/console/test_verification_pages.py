@@ -64,7 +64,8 @@ def test_checked_today_records_date_source_and_who(env) -> None:
     assert response.status_code == 200 and "marked checked today" in response.text, response.text
     entry = read_item(history(env).read("contacts.yaml").decode(), "contacts.yaml", item)
     assert entry["verified_on"] == today and entry["status"] == "verified"
-    assert entry["source"] == f"called the line, {today}"
+    assert entry["notes"].endswith(f"Checked {today} by edna against: called the line, {today}")
+    assert isinstance(entry["source"], dict)  # the public label per language is left alone
     assert history(env).log("contacts.yaml", limit=1)[0].author == "edna"
     (row,) = env.app.state.data.audit_log().entries()
     assert (row.action, row.item, row.who) == ("verify", f"contact {item}", "edna")
@@ -90,5 +91,7 @@ def test_an_article_due_soon_gets_a_new_review_date(env) -> None:
     assert response.status_code == 200, response.text[-2000:]
     scope, topic, lang = item.split("/")
     values, _ = split_article(history(env).read(f"articles/{scope}/{topic}/{lang}.md").decode())
-    assert values["review_by"] == "2027-12-01" and values["source"] == "IOM leaflet 2026"
+    assert values["review_by"] == "2027-12-01"
+    assert str(values["notes"]).endswith("by edna against: IOM leaflet 2026")  # editorial only
+    assert values.get("source") != "IOM leaflet 2026"  # the public label is not overwritten
     assert values["verified_on"] == env.clock.now.date().isoformat()
