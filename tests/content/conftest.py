@@ -33,3 +33,11 @@ def cache(built_cache: Path) -> Iterator[ContentCache]:
     opened = ContentCache.open(built_cache)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache of the factory's content, built once per module, copied per version."""
+    path = tmp_path_factory.mktemp("base") / "base.db"
+    build_cache(make_content(), path, content_version=1)
+    return path

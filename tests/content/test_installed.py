@@ -4,41 +4,17 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from content.build import build_cache
 from content.cache import ContentCache
 from content.installed import InstalledStore, StoreError
-from tests.content.factory import make_content
+from tests.content.factory import cache_of_version, stage
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "base.db"
-    build_cache(make_content(), path, content_version=1)
-    return path
-
-
-def cache_of_version(base: Path, out: Path, version: int) -> Path:
-    """A copy of the base cache whose meta declares `version` (instead of rebuilding)."""
-    shutil.copyfile(base, out)
-    conn = sqlite3.connect(out)
-    with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'content_version'", (str(version),))
-    conn.close()
-    return out
-
-
-def stage(store: InstalledStore, base: Path, version: int) -> Path:
-    return cache_of_version(base, store.staging_path(version), version)
 
 
 def test_empty_store(tmp_path: Path) -> None:

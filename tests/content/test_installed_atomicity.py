@@ -16,30 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from content.build import build_cache
 from content.installed import InstalledStore
-from tests.content.factory import make_content
+from tests.content.factory import stage
 from tests.content.file_ops import FileOps
 
 POINTER = "current"
 RECORD = "installed-version.json"
-
-
-@pytest.fixture(scope="module")
-def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "base.db"
-    build_cache(make_content(), path, content_version=1)
-    return path
-
-
-def staged(store: InstalledStore, base: Path, version: int) -> Path:
-    path = store.staging_path(version)
-    shutil.copyfile(base, path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'content_version'", (str(version),))
-    conn.close()
-    return path
 
 
 def assert_replaced_atomically(ops: FileOps, path: Path) -> int:
@@ -70,23 +52,23 @@ def test_pointer_and_record_are_replaced_atomically_in_order(
     store = InstalledStore(root)
     version = 1
     if not first:
-        store.install(staged(store, base_cache, 1), 1)
+        store.install(stage(store, base_cache, 1), 1)
         version = 2
-    stage = staged(store, base_cache, version)
+    staged = stage(store, base_cache, version)
     target = root / f"cache-v{version}.db"
 
     with FileOps.recording(monkeypatch) as ops:
-        store.install(stage, version)
+        store.install(staged, version)
 
     pointer_at = assert_replaced_atomically(ops, root / POINTER)
     record_at = assert_replaced_atomically(ops, root / RECORD)
     # the cache the pointer names is in place and durable before the pointer flips
-    moved = [i for i, source in ops.renames_onto(target) if source == stage]
+    moved = [i for i, source in ops.renames_onto(target) if source == staged]
     assert moved and moved[0] < pointer_at, "the pointer flipped before the cache was moved in"
     assert [i for i in ops.fsyncs_of(root) if moved[0] < i < pointer_at], (
         "the folder was not fsynced between moving the cache in and flipping the pointer"
     )
-    assert [i for i in ops.fsyncs_of(stage) if i < moved[0]], "the cache was not fsynced"
+    assert [i for i in ops.fsyncs_of(staged) if i < moved[0]], "the cache was not fsynced"
     # the record follows the pointer (a crash between them only allows the same version again)
     assert pointer_at < record_at
     assert [i for i in ops.fsyncs_of(root) if pointer_at < i < record_at]
@@ -105,11 +87,11 @@ def test_a_reader_of_the_old_pointer_and_record_keeps_reading_them(
     """With a rename the old inode lives on for whoever has it open; an in-place write would
     truncate and rewrite the very file a concurrent reader holds."""
     store = InstalledStore(tmp_path)
-    store.install(staged(store, base_cache, 1), 1)
+    store.install(stage(store, base_cache, 1), 1)
     pointer, record = tmp_path / POINTER, tmp_path / RECORD
     before = {p: (p.stat().st_ino, p.read_bytes()) for p in (pointer, record)}
     with pointer.open("rb") as old_pointer, record.open("rb") as old_record:
-        store.install(staged(store, base_cache, 2), 2)
+        store.install(stage(store, base_cache, 2), 2)
         assert old_pointer.read() == before[pointer][1] == b"cache-v1.db\n"
         assert old_record.read() == before[record][1]
     for path in (pointer, record):
@@ -121,7 +103,7 @@ def test_a_reader_of_the_old_pointer_and_record_keeps_reading_them(
 def test_no_temporary_files_are_left_behind(tmp_path: Path, base_cache: Path) -> None:
     store = InstalledStore(tmp_path)
     for version in (1, 2, 3):
-        store.install(staged(store, base_cache, version), version)
+        store.install(stage(store, base_cache, version), version)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".install"))
     assert names == ["cache-v2.db", "cache-v3.db", POINTER, RECORD, "staging"]
 
@@ -130,8 +112,8 @@ def test_a_failed_install_writes_nothing(
     tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = InstalledStore(tmp_path)
-    store.install(staged(store, base_cache, 2), 2)
-    older = staged(store, base_cache, 1)
+    store.install(stage(store, base_cache, 2), 2)
+    older = stage(store, base_cache, 1)
     with FileOps.recording(monkeypatch) as ops, pytest.raises(Exception, match="refused"):
         store.install(older, 1)
     touched = {op.path for op in ops.ops if op.kind in ("open-write", "rename", "unlink")}
@@ -159,7 +141,7 @@ def test_a_cache_staged_on_another_file_system_is_copied_in_atomically(
     final name, fsynced and renamed, so a crash never leaves a half-copied cache-vN.db."""
     root = tmp_path / "store"
     store = InstalledStore(root)
-    store.install(staged(store, base_cache, 1), 1)
+    store.install(stage(store, base_cache, 1), 1)
     outside = other_file_system / "built.db"
     shutil.copyfile(base_cache, outside)
     conn = sqlite3.connect(outside)

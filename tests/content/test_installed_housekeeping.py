@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from content.build import build_cache
 from content.cache import ContentCache
 from content.installed import InstalledStore, StoreError
-from tests.content.factory import make_content
-
-
-@pytest.fixture(scope="module")
-def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "base.db"
-    build_cache(make_content(), path, content_version=1)
-    return path
-
-
-def versioned(base: Path, out: Path, version: int) -> Path:
-    shutil.copyfile(base, out)
-    conn = sqlite3.connect(out)
-    with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'content_version'", (str(version),))
-    conn.close()
-    return out
-
-
-def stage(store: InstalledStore, base: Path, version: int) -> Path:
-    return versioned(base, store.staging_path(version), version)
+from tests.content.factory import cache_of_version, stage
 
 
 def test_leftovers_of_interrupted_downloads_are_removed_and_nothing_else(
@@ -78,7 +55,7 @@ def test_an_older_version_is_refused_with_a_plain_message(tmp_path: Path, base_c
 
 def test_a_store_whose_folders_do_not_exist_yet(tmp_path: Path, base_cache: Path) -> None:
     store = InstalledStore(tmp_path / "var" / "lib" / "safe-airports" / "content")
-    outside = versioned(base_cache, tmp_path / "built.db", 3)
+    outside = cache_of_version(base_cache, tmp_path / "built.db", 3)
     path = store.install(outside, 3)
     assert path == store.root / "cache-v3.db" and store.current_path() == path
 

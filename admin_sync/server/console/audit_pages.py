@@ -7,8 +7,9 @@ filtered view can be bookmarked, and `/console/audit.csv` downloads the same row
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from admin_sync.audit_log import ACTIONS, AuditFilter, to_csv
@@ -22,7 +23,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ROWS = 2000
 
 
-def _filters(who: str, action: str, item: str, since: str, until: str) -> AuditFilter:
+def _filters(
+    who: str = "", action: str = "", item: str = "", since: str = "", until: str = ""
+) -> AuditFilter:
+    """The page's and the CSV's query parameters, cleaned (one declaration for both routes)."""
     return AuditFilter(
         who=who.strip()[:64],
         action=action if action in ACTIONS else "",
@@ -32,17 +36,11 @@ def _filters(who: str, action: str, item: str, since: str, until: str) -> AuditF
     )
 
 
+FiltersDep = Annotated[AuditFilter, Depends(_filters)]
+
+
 @router.get("/audit")
-def audit_page(
-    you: SignedInDep,
-    audit: AuditDep,
-    who: str = "",
-    action: str = "",
-    item: str = "",
-    since: str = "",
-    until: str = "",
-) -> Response:
-    filters = _filters(who, action, item, since, until)
+def audit_page(you: SignedInDep, audit: AuditDep, filters: FiltersDep) -> Response:
     entries = audit.entries(filters, limit=MAX_ROWS)
     query = "&".join(f"{name}={value}" for name, value in vars(filters).items() if value)
     return you.render(
@@ -58,16 +56,7 @@ def audit_page(
 
 
 @router.get("/audit.csv")
-def audit_csv(
-    you: SignedInDep,
-    audit: AuditDep,
-    who: str = "",
-    action: str = "",
-    item: str = "",
-    since: str = "",
-    until: str = "",
-) -> Response:
-    filters = _filters(who, action, item, since, until)
+def audit_csv(you: SignedInDep, audit: AuditDep, filters: FiltersDep) -> Response:
     body = to_csv(audit.entries(filters, limit=1_000_000))
     return secure(
         Response(
