@@ -69,7 +69,7 @@ def test_notes_never_reach_the_cache_file_or_the_release_parts(tmp_path: Path) -
     with ContentCache.open(out) as cache:
         (ru_police,) = [c for c in cache.contacts(["RU"], "ru") if c.id == "ru-police"]
         assert ru_police.source == "mos.ru"
-        tm = [c for c in cache.contacts(["TM"], "ru") if c.id == "tm-police"]
+        tm = [c for c in cache.contacts(["TM"], "ru") if c.id == "tm-ambulance"]
         assert tm[0].source == "Ещё не подтверждено"
 
 

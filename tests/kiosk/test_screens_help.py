@@ -119,8 +119,8 @@ def test_cards_show_the_public_label_never_an_editorial_note(cache: ContentCache
                     assert not any(w in card.source for w in editorial), (lang, card.id)
     asb = place_of(cache, "ASB")
     ru = build_help(cache, asb, "ru", cache.ui_strings("ru"), "")
-    (police,) = [c for c in ru.cards if c.id == "tm-police"]
-    assert police.source == "Источник: Ещё не подтверждено"
+    (ambulance,) = [c for c in ru.cards if c.id == "tm-ambulance"]
+    assert ambulance.source == "Источник: Ещё не подтверждено"
 
 
 def test_the_airport_implies_the_nationality_and_only_own_embassies_are_shown(
