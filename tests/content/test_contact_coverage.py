@@ -101,18 +101,20 @@ def contact(**overrides: object) -> Contact:
         ({"source": {"en": " "}}, False),
     ],
 )
-def test_a_contact_counts_only_when_dialable_and_verified(overrides, counted):
+def test_a_contact_counts_only_when_dialable_and_verified(
+    overrides: dict[str, object], counted: bool
+) -> None:
     rows = {row.kind: row for row in shares([contact(**overrides)])}
     assert rows["hotline"].total == 1
     assert rows["hotline"].dialable_verified == (1 if counted else 0)
 
 
-def test_emergency_and_police_contacts_are_not_counted():
+def test_emergency_and_police_contacts_are_not_counted() -> None:
     rows = {row.kind: row for row in shares([contact(kind="emergency"), contact(kind="police")])}
     assert rows["all"].total == 0
 
 
-def test_sample_share_does_not_go_down(capsys):
+def test_sample_share_does_not_go_down() -> None:
     rows = shares(sample_contacts())
     print(table(rows))
     by_kind = {row.kind: row for row in rows}
@@ -121,7 +123,7 @@ def test_sample_share_does_not_go_down(capsys):
     assert by_kind["all"].dialable_verified >= sum(FLOOR.values())
 
 
-def test_every_verified_help_contact_names_its_check_in_notes():
+def test_every_verified_help_contact_names_its_check_in_notes() -> None:
     """The details of each check are kept for the editors (never shown on a kiosk)."""
     missing = [
         c.id
