@@ -85,6 +85,10 @@ def contact_card(
         if code is not None:
             codes.append(qr_view(QrCode("messenger", code.payload, code.label), name.capitalize()))
     details = []
+    if not contact.short and not contact.phones:
+        # Say plainly how to reach a contact whose number could not be confirmed.
+        key = "help.no_number_site" if codes else "help.no_number"
+        details.append(strings.get(key, ""))
     if contact.free:
         details.append(strings.get("help.free_call", ""))
     if contact.hours:

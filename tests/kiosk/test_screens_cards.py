@@ -87,3 +87,23 @@ def test_every_sample_contact_makes_a_card(cache: ContentCache) -> None:
     for contact in contacts:
         card = contact_card(contact, cache.ui_strings("en"), {})
         assert card.id == contact.id and card.name
+
+
+def test_a_card_without_a_number_says_how_to_reach_the_contact() -> None:
+    strings = {**STRINGS, "help.no_number_site": "Open the site", "help.no_number": "No number"}
+    site_only = replace(HOTLINE, phones=[], short=None, messengers={}, free=False)
+    assert contact_card(site_only, strings, {}).details[0] == "Open the site"
+    nothing = replace(site_only, url=None)
+    assert contact_card(nothing, strings, {}).details[0] == "No number"
+    assert "Open the site" not in contact_card(HOTLINE, strings, {}).details
+
+
+def test_every_sample_card_without_a_number_says_so_in_its_language(cache: ContentCache) -> None:
+    for lang in ("en", "ru", "uz", "ky", "tk"):
+        strings = cache.ui_strings(lang)
+        contacts = cache.contacts([*cache.summary()["destinations"], "UZ", "KG", "TM"], lang)
+        without = [c for c in contacts if not c.phones and not c.short]
+        assert without, "the sample has contacts without a confirmed number"
+        for contact in without:
+            card = contact_card(contact, strings, {})
+            assert card.details and card.details[0] == strings["help.no_number_site"], contact.id
