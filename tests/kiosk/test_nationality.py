@@ -16,6 +16,7 @@ from kiosk.screens.place import Place, place_of
 from kiosk.session import Session
 from kiosk.settings import KioskSettings
 from kiosk.usage_store import UsageRecorder, UsageStore
+from tests.kiosk.test_pictures import shown_images, status
 
 # The chip and the list's question, written out per language: the test fails if a language
 # shows another language's words (or the key) there.
@@ -162,12 +163,21 @@ def test_one_tap_opens_the_list_and_one_tap_picks(make_kiosk, size: tuple[int, i
     assert c.nationalityOpen
     option = d.wait_for("nationality.option.KG")
     assert option.property("text") == "Kyrgyzstan"
+    for ident in ("UZ", "TM", "KG"):  # each choice with its flag beside its name
+        flags = shown_images(d.find(f"nationality.option.{ident}"))
+        assert [f.property("source").toString() for f in flags] == [
+            f"image://asset/flags/{ident}.svg"
+        ]
+        assert status(flags[0]) == "Ready"
     d.tap("nationality.option.KG")
     assert c.screen == "help" and not c.nationalityOpen
     assert not d.items("nationality.option.KG")  # the list is closed
     d.wait_for("help.contact.kg-embassy-moscow")
     assert not d.items("help.contact.uz-embassy-moscow")
     assert d.find("nationality.label").property("text") == "Citizen of Kyrgyzstan"
+    chip_flag = d.find("nationality.chipFlag")
+    assert chip_flag.property("source").toString() == "image://asset/flags/KG.svg"
+    assert status(chip_flag) == "Ready"
     # Cancel closes the list unchanged; the destination screen has the chip too.
     d.tap("nav.back")
     d.tap("nationality.chip")
