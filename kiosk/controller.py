@@ -28,11 +28,11 @@ from kiosk.qml_values import QmlValue, qml_strings, to_qml
 from kiosk.qr_warmup import QrWarmUp
 from kiosk.screens import KINDS
 from kiosk.screens.build import EMPTY, AnyScreen, ScreenInput, build_screen, qr_shown
-from kiosk.screens.help import help_qr_payloads
 from kiosk.screens.maintenance import KioskFacts
 from kiosk.screens.nationality import (
     NationalityView,
     build_nationality,
+    help_qr_payloads_for_all,
     nationality_ids,
     with_nationality,
 )
@@ -128,7 +128,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self._searched = False
         self._nationality = NationalityView()
         self.warm_up = QrWarmUp(
-            lambda: help_qr_payloads(self.cache, self.place),
+            lambda: help_qr_payloads_for_all(self.cache, self.airport_place),
             idle=lambda: self.session.current.name == "attract",
             parent=self,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from content.cache import ContentCache
+from kiosk.screens.help import help_qr_payloads
 from kiosk.screens.place import Place, asset_url
 from kiosk.screens.text import Strings, t
 
@@ -45,6 +46,17 @@ def nationality_ids(cache: ContentCache, place: Place) -> list[str]:
     """The nationalities a person can choose at this airport, its own first."""
     ids = [c.id for c in cache.home_countries(place.default_language)]
     return [place.nationality] + [x for x in ids if x != place.nationality]
+
+
+def help_qr_payloads_for_all(cache: ContentCache, airport_place: Place) -> list[str]:
+    """The QR payloads of this airport's help screens for every nationality a person can choose
+    (prepared while the kiosk waits, so a changed nationality does not wait for its codes)."""
+    payloads = (
+        payload
+        for nationality in nationality_ids(cache, airport_place)
+        for payload in help_qr_payloads(cache, with_nationality(airport_place, nationality))
+    )
+    return list(dict.fromkeys(payloads))
 
 
 def build_nationality(

@@ -11,7 +11,13 @@ import pytest
 from content.cache import ContentCache
 from kiosk.content_loader import ContentSource
 from kiosk.controller import KioskController
-from kiosk.screens.nationality import build_nationality, nationality_ids, with_nationality
+from kiosk.screens.help import help_qr_payloads
+from kiosk.screens.nationality import (
+    build_nationality,
+    help_qr_payloads_for_all,
+    nationality_ids,
+    with_nationality,
+)
 from kiosk.screens.place import Place, place_of
 from kiosk.session import Session
 from kiosk.settings import KioskSettings
@@ -57,6 +63,17 @@ def test_a_chosen_nationality_replaces_only_the_nationality(tas: Place) -> None:
     kg = with_nationality(tas, "KG")
     assert kg.nationality == "KG"
     assert (kg.airport, kg.home_country, kg.languages) == (tas.airport, "UZ", tas.languages)
+
+
+def test_the_warm_up_prepares_the_codes_of_every_nationality(
+    cache: ContentCache, tas: Place
+) -> None:
+    prepared = set(help_qr_payloads_for_all(cache, tas))
+    own = set(help_qr_payloads(cache, tas))
+    kyrgyz = set(help_qr_payloads(cache, with_nationality(tas, "KG")))
+    assert kyrgyz - own, "a Kyrgyz citizen's help screens have codes of their own"
+    for nationality in ("UZ", "TM", "KG"):
+        assert set(help_qr_payloads(cache, with_nationality(tas, nationality))) <= prepared
 
 
 def test_the_session_reset_forgets_the_nationality() -> None:
