@@ -135,3 +135,18 @@ def test_pictures_are_sharp_on_a_4k_panel(make_kiosk, size: tuple[int, int]) -> 
     problems += blur_problems(d)  # the article's icon
     assert checked > 20
     assert problems == [], "\n".join(problems)
+
+
+def test_a_flag_asked_for_in_a_new_box_is_drawn_for_that_box(qapp, cache) -> None:
+    """A binding sets sourceSize's width, then its height: the second request must not get the
+    picture drawn for the first box (width-only cache keys did, and the flag stayed soft)."""
+    from PySide6.QtCore import QSize
+
+    from kiosk.images import AssetImageProvider
+
+    provider = AssetImageProvider(cache.asset)
+    size = QSize()
+    first = provider.requestImage("flags/TR.svg", size, QSize(144, 72))
+    assert (first.width(), first.height()) == (108, 72)
+    second = provider.requestImage("flags/TR.svg", size, QSize(144, 144))
+    assert (second.width(), second.height()) == (144, 96) == (size.width(), size.height())
