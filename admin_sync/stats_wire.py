@@ -112,6 +112,7 @@ METRICS: Mapping[str, Rule] = {
     "session": frozenset({"start"}),
     "language": _is_language_id,
     "destination": _is_country_id,
+    "nationality": _is_country_id,  # a nationality chosen instead of the airport's own
     "topic": frozenset(TOPIC_IDS),
     "screen": SCREENS,
     "qr_shown": frozenset({"tel", "url", "messenger", "vcard"}),

@@ -275,6 +275,17 @@ class ContentCache:
         )
         return [TopicView(r[0], r[1] or r[0], r[2]) for r in rows]
 
+    def home_countries(self, lang: str) -> list[DestinationView]:
+        """The home countries of the content (`kind: home`), in its order, named in `lang`."""
+        self._check_language(lang)
+        rows = self._conn.execute(
+            "SELECT d.id, l.text, d.flag FROM destinations d LEFT JOIN labels l "
+            "ON l.kind = 'destination' AND l.id = d.id AND l.lang = ? "
+            "WHERE d.kind = 'home' ORDER BY d.position",
+            (lang,),
+        )
+        return [DestinationView(r[0], r[1] or r[0], r[2]) for r in rows]
+
     def destination_name(self, dest_id: str, lang: str) -> str:
         self._check_language(lang)
         return self._label("destination", dest_id, lang)

@@ -28,8 +28,14 @@ from kiosk.qml_values import QmlValue, qml_strings, to_qml
 from kiosk.qr_warmup import QrWarmUp
 from kiosk.screens import KINDS
 from kiosk.screens.build import EMPTY, AnyScreen, ScreenInput, build_screen, qr_shown
-from kiosk.screens.help import help_qr_payloads
 from kiosk.screens.maintenance import KioskFacts
+from kiosk.screens.nationality import (
+    NationalityView,
+    build_nationality,
+    help_qr_payloads_for_all,
+    nationality_ids,
+    with_nationality,
+)
 from kiosk.screens.place import Place, place_of
 from kiosk.screens.search import SearchResult, search_results, search_status
 from kiosk.screens.text import fmt
@@ -84,6 +90,7 @@ class KioskController(QObject):  # type: ignore[operator]
     pinChanged = Signal()
     sessionReset = Signal()
     checklistChanged = Signal()
+    nationalityChanged = Signal()
 
     def __init__(
         self,
@@ -119,12 +126,14 @@ class KioskController(QObject):  # type: ignore[operator]
         self._pages = dict(self._empty_pages)
         self._search_results: tuple[SearchResult, ...] = ()
         self._searched = False
+        self._nationality = NationalityView()
         self.warm_up = QrWarmUp(
-            lambda: help_qr_payloads(self.cache, self.place),
+            lambda: help_qr_payloads_for_all(self.cache, self.airport_place),
             idle=lambda: self.session.current.name == "attract",
             parent=self,
         )
-        self.place: Place = place_of(self.cache, settings.airport)
+        # The airport's own Place; `place` is what this session's screens are built for.
+        self.airport_place: Place = place_of(self.cache, settings.airport)
         self._refresh()
         if warm_up_now:
             self.warm_up.start()
@@ -155,6 +164,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @property
     def cache(self) -> ContentCache:
         return self.loaded.cache
+
+    @property
+    def place(self) -> Place:
+        """The airport's Place, with the nationality the person chose (if they changed it)."""
+        return with_nationality(self.airport_place, self.session.nationality)
 
     @property
     def lang(self) -> str:
@@ -281,6 +295,17 @@ class KioskController(QObject):  # type: ignore[operator]
         return sorted(self.session.checklist)
 
     checkedItems = Property(list, _get_checked, notify=checklistChanged)
+
+    def _get_nationality(self) -> QmlValue:
+        return to_qml(self._nationality)
+
+    # kiosk/screens/nationality.py NationalityView: the chip and the short list of choices
+    nationality = Property(dict, _get_nationality, notify=nationalityChanged)
+
+    def _get_nationality_open(self) -> bool:
+        return self.session.choosing_nationality
+
+    nationalityOpen = Property(bool, _get_nationality_open, notify=nationalityChanged)
 
     def _get_can_back(self) -> bool:
         return self.session.can_go_back
@@ -432,6 +457,36 @@ class KioskController(QObject):  # type: ignore[operator]
         self.session.toggle_check(index)
         self.checklistChanged.emit()
 
+    @Slot()
+    @guarded
+    def openNationality(self) -> None:
+        """The chip: open the short list of nationalities."""
+        self.session.open_nationality()
+        self.nationalityChanged.emit()
+
+    @Slot()
+    @guarded
+    def closeNationality(self) -> None:
+        self.session.close_nationality()
+        self.nationalityChanged.emit()
+
+    @Slot(str)
+    @guarded
+    def chooseNationality(self, nationality: str) -> None:
+        """One tap in the list: the screens are built again for citizens of `nationality`."""
+        if nationality not in nationality_ids(self.cache, self.airport_place):
+            raise ValueError(f"nationality {nationality!r} is not in the content")
+        before = self.place.nationality
+        self.session.choose_nationality(nationality)
+        changed = self.place.nationality != before
+        if changed:
+            self._record("nationality", nationality)
+        self._update_nationality()
+        if changed:
+            self._refresh()
+            if self.session.search_text:
+                self._search()
+
     @Slot(str, float)
     def saveScroll(self, key: str, y: float) -> None:
         self.session.save_scroll(key, y)
@@ -526,7 +581,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self.pin.close()
         try:
             if self.source.maybe_switch():
-                self.place = place_of(self.cache, self.settings.airport)
+                self.airport_place = place_of(self.cache, self.settings.airport)
                 self.warm_up.restart()
         except Exception:
             log.exception("content switch failed; keeping the current content")
@@ -607,8 +662,15 @@ class KioskController(QObject):  # type: ignore[operator]
     def _load_strings(self) -> None:
         self._strings = self.cache.ui_strings(self.lang)
         self._qml_strings = qml_strings(self._strings)
+        self._update_nationality()
         self.languageChanged.emit()
         self.searchChanged.emit()
+
+    def _update_nationality(self) -> None:
+        self._nationality = build_nationality(
+            self.cache, self.airport_place, self.session.nationality, self.lang, self._strings
+        )
+        self.nationalityChanged.emit()
 
     def _forget_pages(self) -> None:
         """Nothing of the last visit stays in memory: every kind but attract back to empty."""

@@ -24,15 +24,15 @@ log = logging.getLogger(__name__)
 class _Lru:
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, int], QImage] = OrderedDict()
+        self._items: OrderedDict[tuple[str | int, ...], QImage] = OrderedDict()
 
-    def get(self, key: tuple[str, int]) -> QImage | None:
+    def get(self, key: tuple[str | int, ...]) -> QImage | None:
         image = self._items.get(key)
         if image is not None:
             self._items.move_to_end(key)
         return image
 
-    def put(self, key: tuple[str, int], image: QImage) -> None:
+    def put(self, key: tuple[str | int, ...], image: QImage) -> None:
         self._items[key] = image
         while len(self._items) > self._size:
             self._items.popitem(last=False)
@@ -93,10 +93,13 @@ class AssetImageProvider(QQuickImageProvider):
 
     def requestImage(self, path: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
         edge = requested.width() if requested.isValid() and requested.width() > 0 else 128
-        key = (path, edge)
+        wanted = requested if requested.isValid() else QSize(edge, edge)
+        # Both sides in the key: a width and height set one after the other (a binding
+        # following the display scale) first ask for a box of the new width and the old height.
+        key = (path, wanted.width(), wanted.height())
         image = self._cache.get(key)
         if image is None:
-            image = self._load(path, requested if requested.isValid() else QSize(edge, edge))
+            image = self._load(path, wanted)
             self._cache.put(key, image)
         size.setWidth(image.width())
         size.setHeight(image.height())

@@ -1,8 +1,9 @@
 """One person's session at the kiosk, and the idle logic that ends it (Qt-free).
 
 Everything a person changes lives in `Session` (screens stack, language, destination, text
-size, scroll positions, search text, checklist ticks) so that one `reset()` clears it all; so do
-the rules of where each tap leads. The clocks are passed in, so tests drive time by hand.
+size, scroll positions, search text, checklist ticks, nationality) so that one `reset()` clears
+it all; so do the rules of where each tap leads. The clocks are passed in, so tests drive time
+by hand.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Session:
     search_text: str = ""
     scroll: dict[str, float] = field(default_factory=dict)
     checklist: set[int] = field(default_factory=set)
+    nationality: str = ""  # chosen by the person; "" = the one the airport implies
+    choosing_nationality: bool = False  # the short list of nationalities is open
     started_at: float | None = None
 
     def reset(self) -> None:
@@ -152,6 +155,17 @@ class Session:
         self.push("help", dest=self.destination)
 
     # --- what a person changes on a screen ------------------------------------------------
+
+    def open_nationality(self) -> None:
+        self.choosing_nationality = True
+
+    def close_nationality(self) -> None:
+        self.choosing_nationality = False
+
+    def choose_nationality(self, nationality: str) -> None:
+        """One tap in the open list: the person's nationality, until the session ends."""
+        self.choosing_nationality = False
+        self.nationality = nationality
 
     def toggle_text_size(self) -> None:
         self.large_text = not self.large_text

@@ -190,6 +190,8 @@ def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
     shoot("destination", driver.tap(f"home.destination.{dest}"))
     shoot("article", driver.tap("topic.get-help"))
     shoot("help", driver.tap("nav.help"))
+    shoot("nationality", driver.tap("nationality.chip"))  # the short list of nationalities
+    driver.tap("nationality.cancel")
     driver.tap("nav.home")
     shoot("checklist", driver.tap("home.checklist"))
     driver.tap("nav.home")

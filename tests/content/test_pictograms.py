@@ -59,8 +59,8 @@ CHECKLIST = (
     "money-and-ticket-home",
     "family-knows",
 )
-# The destinations in destinations.yaml order: official proportions (length : height) and colour
-# probes at (x, y) fractions of each flag.
+# The countries in destinations.yaml order (destinations, then home countries): official
+# proportions (length : height) and colour probes at (x, y) fractions of each flag.
 FLAGS: dict[str, tuple[tuple[int, int], list[tuple[float, float, str]]]] = {
     "RU": ((3, 2), [(0.5, 1 / 6, "#FFFFFF"), (0.5, 0.5, "#0039A6"), (0.5, 5 / 6, "#D52B1E")]),
     "KZ": ((2, 1), [(0.5, 8.4 / 20, "#FEC50C"), (0.3, 0.15, "#00AFCA"), (0.85, 0.85, "#00AFCA")]),
@@ -107,6 +107,35 @@ FLAGS: dict[str, tuple[tuple[int, int], list[tuple[float, float, str]]]] = {
     ),
     "DE": ((5, 3), [(0.5, 1 / 6, "#000000"), (0.5, 0.5, "#DD0000"), (0.5, 5 / 6, "#FFCE00")]),
     "PL": ((8, 5), [(0.5, 0.25, "#FFFFFF"), (0.5, 0.75, "#DC143C")]),
+    # the home countries (the kiosk's list of nationalities)
+    "UZ": (
+        (2, 1),
+        [
+            (0.75, 0.16, "#0099B5"),
+            (0.092, 0.16, "#FFFFFF"),  # the crescent's back
+            (0.5, 41.25 / 125, "#CE1126"),
+            (0.5, 0.5, "#FFFFFF"),
+            (0.5, 0.84, "#1EB53A"),
+        ],
+    ),
+    "TM": (
+        (3, 2),
+        [
+            (0.9, 0.8, "#006A4E"),
+            (0.095, 0.5, "#A6192E"),  # the stripe of guls
+            (4.3 / 30, 1 / 20, "#FF9E1B"),  # the first gul
+            (10.04 / 30, 5.46 / 20, "#FFFFFF"),  # the crescent
+        ],
+    ),
+    "KG": (
+        (5, 3),
+        [
+            (0.1, 0.1, "#E8112D"),
+            (0.5, 0.5, "#FFEF00"),  # the sun's centre, between the tunduk's bars
+            (0.5835, 0.5, "#E8112D"),  # the tunduk's ring
+            (0.599, 0.5, "#FFEF00"),  # the sun outside the ring
+        ],
+    ),
 }
 PICTOGRAM_FOLDERS = ("topics", "indicators", "checklist")
 # Elements outside what the pictures may use (text, CSS, raster images, effects Qt draws poorly).
@@ -247,11 +276,13 @@ def test_every_checklist_item_has_its_pictogram() -> None:
     assert {p.stem for p in _svgs("checklist")} == set(CHECKLIST)
 
 
-def test_every_destination_has_its_flag() -> None:
+def test_every_country_has_its_flag() -> None:
+    """Destinations (their tiles) and home countries (the list of nationalities)."""
     content, _ = load_source(SAMPLE)
-    destinations = {d.id for d in content.destinations if d.kind == "destination"}
-    assert destinations == set(FLAGS)
-    assert {p.stem for p in _svgs("flags")} == destinations
+    countries = [d.id for d in content.destinations]
+    assert countries == list(FLAGS)
+    assert {p.stem for p in _svgs("flags")} == set(countries)
+    assert all(d.flag == f"flags/{d.id}.svg" for d in content.destinations)
 
 
 def test_readme_says_what_every_picture_means() -> None:

@@ -19,6 +19,7 @@ def test_allow_list_matches_the_contract() -> None:
         "session",
         "language",
         "destination",
+        "nationality",
         "topic",
         "screen",
         "qr_shown",
@@ -30,6 +31,7 @@ def test_allow_list_matches_the_contract() -> None:
     assert METRICS["topic"] == frozenset(TOPIC_IDS)
     assert is_allowed("language", "uz-Cyrl") and is_allowed("language", "ru")
     assert is_allowed("destination", "RU")
+    assert is_allowed("nationality", "KG") and not is_allowed("nationality", "Kyrgyz")
     for metric, value in [
         ("language", "Russian please"),
         ("destination", "Russia"),

@@ -18,7 +18,8 @@ ScrollPage {
             visible: screen.page.icon !== ""
             source: screen.page.icon
             width: 110; height: 110
-            sourceSize.width: 110; sourceSize.height: 110
+            sourceSize.width: Math.ceil(110 * Theme.pixelScale)
+            sourceSize.height: Math.ceil(110 * Theme.pixelScale)
         }
         Text {
             width: parent.width - 134

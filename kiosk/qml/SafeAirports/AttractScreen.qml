@@ -39,7 +39,8 @@ Rectangle {
                 anchors.centerIn: parent
                 source: "icons/touch.svg"
                 width: 140; height: 140
-                sourceSize.width: 140; sourceSize.height: 140
+                sourceSize.width: Math.ceil(140 * Theme.pixelScale)
+                sourceSize.height: Math.ceil(140 * Theme.pixelScale)
             }
         }
         Text {

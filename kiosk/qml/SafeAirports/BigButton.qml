@@ -57,8 +57,8 @@ Rectangle {
             source: button.icon
             width: button.iconSize
             height: button.iconSize
-            sourceSize.width: button.iconSize
-            sourceSize.height: button.iconSize
+            sourceSize.width: Math.ceil(button.iconSize * Theme.pixelScale)
+            sourceSize.height: Math.ceil(button.iconSize * Theme.pixelScale)
             fillMode: Image.PreserveAspectFit
         }
         Text {

@@ -54,7 +54,8 @@ ScrollPage {
                     visible: item.checked
                     source: "icons/check.svg"
                     width: 56; height: 56
-                    sourceSize.width: 56; sourceSize.height: 56
+                    sourceSize.width: Math.ceil(56 * Theme.pixelScale)
+                    sourceSize.height: Math.ceil(56 * Theme.pixelScale)
                 }
             }
             Body {

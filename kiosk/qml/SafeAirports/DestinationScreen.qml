@@ -18,6 +18,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    NationalityChip { width: parent.width }
     Grid {
         id: grid
         width: parent.width

@@ -20,6 +20,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    NationalityChip { width: parent.width }
     Rectangle {
         visible: screen.page.inDanger !== ""
         width: parent.width

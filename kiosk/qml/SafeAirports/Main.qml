@@ -20,6 +20,7 @@ Window {
     Binding { target: Theme; property: "large"; value: Kiosk.largeText }
     Binding { target: Theme; property: "strings"; value: Kiosk.strings }
     Binding { target: Theme; property: "mm"; value: root.designPxPerMm }
+    Binding { target: Theme; property: "pixelScale"; value: root.uiScale * Screen.devicePixelRatio }
 
     readonly property bool portrait: height >= width
 
@@ -47,6 +48,11 @@ Window {
             }
         }
 
+        NationalityPicker {
+            objectName: "nationalityPicker"
+            anchors.fill: parent
+            visible: Kiosk.nationalityOpen
+        }
         IdleOverlay {
             objectName: "idleOverlay"
             anchors.fill: parent

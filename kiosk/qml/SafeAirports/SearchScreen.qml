@@ -25,7 +25,8 @@ Item {
             anchors.verticalCenter: parent.verticalCenter
             source: "icons/search.svg"
             width: 56; height: 56
-            sourceSize.width: 56; sourceSize.height: 56
+            sourceSize.width: Math.ceil(56 * Theme.pixelScale)
+            sourceSize.height: Math.ceil(56 * Theme.pixelScale)
         }
         Text {
             id: shown

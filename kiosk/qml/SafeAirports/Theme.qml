@@ -37,6 +37,9 @@ QtObject {
     // kiosk/display_metrics.py), which also keeps the smallest target at 9 mm or more.
     // `mm`: design pixels per millimetre on this kiosk's panel (bound in Main.qml).
     property real mm: 4.034
+    // Device pixels per design pixel (bound in Main.qml): pictures are rendered at this density
+    // (`sourceSize` = size × pixelScale) so that they stay sharp on a 4K panel.
+    property real pixelScale: 1.0
 
     readonly property int margin: 48
     readonly property int spacing: 24
