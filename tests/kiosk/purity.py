@@ -251,7 +251,7 @@ class RecordedStrings(dict[str, str]):
         self._note(key)
         return super().__getitem__(key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self._note(key)
         return super().get(key, default)
 

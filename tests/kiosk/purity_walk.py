@@ -103,6 +103,7 @@ def screens_of(cache: RecordingCache, airport: str, lang: str) -> Iterator[Built
     yield build("language again", "language", {}, given(changing=True), multi=True)
     yield build("home", "home", {}, given())
     yield build("help", "help", {"dest": ""}, given())
+    yield build("help before a language", "help", {"dest": "", "choose": "1"}, given())
     yield build("checklist", "checklist", {}, given())
     dests = sorted(place.destination_ids)
     for dest in dests:

@@ -18,10 +18,15 @@ from pathlib import Path
 import pytest
 
 from content.build import build_cache
+from content.cache import ContentCache
 from content.model import Content
 from content.source import load_source
 from kiosk.content_loader import SAMPLE_DIR
+from kiosk.screens.build import ScreenInput, build_screen
+from kiosk.screens.help import HelpScreen
 from kiosk.screens.language import LanguageChoice, LanguageScreen
+from kiosk.screens.maintenance import KioskFacts
+from kiosk.screens.place import Place
 from tests.kiosk.purity import (
     ALLOWED_LATIN,
     Lookup,
@@ -262,3 +267,34 @@ def test_the_whole_check_catches_texts_planted_in_a_real_cache(
     assert all(any(m in p for m in planted) for p in problems), [
         p for p in problems if not any(m in p for m in planted)
     ][:10]
+
+
+# --- item 8: help before a language is chosen ----------------------------------------------
+
+
+def test_help_opened_before_a_language_is_chosen_has_a_row_of_the_airports_languages(
+    cache: ContentCache, tas: Place
+) -> None:
+    """Every language of the airport named in itself, the one shown marked; none after a
+    choice (the QML side: test_language_purity_qml.py)."""
+
+    def given(lang: str) -> ScreenInput:
+        return ScreenInput(
+            cache, tas, lang, cache.ui_strings(lang), "general", False, False, _no_facts
+        )
+
+    page = build_screen("help", {"dest": "", "choose": "1"}, given("ru"))
+    assert isinstance(page, HelpScreen)
+    assert [(x.id, x.name, x.current) for x in page.languages] == [
+        ("uz", "Oʻzbekcha", False),
+        ("uz-Cyrl", "Ўзбекча", False),
+        ("ru", "Русский", True),
+        ("en", "English", False),
+    ]
+    assert page.title == cache.ui_strings("ru")["help.title"]
+    after_a_choice = build_screen("help", {"dest": ""}, given("ru"))
+    assert isinstance(after_a_choice, HelpScreen) and after_a_choice.languages == ()
+
+
+def _no_facts() -> KioskFacts:
+    raise AssertionError("help does not read the kiosk's facts")

@@ -20,6 +20,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    LanguageRow { width: parent.width; languages: screen.page.languages }
     Rectangle {
         visible: screen.page.inDanger !== ""
         width: parent.width
