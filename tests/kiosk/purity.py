@@ -210,8 +210,9 @@ def english_copies(
     shown: list[Shown], english: list[Shown], allowed: Mapping[str, str] = ALLOWED_LATIN
 ) -> list[str]:
     """Strings shown in another language that equal the English screen's string at the same
-    place (the same key), unless they read the same by nature."""
-    by_place = {s.where: s.text for s in english}
+    place (the same key), unless they read the same by nature. A string of the English screen
+    that is in another language (a language's button, named in itself) is not English."""
+    by_place = {s.where: s.text for s in english if s.lang == "en"}
     found = []
     for s in shown:
         if s.lang == "en":
