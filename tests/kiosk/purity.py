@@ -22,10 +22,10 @@ to fail on a small planted fixture (tests/kiosk/test_language_purity.py):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -105,42 +105,47 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
+
+
 def script_of(word: str) -> str:
     """'Latn', 'Cyrl', 'mixed' or '' (no letter of either) for one word."""
-    found = set()
-    for ch in word:
-        name = unicodedata.name(ch, "")
-        if name.startswith("LATIN"):
-            found.add("Latn")
-        elif name.startswith("CYRILLIC"):
-            found.add("Cyrl")
-    if not found:
-        return ""
-    return found.pop() if len(found) == 1 else "mixed"
+    latin, cyrillic = bool(_LATIN.search(word)), bool(_CYRILLIC.search(word))
+    if latin and cyrillic:
+        return "mixed"
+    return "Latn" if latin else "Cyrl" if cyrillic else ""
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _without_names(text: str, allowed: Mapping[str, str]) -> str:
-    for name in sorted(allowed, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " " * len(name), text)
-    return text
+@functools.cache
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _words(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    text = plain(text)
+    for pattern in (_LINKS, _PLACEHOLDER, _GLOSS):
+        text = _blank(pattern, text)
+    if names:
+        text = _blank(_names_pattern(names), text)
+    found = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not (_ABBREVIATION.fullmatch(word) or _letter_code(text, word, m.start())):
+            found.append(word)
+    return tuple(found)
 
 
 def words(text: str, allowed: Mapping[str, str] = ALLOWED_LATIN) -> Iterator[str]:
     """The words of a shown string whose script matters: links, placeholders, glosses, the
     allowed names, abbreviations and letter codes left out."""
-    text = plain(text)
-    for pattern in (_LINKS, _PLACEHOLDER, _GLOSS):
-        text = _blank(pattern, text)
-    text = _without_names(text, allowed)
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if _ABBREVIATION.fullmatch(word) or _letter_code(text, word, m.start()):
-            continue
-        yield word
+    yield from _words(text, tuple(sorted(allowed)))
 
 
 def _letter_code(text: str, word: str, start: int) -> bool:
@@ -157,8 +162,13 @@ def script_problems(
     script: str, text: str, allowed: Mapping[str, str] = ALLOWED_LATIN
 ) -> list[str]:
     """The words of `text` in the wrong script for a screen written in `script` (Latn/Cyrl)."""
+    return list(_script_problems(script, text, tuple(sorted(allowed))))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _script_problems(script: str, text: str, names: tuple[str, ...]) -> tuple[str, ...]:
     wrong = "Cyrl" if script == "Latn" else "Latn"
-    return [w for w in words(text, allowed) if script_of(w) in (wrong, "mixed")]
+    return tuple(w for w in _words(text, names) if script_of(w) in (wrong, "mixed"))
 
 
 def same_by_nature(text: str, allowed: Mapping[str, str] = ALLOWED_LATIN) -> bool:

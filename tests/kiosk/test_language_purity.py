@@ -69,11 +69,10 @@ def airport_problems(cache: RecordingCache, airport: str) -> tuple[list[str], in
     problems: list[str] = []
     checked = 0
     everything: list[str] = []
-    english = {
-        b.name: list(visible_texts(b.screen, "en")) for b in screens_of(cache, airport, "en")
-    }
+    english_screens = list(screens_of(cache, airport, "en"))
+    english = {b.name: list(visible_texts(b.screen, "en")) for b in english_screens}
     for lang in offered:
-        for built in screens_of(cache, airport, lang):
+        for built in english_screens if lang == "en" else screens_of(cache, airport, lang):
             where = f"{airport} {lang} {built.name}"
             problems += [
                 f"{where}: {p}"
