@@ -106,6 +106,10 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "maintenance.close",
 )
 
+# UI keys the kiosk reads when present and does without otherwise: `language.name.<id>` names a
+# language in the reader's language (else the language is shown by its own name).
+OPTIONAL_UI_KEY_PREFIXES: tuple[str, ...] = ("language.name.",)
+
 # How many characters fit on the screen in large text. UI keys: the first matching entry
 # (an exact key, a prefix ending in ".", or "" for every other key) gives the limit.
 UI_TEXT_LIMITS: tuple[tuple[str, int], ...] = (

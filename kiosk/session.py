@@ -152,7 +152,12 @@ class Session:
         return topic
 
     def open_help(self) -> None:
-        self.push("help", dest=self.destination)
+        """Help for the session's destination; opened before a language is chosen, it offers
+        every language of the airport (`choose`), until the person leaves it."""
+        if self.language:
+            self.push("help", dest=self.destination)
+        else:
+            self.push("help", dest=self.destination, choose="1")
 
     # --- what a person changes on a screen ------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from content.cache import ContentCache
 from content.model import GENERAL_SCOPE
@@ -14,7 +14,7 @@ from kiosk.screens.checklist import ChecklistScreen, build_checklist
 from kiosk.screens.destination import DestinationScreen, build_destination
 from kiosk.screens.help import HelpScreen, build_help
 from kiosk.screens.home import HomeScreen, build_home
-from kiosk.screens.language import LanguageScreen, build_language
+from kiosk.screens.language import LanguageScreen, build_language, language_row
 from kiosk.screens.maintenance import KioskFacts, MaintenanceScreen, build_maintenance
 from kiosk.screens.place import Place
 from kiosk.screens.search import SearchScreen, build_search
@@ -81,7 +81,10 @@ def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> An
             large_text=given.large_text,
         )
     if kind == "help":
-        return build_help(cache, place, lang, strings, params.get("dest", ""))
+        page = build_help(cache, place, lang, strings, params.get("dest", ""))
+        if params.get("choose"):  # opened before a language was chosen
+            page = replace(page, languages=language_row(place, lang))
+        return page
     if kind == "search":
         return build_search(strings)
     if kind == "checklist":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from content.cache import ContactView
 from kiosk.qr import QrCode, tel_code, url_code, vcard_code
-from kiosk.screens.text import Strings, fmt
+from kiosk.screens.text import Strings, fmt, language_name
 
 MESSENGER_HOSTS = (
     "t.me",
@@ -94,7 +94,7 @@ def contact_card(
     if contact.hours:
         details.append(fmt(strings.get("help.hours", "{hours}"), hours=contact.hours))
     if contact.languages:
-        names = ", ".join(language_names.get(x, x) for x in contact.languages)
+        names = ", ".join(language_name(strings, x, language_names) for x in contact.languages)
         details.append(fmt(strings.get("help.languages", "{languages}"), languages=names))
     return ContactCard(
         id=contact.id,

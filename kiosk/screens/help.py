@@ -14,6 +14,7 @@ from kiosk.screens.cards import (
     qr_view,
     vcard_of,
 )
+from kiosk.screens.language import LanguageChoice
 from kiosk.screens.place import Place
 from kiosk.screens.text import Strings, t
 
@@ -33,6 +34,8 @@ class HelpScreen:
     dest_contacts_rest: tuple[ContactCard, ...] = ()
     home_title: str = ""
     home_contacts: tuple[ContactCard, ...] = ()
+    # help opened before a language is chosen: every language of the airport, one tap each
+    languages: tuple[LanguageChoice, ...] = ()
 
     @property
     def cards(self) -> tuple[ContactCard, ...]:

@@ -40,3 +40,9 @@ def build_language(
             for x in place.languages
         ),
     )
+
+
+def language_row(place: Place, lang: str) -> tuple[LanguageChoice, ...]:
+    """Every language of the airport named in itself, the one shown marked: the row on the help
+    screen opened before a language is chosen (issue 11 item 8)."""
+    return tuple(LanguageChoice(x, place.language_names[x], x == lang) for x in place.languages)

@@ -16,3 +16,9 @@ def fmt(template: str, **values: str) -> str:
 def t(strings: Strings, key: str, **values: str) -> str:
     """The string `key` of the language, filled; the key itself when the language lacks it."""
     return fmt(strings.get(key, key), **values)
+
+
+def language_name(strings: Strings, lang: str, own_names: Mapping[str, str]) -> str:
+    """A language named in the reader's language (`language.name.<id>`, "Russian" to a reader of
+    English), else in itself ("Русский"), else its id: the languages a hotline speaks."""
+    return strings.get(f"language.name.{lang}") or own_names.get(lang, lang)

@@ -143,6 +143,21 @@ def test_topics_links_and_search_hits_open_the_right_article() -> None:
     assert session.current.params == {"dest": "RU", "topic": "visa"}
 
 
+def test_help_opened_before_a_language_is_chosen_offers_the_choice_until_it_is_left() -> None:
+    session = Session()
+    assert session.begin(now=5.0)
+    session.open_help()
+    assert names(session) == ["attract", "language", "help"]
+    assert session.current.params == {"dest": "", "choose": "1"}
+    session.choose_language("ky")  # from the help screen's row: it stays there
+    assert names(session) == ["attract", "language", "help"] and session.language == "ky"
+    assert session.current.params["choose"] == "1"
+    session.go_back()
+    session.choose_language("ky")
+    session.open_help()  # after a choice: no row
+    assert session.current.params == {"dest": ""}
+
+
 def test_the_same_screen_is_not_pushed_twice_and_home_keeps_the_way_there() -> None:
     session = started()
     session.open_help()

@@ -20,6 +20,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    LanguageRow { width: parent.width; languages: screen.page.languages }
     NationalityChip { width: parent.width }
     Rectangle {
         visible: screen.page.inDanger !== ""
