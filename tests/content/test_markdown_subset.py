@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from content.markdown_subset import (
+    MARK_KEYS,
     Block,
     Link,
     check_markdown,
@@ -194,3 +195,10 @@ def test_sample_marks_name_home_countries_and_pictures_that_exist() -> None:
         assert check.problems == []
         assert {n for _, n in check.nationalities} <= homes
         assert all(p in content.assets for _, p in check.pictures)
+
+
+def test_readme_documents_every_mark() -> None:
+    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    assert "### Marks" in readme
+    for key in MARK_KEYS:
+        assert f"`{key}=`" in readme, key
