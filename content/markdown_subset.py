@@ -271,6 +271,8 @@ def _blocks(
                     pictures.append(mark.picture)
                 elif t.type == "inline" and len(items) < len(item_only):
                     items.append(_rich_text(t))
+                elif t.type == "inline" and items:  # an item's next paragraph: the same item
+                    items[-1] = f"{items[-1]} {_rich_text(t)}".strip()
                 i += 1
             item_only = item_only[: len(items)]
             pictures = pictures[: len(items)]

@@ -202,3 +202,14 @@ def test_readme_documents_every_mark() -> None:
     assert "### Marks" in readme
     for key in MARK_KEYS:
         assert f"`{key}=`" in readme, key
+
+
+def test_an_item_of_two_paragraphs_is_one_item_with_its_mark() -> None:
+    text = "- First part.\n\n  Second part. {for=UZ}\n- Next.\n"
+    assert parse_blocks(text) == [
+        Block(
+            "bullets",
+            items=("First part. Second part.", "Next."),
+            item_only=(("UZ",), ()),
+        )
+    ]
