@@ -114,7 +114,9 @@ def render_markdown(markdown: str) -> tuple[list[dict[str, Any]], list[dict[str,
     """Article body -> (blocks, links) as stored in the cache.
 
     Uses the content package's Markdown-subset module (imported lazily: one parser for the
-    validator and the builder). Each block is {kind, level, text, items, src}; links are
+    validator and the builder). Each block is {kind, level, text, items, src, only, item_only,
+    pictures} (the last three: the nationalities of its section and items, and the items'
+    pictures, see `content.markdown_subset.Block`); links are
     {label, url} in order of appearance, without duplicates.
     """
     module = importlib.import_module("content.markdown_subset")
@@ -126,6 +128,9 @@ def render_markdown(markdown: str) -> tuple[list[dict[str, Any]], list[dict[str,
             "text": b.text,
             "items": list(b.items),
             "src": b.src,
+            "only": list(b.only),
+            "item_only": [list(x) for x in b.item_only],
+            "pictures": list(b.pictures),
         }
         for b in parsed_blocks
     ]
@@ -252,6 +257,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
                 "blocks": _json(blocks),
                 "links": _json(links),
                 "contacts": _json(list(article.contacts)),
+                "nationalities": _json(marked_nationalities(blocks)),
                 "verified_on": article.verified_on.isoformat(),
                 "review_by": article.review_by.isoformat(),
                 "source": article.source,
@@ -313,6 +319,16 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
     return CachePlan(
         schema_version=SCHEMA_VERSION, meta=meta, tables=tables, search=search, summary=summary
     )
+
+
+def marked_nationalities(blocks: list[dict[str, Any]]) -> list[str]:
+    """Every nationality the marks of an article name, sorted ([]: the same for everyone)."""
+    found: set[str] = set()
+    for block in blocks:
+        found.update(block["only"])
+        for only in block["item_only"]:
+            found.update(only)
+    return sorted(found)
 
 
 def _block_plain_lines(blocks: list[dict[str, Any]]) -> Iterable[str]:

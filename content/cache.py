@@ -8,12 +8,13 @@ call is one or two indexed lookups. Fallbacks were resolved when the cache was b
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ REQUIRED_META = (
 MIN_SCHEMA_VERSION = 2  # 2: each country's number to call in danger
 MAX_QUERY_WORDS = 8
 SNIPPET_CHARS = 140
+_TAG = re.compile(r"<[^>]+>")
 
 
 class CacheError(Exception):
@@ -81,6 +83,70 @@ class Block:
     text: str  # inline rich text: escaped, with <b>/<i> only (an image: its description)
     items: list[str] = field(default_factory=list)
     src: str = ""  # an image: its path in the release (`assets/...`, read it with `asset()`)
+    only: list[str] = field(default_factory=list)  # nationalities it is for; [] everyone
+    # per item (parallel to items, or [] when none has one): its nationalities and its picture
+    # (a path inside assets/, "" none)
+    item_only: list[list[str]] = field(default_factory=list)
+    pictures: list[str] = field(default_factory=list)
+
+    def item_picture(self, i: int) -> str:
+        return self.pictures[i] if i < len(self.pictures) else ""
+
+
+def applies(only: list[str] | tuple[str, ...], nationality: str) -> bool:
+    """Whether a section or item marked for `only` is shown to a traveller of `nationality`
+    (unmarked: everyone; no nationality known: everything)."""
+    return not only or not nationality or nationality in only
+
+
+def blocks_for(blocks: list[Block], nationality: str) -> list[Block]:
+    """The blocks a traveller of `nationality` reads: sections and items marked for others
+    left out, lists without an item left and headings with nothing left under them dropped."""
+    kept: list[Block] = []
+    for block in blocks:
+        if not applies(block.only, nationality):
+            continue
+        if block.items and block.item_only:
+            shown = [i for i in range(len(block.items)) if applies(block.item_only[i], nationality)]
+            if not shown:
+                continue
+            block = replace(
+                block,
+                items=[block.items[i] for i in shown],
+                item_only=[block.item_only[i] for i in shown],
+                pictures=[block.item_picture(i) for i in shown] if block.pictures else [],
+            )
+        kept.append(block)
+    return _without_empty_headings(kept)
+
+
+def _without_empty_headings(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            rest = (b for b in blocks[i + 1 :])
+            following = next(rest, None)
+            while following is not None and following.kind == "heading":
+                if following.level <= block.level:
+                    break
+                following = next(rest, None)
+            if following is None or following.kind == "heading":
+                continue  # nothing under it (only deeper headings, themselves dropped, or none)
+        out.append(block)
+    return out
+
+
+def _block_from_json(b: dict[str, Any]) -> Block:
+    return Block(
+        b["kind"],
+        b["level"],
+        b["text"],
+        b["items"],
+        b["src"],
+        b.get("only", []),
+        b.get("item_only", []),
+        b.get("pictures", []),
+    )
 
 
 @dataclass(frozen=True)
@@ -119,6 +185,7 @@ class ContactView:
     source: str
     status: str
     name_language: str = ""
+    serves: list[str] = field(default_factory=list)  # nationalities it is for; [] everyone
 
 
 @dataclass(frozen=True)
@@ -336,10 +403,7 @@ class ContentCache:
                     scope=r[0],
                     title=r[1],
                     language=r[2],
-                    blocks=[
-                        Block(b["kind"], b["level"], b["text"], b["items"], b["src"])
-                        for b in json.loads(r[3])
-                    ],
+                    blocks=[_block_from_json(b) for b in json.loads(r[3])],
                     verified_on=r[6],
                     review_by=r[7],
                     source=r[8],
@@ -431,17 +495,26 @@ class ContentCache:
             source=r[12] or "",
             status=r[13],
             name_language=r[14] or "",
+            serves=json.loads(r[15]) if r[15] else [],
         )
 
     # --- search --------------------------------------------------------------------------
 
     def search(
-        self, lang: str, query: str, limit: int = 20, *, dest: str | None = None
+        self,
+        lang: str,
+        query: str,
+        limit: int = 20,
+        *,
+        dest: str | None = None,
+        nationality: str = "",
     ) -> list[SearchHit]:
         """Articles of this language matching every word of the query as a prefix.
 
         Results as you type: "reg" finds "registration". With `dest`, only the general articles
-        and that destination's own are searched.
+        and that destination's own are searched. With `nationality`, an article whose matches
+        are all in sections or items marked for other nationalities is not found, and its
+        snippet comes from what that traveller reads.
         """
         table = self._check_language(lang)
         words = _query_words(query)
@@ -453,10 +526,12 @@ class ContentCache:
         if dest is not None:
             scope_filter = "AND rowid IN (SELECT id FROM article_texts WHERE scope IN (?, ?)) "
             params += [GENERAL_SCOPE, dest]
-        params.append(int(limit))
+        # some hits may be left out for the nationality: rank a few more than asked
+        params.append(int(limit) * (3 if nationality else 1))
+        marks = "t.nationalities" if self.schema_version >= 3 else "'[]'"
         # rank and cut inside the FTS table first, then fetch the texts of the hits only
         sql = (
-            "SELECT t.scope, t.topic, t.plain, t.title FROM ("
+            f"SELECT t.scope, t.topic, t.plain, t.title, t.blocks, {marks} FROM ("
             f"SELECT rowid AS id, bm25([{table}], 10.0, 1.0) AS score FROM [{table}] "
             f"WHERE [{table}] MATCH ? {scope_filter}ORDER BY score, rowid LIMIT ?"
             ") AS hit JOIN article_texts t ON t.id = hit.id ORDER BY hit.score, hit.id"
@@ -465,7 +540,15 @@ class ContentCache:
             rows = self._conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             raise CacheError(f"search for {query!r} failed: {exc}") from exc
-        return [SearchHit(r[0], r[1], r[3], make_snippet(r[2], words)) for r in rows]
+        hits: list[SearchHit] = []
+        for scope, topic, plain, title, blocks, marked in rows:
+            if nationality and json.loads(marked):
+                shown = blocks_for([_block_from_json(b) for b in json.loads(blocks)], nationality)
+                plain = "\n".join(plain_lines(shown))
+                if not _matches_all(title + "\n" + plain, words):
+                    continue
+            hits.append(SearchHit(scope, topic, title, make_snippet(plain, words)))
+        return hits[:limit]
 
     # --- everything shown -----------------------------------------------------------------
 
@@ -507,6 +590,20 @@ class ContentCache:
             "SELECT text FROM labels WHERE kind = ? AND id = ? AND lang = ?", (kind, item_id, lang)
         ).fetchone()
         return item_id if row is None else row[0]
+
+
+def plain_lines(blocks: list[Block]) -> Iterator[str]:
+    """The blocks' texts as plain lines (tags removed, entities decoded), as search indexes."""
+    for block in blocks:
+        if block.text:
+            yield html.unescape(_TAG.sub("", block.text))
+        for item in block.items:
+            yield html.unescape(_TAG.sub("", item))
+
+
+def _matches_all(text: str, words: list[str]) -> bool:
+    folded = text.translate(_FOLD)
+    return all(_word_pattern(w).search(folded) for w in words)
 
 
 def _query_words(query: str) -> list[str]:

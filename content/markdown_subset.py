@@ -5,13 +5,22 @@ Allowed: headings `#` to `###`, paragraphs, bulleted and numbered lists (not nes
 (`article:SCOPE/TOPIC`), an `https://` address, a phone (`tel:+998...`) or a messenger
 (`tg:`, `viber:`, `whatsapp:`). Everything else (raw HTML, scripts, tables, code, block
 quotes, other link schemes) is refused by `check_markdown` and never reaches a kiosk.
+
+Marks: a heading or a list item may end with an attribute block in braces, `{for=KG}` or
+`{for=UZ,TM picture=checklist/keep-your-passport.svg}`. `for` names the nationalities (home
+country ids) a section or an item is for: a heading's mark covers the section, the heading and
+everything after it until the next heading of the same or a higher level; an item's mark covers
+that item. `picture` (list items only) names an image inside the release's `assets/` (SVG or
+PNG) shown beside the item. The marks are taken out of the text before it is parsed, so they
+never show; their nationality ids and pictures are checked against the release by the
+validator (`MarkdownCheck.nationalities`, `.pictures`).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -22,6 +31,12 @@ ALLOWED_LINK_SCHEMES: tuple[str, ...] = ("https", "tel", "article", "tg", "viber
 ARTICLE_LINK = re.compile(r"^article:([A-Za-z0-9-]+)/([a-z0-9-]+)$")
 TEL_LINK = re.compile(r"^tel:(\+[1-9]\d{6,14}|\d{2,6})$")
 ASSET_PATH = re.compile(r"^assets/(?!.*\.\.)[A-Za-z0-9._/-]+$")
+MARK_KEYS: tuple[str, ...] = ("for", "picture")
+PICTURE_TYPES: tuple[str, ...] = (".svg", ".png")
+# A trailing attribute block: braces holding at least one `key=value` (other braces are text).
+_TRAILING_MARKS = re.compile(r"[ \t]*\{([^{}]*=[^{}]*)\}[ \t]*$")
+_NATIONALITY = re.compile(r"^[A-Z]{2}$")
+_PICTURE_PATH = re.compile(r"^(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+$")
 
 _BLOCK_NAMES = {
     "table_open": "tables",
@@ -45,6 +60,9 @@ class Block:
     kind: "heading" (level 1-3), "paragraph", "bullets", "numbers" or "image" (text = the
     image's description, src = its path under the release, e.g. `assets/maps/ru.png`).
     text and items are rich text: HTML-escaped, with <b> and <i> only (QML Text.StyledText).
+    only: the nationalities the block is for (its section's marks), () for everyone.
+    item_only, pictures: per item (parallel to items), the item's nationalities (its own and its
+    section's marks) and its picture (a path inside assets/, "" none); () when no item has one.
     """
 
     kind: str
@@ -52,6 +70,17 @@ class Block:
     level: int = 0
     items: tuple[str, ...] = ()
     src: str = ""
+    only: tuple[str, ...] = ()
+    item_only: tuple[tuple[str, ...], ...] = ()
+    pictures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The attribute block at the end of a heading or list item line."""
+
+    nationalities: tuple[str, ...] = ()  # `for=`: () when not given
+    picture: str = ""  # `picture=`: a path inside assets/, "" when not given
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,8 @@ class MarkdownCheck:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, message)
     article_links: list[ArticleLink] = field(default_factory=list)
     images: list[tuple[int, str]] = field(default_factory=list)  # (line, path)
+    nationalities: list[tuple[int, str]] = field(default_factory=list)  # (line, id) of `for=`
+    pictures: list[tuple[int, str]] = field(default_factory=list)  # (line, path in assets/)
 
 
 @cache
@@ -84,9 +115,18 @@ def check_markdown(markdown: str) -> list[tuple[int, str]]:
 
 
 def inspect_markdown(markdown: str) -> MarkdownCheck:
-    """Check the Markdown against the safe subset; also collect article links and images."""
+    """Check the Markdown against the safe subset; also collect article links, images and the
+    nationalities and pictures of the marks."""
     result = MarkdownCheck()
+    markdown, marks, problems = split_marks(markdown)
+    result.problems.extend(problems)
+    for line, mark in sorted(marks.items()):
+        result.nationalities.extend((line + 1, n) for n in mark.nationalities)
+        if mark.picture:
+            result.pictures.append((line + 1, mark.picture))
     tokens = _parser().parse(markdown)
+    result.problems.extend(_blocks(tokens, marks)[1])
+    result.problems.sort(key=lambda p: p[0])
     list_depth = 0
     for token in tokens:
         line = token.map[0] + 1 if token.map else 1
@@ -163,40 +203,59 @@ def _link_problem(href: str) -> str | None:
 def parse_article(markdown: str) -> tuple[list[Block], list[Link]]:
     """`parse_blocks` and `extract_links` of the same Markdown, parsed once (the builder's
     single pass over each article)."""
+    markdown, marks, _ = split_marks(markdown)
     tokens = _parser().parse(markdown)
-    return _blocks(tokens), _links(tokens)
+    return _blocks(tokens, marks)[0], _links(tokens)
 
 
 def parse_blocks(markdown: str) -> list[Block]:
     """The article body as blocks for the kiosk (assumes `check_markdown` found no problem;
     anything outside the subset is dropped, never passed through)."""
-    return _blocks(_parser().parse(markdown))
+    markdown, marks, _ = split_marks(markdown)
+    return _blocks(_parser().parse(markdown), marks)[0]
 
 
 def extract_links(markdown: str) -> list[Link]:
     """Every allowed link of the article, in order, without duplicates (shown as QR codes)."""
-    return _links(_parser().parse(markdown))
+    return _links(_parser().parse(split_marks(markdown)[0]))
 
 
-def _blocks(tokens: list[Token]) -> list[Block]:
+def _blocks(
+    tokens: list[Token], marks: dict[int, Marks]
+) -> tuple[list[Block], list[tuple[int, str]]]:
+    """The blocks, each with the nationalities its section (and item) marks give it, and the
+    problems of marks nobody can see (an item for UZ in a section for KG)."""
     blocks: list[Block] = []
+    problems: list[tuple[int, str]] = []
+    sections: list[tuple[int, tuple[str, ...]]] = []  # open headings: (level, their marks)
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        only = _section_only(sections)
         if token.type == "heading_open":
+            level = min(int(token.tag[1]), MAX_HEADING_LEVEL)
+            line = token.map[0] if token.map else 0
+            while sections and sections[-1][0] >= level:
+                sections.pop()
+            only = _section_only(sections)
+            own = marks[line].nationalities if line in marks else ()
+            only = _narrow(only, own, line, problems)
+            sections.append((level, own))
             text = _rich_text(tokens[i + 1])
-            blocks.append(Block("heading", text, level=min(int(token.tag[1]), MAX_HEADING_LEVEL)))
+            blocks.append(Block("heading", text, level=level, only=only))
             i += 3
         elif token.type == "paragraph_open":
             inline = tokens[i + 1]
-            blocks.extend(_image_blocks(inline))
+            blocks.extend(replace(b, only=only) for b in _image_blocks(inline))
             text = _rich_text(inline)
             if text.strip():
-                blocks.append(Block("paragraph", text))
+                blocks.append(Block("paragraph", text, only=only))
             i += 3
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             close = token.type.replace("_open", "_close")
             items: list[str] = []
+            item_only: list[tuple[str, ...]] = []
+            pictures: list[str] = []
             depth = 0
             i += 1
             while i < len(tokens) and not (tokens[i].type == close and depth == 0):
@@ -205,15 +264,168 @@ def _blocks(tokens: list[Token]) -> list[Block]:
                     depth += 1
                 elif t.type == close:
                     depth -= 1
-                elif t.type == "inline":
+                elif t.type == "list_item_open" and depth == 0:
+                    mark = _item_marks(t, marks)
+                    line = _item_mark_line(t, marks)
+                    item_only.append(_narrow(only, mark.nationalities, line, problems))
+                    pictures.append(mark.picture)
+                elif t.type == "inline" and len(items) < len(item_only):
                     items.append(_rich_text(t))
+                elif t.type == "inline" and items:  # an item's next paragraph: the same item
+                    items[-1] = f"{items[-1]} {_rich_text(t)}".strip()
                 i += 1
+            item_only = item_only[: len(items)]
+            pictures = pictures[: len(items)]
             kind = "bullets" if token.type == "bullet_list_open" else "numbers"
-            blocks.append(Block(kind, items=tuple(items)))
+            blocks.append(
+                Block(
+                    kind,
+                    items=tuple(items),
+                    only=only,
+                    item_only=tuple(item_only) if any(x != only for x in item_only) else (),
+                    pictures=tuple(pictures) if any(pictures) else (),
+                )
+            )
             i += 1
         else:
             i += 1
-    return blocks
+    return blocks, problems
+
+
+def _section_only(sections: list[tuple[int, tuple[str, ...]]]) -> tuple[str, ...]:
+    only: tuple[str, ...] = ()
+    for _, own in sections:
+        if own:
+            only = tuple(n for n in only if n in own) if only else own
+    return only
+
+
+def _narrow(
+    only: tuple[str, ...], own: tuple[str, ...], line: int, problems: list[tuple[int, str]]
+) -> tuple[str, ...]:
+    """The nationalities of a section or item marked `own` inside a part for `only`."""
+    if not own:
+        return only
+    if not only:
+        return own
+    both = tuple(n for n in own if n in only)
+    if not both:
+        problems.append(
+            (
+                line + 1,
+                f"{{for={','.join(own)}}} is inside a section for {','.join(only)}: nobody "
+                "would see it (mark it for one of the section's nationalities, or move it)",
+            )
+        )
+    return both or ("-",)  # "-": shown to nobody (reported above)
+
+
+def _item_mark_line(item: Token, marks: dict[int, Marks]) -> int:
+    start, end = item.map if item.map else (0, 1)
+    return next((n for n in range(start, end) if n in marks), start)
+
+
+def _item_marks(item: Token, marks: dict[int, Marks]) -> Marks:
+    return marks.get(_item_mark_line(item, marks), Marks())
+
+
+# --- Marks ---------------------------------------------------------------------------------------
+
+
+def split_marks(markdown: str) -> tuple[str, dict[int, Marks], list[tuple[int, str]]]:
+    """The Markdown without its marks (same lines), the marks by 0-based line, and problems.
+
+    A mark is read at the end of a heading's line or of a list item's last line; braces
+    holding `key=value` at the end of a paragraph are reported (marks go on headings and items).
+    """
+    markdown = markdown.replace("\r\n", "\n")
+    lines = markdown.split("\n")
+    marks: dict[int, Marks] = {}
+    problems: list[tuple[int, str]] = []
+    in_item = 0
+    for token in _parser().parse(markdown):
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        if not token.map or token.type not in (
+            "heading_open",
+            "list_item_open",
+            "paragraph_open",
+        ):
+            continue
+        start, end = token.map
+        if token.type == "heading_open":
+            last = start
+        else:
+            last = max((n for n in range(start, end) if lines[n].strip()), default=start)
+        found = _TRAILING_MARKS.search(lines[last])
+        if found is None:
+            continue
+        if token.type == "paragraph_open":
+            if not in_item:
+                problems.append(
+                    (
+                        last + 1,
+                        f"marks {found.group(0).strip()} go at the end of a heading or a list "
+                        "item, not of a paragraph: put the paragraph under a marked heading",
+                    )
+                )
+            continue
+        what = "heading" if token.type == "heading_open" else "list item"
+        mark = _read_marks(found.group(1), what, last + 1, problems)
+        if mark is not None:
+            marks[start if token.type == "heading_open" else last] = mark
+        lines[last] = lines[last][: found.start()]
+    return "\n".join(lines), marks, problems
+
+
+def _read_marks(text: str, what: str, line: int, problems: list[tuple[int, str]]) -> Marks | None:
+    known = ", ".join(MARK_KEYS)
+    values: dict[str, str] = {}
+    for part in text.split():
+        key, sep, value = part.partition("=")
+        if not sep or not value:
+            problems.append(
+                (line, f"{{{text}}}: write each mark as key=value, like for=KG ({part!r})")
+            )
+            return None
+        if key not in MARK_KEYS:
+            problems.append((line, f"unknown mark {key!r} in {{{text}}} (known: {known})"))
+            return None
+        if key in values:
+            problems.append((line, f"the mark {key!r} is given twice in {{{text}}}"))
+            return None
+        values[key] = value
+    nationalities = tuple(n for n in values.get("for", "").split(",") if n)
+    for n in nationalities:
+        if not _NATIONALITY.match(n):
+            problems.append(
+                (
+                    line,
+                    f"for={values['for']}: {n!r} is not a country id; write home country ids "
+                    "in capitals, separated by commas without spaces, like for=UZ,TM",
+                )
+            )
+            return None
+    if "for" in values and len(set(nationalities)) != len(nationalities):
+        problems.append((line, f"for={values['for']} names a country twice"))
+        return None
+    picture = values.get("picture", "").removeprefix("assets/")
+    if picture:
+        if what == "heading":
+            problems.append((line, "a picture goes on a list item, not on a heading"))
+            return None
+        if not _PICTURE_PATH.match(picture) or not picture.lower().endswith(PICTURE_TYPES):
+            problems.append(
+                (
+                    line,
+                    f"picture={values['picture']} must be an SVG or PNG file inside the "
+                    "release's assets/ folder, like picture=checklist/receipt.svg",
+                )
+            )
+            return None
+    return Marks(nationalities, picture)
 
 
 def _links(tokens: list[Token]) -> list[Link]:

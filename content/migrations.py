@@ -24,6 +24,12 @@ Schema 1 (tables, all built by `content/build.py`):
 - `assets(path, sha256, data)`: icons and images referenced by the content.
 - one contentless FTS5 table per language, named in `languages.search_table`, rowid =
   article_texts.id (see `build.py`).
+
+Schema 2: `destinations.emergency`, `airports.nationality`.
+
+Schema 3: article blocks (JSON) also hold `only`, `item_only` and `pictures` (the marks of
+content/README.md, "Marks"); `article_texts.nationalities` lists the nationalities an
+article's marks name. A schema-2 cache is still read: its blocks are for everyone.
 """
 
 from __future__ import annotations
@@ -132,10 +138,18 @@ def _schema_2(db: sqlite_utils.Database) -> None:
     db.table("airports").add_column("nationality", str)
 
 
+def _schema_3(db: sqlite_utils.Database) -> None:
+    # Article blocks carry marks: `only` (the nationalities a section is for), `item_only` and
+    # `pictures` per list item. A kiosk that cannot read them must not show such an article
+    # to everyone, hence the new schema. `nationalities`: JSON array of every nationality the
+    # article's marks name ([]: the same text for everyone), so search filters only those.
+    db.table("article_texts").add_column("nationalities", str, not_null_default="[]")
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 # Index i holds the migration from schema i to schema i + 1.
-MIGRATIONS: tuple[Migration, ...] = (_schema_1, _schema_2)
+MIGRATIONS: tuple[Migration, ...] = (_schema_1, _schema_2, _schema_3)
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
 

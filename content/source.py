@@ -283,6 +283,8 @@ def _read_article(
         problems=[],
         article_links=[replace(a, line=body_line + a.line - 1) for a in check.article_links],
         images=[(body_line + line - 1, src) for line, src in check.images],
+        nationalities=[(body_line + line - 1, n) for line, n in check.nationalities],
+        pictures=[(body_line + line - 1, path) for line, path in check.pictures],
     )
     if not body.strip():
         report.error(rel, body_line, "the article has no text after its details")

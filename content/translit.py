@@ -219,11 +219,12 @@ _CYRILLIC_SIMPLE: dict[str, str] = {
     "ь": "",
 }
 
-# Spans never transliterated: {placeholders}, Markdown link targets, URLs and other addresses,
-# e-mail addresses, domain names, phone numbers, HTML entities (&nbsp;). Everything between
-# them is transliterated word by word.
+# Spans never transliterated: {placeholders}, article marks ({for=UZ picture=...}), Markdown
+# link targets, URLs and other addresses, e-mail addresses, domain names, phone numbers, HTML
+# entities (&nbsp;). Everything between them is transliterated word by word.
 _PROTECTED = re.compile(
     r"\{[^{}\s]*\}"
+    r"|\{[a-z]+=[^{}]*\}"
     r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"
     r"|\b(?:https?|tel|article|mailto|tg|viber|whatsapp):[^\s)\]>]*"
     r"|[^\s@()<>]+@[^\s@()<>]+"

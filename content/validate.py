@@ -644,6 +644,29 @@ class _Checker:
                     )
             for line, src in check.images:
                 self.asset(src.removeprefix("assets/"), (file, line), "the image")
+            for line, path in check.pictures:
+                self.asset(path, (file, line), "the picture")
+            for line, nationality in check.nationalities:
+                self.nationality_mark(nationality, (file, line))
+
+    def nationality_mark(self, nationality: str, place: tuple[str, int]) -> None:
+        """A `{for=...}` mark names a nationality: a home country of destinations.yaml."""
+        if not self.readable("destinations.yaml"):
+            return
+        dest = self.destinations.get(nationality)
+        homes = ", ".join(d.id for d in self.c.destinations if d.kind == "home") or "none"
+        if dest is None:
+            self.error(
+                place,
+                f"unknown nationality {nationality!r} in {{for=...}}: use a home country id "
+                f"of destinations.yaml ({homes})",
+            )
+        elif dest.kind != "home":
+            self.error(
+                place,
+                f"{nationality} in {{for=...}} is a destination, not a nationality: use a home "
+                f"country id of destinations.yaml ({homes})",
+            )
 
     # --- coverage --------------------------------------------------------------------------------
 

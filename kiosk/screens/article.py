@@ -2,15 +2,21 @@
 
 The body is one flat list of rows so that QML builds one light delegate per row, and only the
 rows of the first screen before that screen's first frame (`rows_first`); `rows_rest` follow.
+
+What the traveller reads is right for their nationality, read from `place.nationality` each
+time a screen is built (a switch of nationality rebuilds the screen): sections and list items
+marked for other nationalities are left out, and the article's contacts are those the help
+screen shows this traveller for the same destination (`traveller_contact_ids`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from content.cache import Block, ContentCache
+from content.cache import Block, ContactView, ContentCache, blocks_for
+from content.model import GENERAL_SCOPE
 from kiosk.screens.cards import ContactCard, QrView, contact_card, link_code, qr_view
 from kiosk.screens.place import Place, asset_url
 from kiosk.screens.text import Strings, t
@@ -25,6 +31,7 @@ class BlockView:
     level: int
     text: str
     items: tuple[str, ...]
+    pictures: tuple[str, ...] = ()  # per item: the picture's image URL, "" none (or () none)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class ArticleRow:
     text: str
     gap: int  # pixels above the row
     marker: str = ""  # a list item's bullet or number
+    picture: str = ""  # a list item's picture (image URL), shown beside its words; "" none
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,38 @@ class ArticleScreen:
     article_links: tuple[ArticleLink, ...] = ()
 
 
-def blocks_of(blocks: Sequence[Block]) -> tuple[BlockView, ...]:
-    return tuple(BlockView(b.kind, int(b.level or 0), b.text or "", tuple(b.items)) for b in blocks)
+def blocks_of(
+    blocks: Sequence[Block], nationality: str = "", picture_url: Callable[[str], str] = str
+) -> tuple[BlockView, ...]:
+    """The blocks a traveller of `nationality` reads; pictures as image URLs (`picture_url`)."""
+    return tuple(
+        BlockView(
+            b.kind,
+            int(b.level or 0),
+            b.text or "",
+            tuple(b.items),
+            tuple(picture_url(p) if p else "" for p in b.pictures),
+        )
+        for b in blocks_for(list(blocks), nationality)
+    )
+
+
+def traveller_contact_ids(cache: ContentCache, place: Place, lang: str, dest: str) -> set[str]:
+    """The contacts the help screen shows this traveller for `dest` ("general": before a
+    destination, the contacts at home): an article lists only these of its contacts."""
+    if dest and dest != GENERAL_SCOPE:
+        there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
+    else:
+        there, home = [], cache.contacts([place.home_country], lang)
+    return {c.id for c in there + home}
+
+
+def traveller_contacts(
+    cache: ContentCache, place: Place, lang: str, dest: str, contacts: Sequence[ContactView]
+) -> list[ContactView]:
+    """`contacts` (an article's, in its order) that the help screen shows this traveller."""
+    shown = traveller_contact_ids(cache, place, lang, dest)
+    return [c for c in contacts if c.id in shown]
 
 
 def article_rows(sections: Sequence[Section], sample_notice: str) -> list[ArticleRow]:
@@ -87,7 +125,9 @@ def article_rows(sections: Sequence[Section], sample_notice: str) -> list[Articl
                 continue
             for i, item in enumerate(block.items):
                 marker = f"{i + 1}." if block.kind == "numbers" else "•"
-                rows.append(ArticleRow("item", item, ELEMENT_GAP if i == 0 else ITEM_GAP, marker))
+                picture = block.pictures[i] if i < len(block.pictures) else ""
+                gap = ELEMENT_GAP if i == 0 else ITEM_GAP
+                rows.append(ArticleRow("item", item, gap, marker, picture))
         rows.append(
             ArticleRow(
                 "verified",
@@ -138,7 +178,7 @@ def build_article(
             if s.scope == "general"
             else t(strings, "article.country_specific", country=dest_name),
             title=s.title,
-            blocks=blocks_of(s.blocks),
+            blocks=blocks_of(s.blocks, place.nationality, lambda p: asset_url(cache, p)),
             verified=t(strings, "article.verified_on", date=s.verified_on),
             source=t(strings, "article.source", source=s.source) if s.source else "",
             sample=s.status == "sample",
@@ -163,7 +203,10 @@ def build_article(
         sections=sections,
         rows_first=tuple(rows[:first]),
         rows_rest=tuple(rows[first:]),
-        contacts=tuple(contact_card(c, strings, place.language_names) for c in article.contacts),
+        contacts=tuple(
+            contact_card(c, strings, place.language_names)
+            for c in traveller_contacts(cache, place, lang, dest, article.contacts)
+        ),
         links=tuple(links),
         article_links=tuple(article_links),
     )

@@ -88,7 +88,7 @@ def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> An
     if kind == "search":
         return build_search(strings)
     if kind == "checklist":
-        return build_checklist(cache, lang, strings, given.destination)
+        return build_checklist(cache, place, lang, strings, given.destination)
     if kind == "maintenance":
         return build_maintenance(cache, strings, given.facts())
     raise ValueError(f"no screen of kind {kind!r}")

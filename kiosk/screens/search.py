@@ -132,7 +132,9 @@ def search_results(
             highlight(h.title, text),
             highlight(h.snippet, text),
         )
-        for h in cache.search(lang, text, MAX_RESULTS)
+        for h in cache.search(
+            lang, text, MAX_RESULTS, nationality=place.nationality if place else ""
+        )
     )
     return (contacts + articles)[:MAX_RESULTS]
 

@@ -84,7 +84,16 @@ def test_blocks_and_links_are_rendered_at_build_time(content: Content) -> None:
     blocks = json.loads(row["blocks"])
     assert [b["kind"] for b in blocks] == ["paragraph", "heading", "numbers", "paragraph"]
     assert blocks[0]["text"] == "Register within <b>7 days</b> of arrival."
-    assert blocks[1] == {"kind": "heading", "level": 2, "text": "Patent", "items": [], "src": ""}
+    assert blocks[1] == {
+        "kind": "heading",
+        "level": 2,
+        "text": "Patent",
+        "items": [],
+        "src": "",
+        "only": [],
+        "item_only": [],
+        "pictures": [],
+    }
     assert blocks[2]["items"] == ["Apply", "Pay"]
     assert json.loads(row["links"]) == [{"label": "Official site", "url": "https://example.org/ru"}]
 

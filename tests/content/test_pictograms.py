@@ -38,7 +38,8 @@ INDICATORS = (
     "abusive-working-and-living-conditions",
     "excessive-overtime",
 )
-# The checklist screen lists every bullet and numbered item of general/before-you-go, in order.
+# The checklist screen lists every bullet and numbered item of general/before-you-go, in order;
+# each item names its picture with a mark ({picture=checklist/<id>.svg}), these in this order.
 CHECKLIST = (
     "ask-written-contract",
     "contract-terms",
@@ -51,14 +52,13 @@ CHECKLIST = (
     "passport-valid",
     "two-copies",
     "photo-of-documents",
-    "embassy-number-on-paper",
-    "documents-and-copies",
-    "signed-contract",
-    "employer-address-phone",
     "hotline-numbers",
+    "employer-address-phone",
     "money-and-ticket-home",
     "family-knows",
 )
+# Drawn for items the checklist no longer has (merged as duplicates): kept, not used.
+CHECKLIST_UNUSED = ("documents-and-copies", "signed-contract", "embassy-number-on-paper")
 # The countries in destinations.yaml order (destinations, then home countries): official
 # proportions (length : height) and colour probes at (x, y) fractions of each flag.
 FLAGS: dict[str, tuple[tuple[int, int], list[tuple[float, float, str]]]] = {
@@ -250,15 +250,19 @@ def test_flags_have_their_proportions_and_colours(qapp: Any, code: str) -> None:
         ), f"{code} at ({fx:.2f}, {fy:.2f}): {got.name()} not {expected}"
 
 
-def _list_items(topic: str) -> dict[str, list[str]]:
+def _list_items(topic: str) -> dict[str, list[tuple[str, str]]]:
+    """(item, picture) of every list item of general/<topic>, per language."""
     content, report = load_source(SAMPLE)
     assert not report.errors
-    items: dict[str, list[str]] = {}
+    items: dict[str, list[tuple[str, str]]] = {}
     for article in content.articles:
         if (article.scope, article.topic) == ("general", topic):
             blocks = parse_blocks(article.body)
             items[article.language] = [
-                i for b in blocks if b.kind in ("bullets", "numbers") for i in b.items
+                (item, b.pictures[i] if b.pictures else "")
+                for b in blocks
+                if b.kind in ("bullets", "numbers")
+                for i, item in enumerate(b.items)
             ]
     assert items, f"no general/{topic} article"
     return items
@@ -267,13 +271,15 @@ def _list_items(topic: str) -> dict[str, list[str]]:
 def test_every_warning_sign_has_its_pictogram() -> None:
     for language, items in _list_items("warning-signs").items():
         assert len(items) == len(INDICATORS), f"warning-signs ({language}) lists {len(items)} signs"
+        assert [p for _, p in items] == [f"indicators/{i}.svg" for i in INDICATORS], language
     assert {p.stem for p in _svgs("indicators")} == set(INDICATORS)
 
 
 def test_every_checklist_item_has_its_pictogram() -> None:
     for language, items in _list_items("before-you-go").items():
         assert len(items) == len(CHECKLIST), f"before-you-go ({language}) has {len(items)} items"
-    assert {p.stem for p in _svgs("checklist")} == set(CHECKLIST)
+        assert [p for _, p in items] == [f"checklist/{i}.svg" for i in CHECKLIST], language
+    assert {p.stem for p in _svgs("checklist")} == set(CHECKLIST + CHECKLIST_UNUSED)
 
 
 def test_every_country_has_its_flag() -> None:

@@ -279,6 +279,72 @@ CASES = [
         "not in the release's assets/",
     ),
     Case(
+        "unknown nationality in a section mark",
+        _edit(ARTICLE, "## Money", "## Money {for=XX}"),
+        ARTICLE,
+        "## Money {for=XX}",
+        "unknown nationality 'XX'",
+    ),
+    Case(
+        "a destination is not a nationality",
+        _edit(ARTICLE, "1. First step.", "1. First step. {for=UZ,RU}"),
+        ARTICLE,
+        "1. First step.",
+        "RU in {for=...} is a destination, not a nationality",
+    ),
+    Case(
+        "unknown mark",
+        _edit(ARTICLE, "2. Second step.", "2. Second step. {only=UZ}"),
+        ARTICLE,
+        "2. Second step.",
+        "unknown mark 'only'",
+    ),
+    Case(
+        "nationality ids written wrong",
+        _edit(ARTICLE, "2. Second step.", "2. Second step. {for=uz}"),
+        ARTICLE,
+        "2. Second step.",
+        "'uz' is not a country id",
+    ),
+    Case(
+        "picture missing from assets",
+        _edit(ARTICLE, "1. First step.", "1. First step. {picture=checklist/none.svg}"),
+        ARTICLE,
+        "1. First step.",
+        "the picture 'checklist/none.svg' is not in the release's assets/",
+    ),
+    Case(
+        "picture that is not SVG or PNG",
+        _edit(ARTICLE, "1. First step.", "1. First step. {picture=topics/icon.gif}"),
+        ARTICLE,
+        "1. First step.",
+        "must be an SVG or PNG file",
+    ),
+    Case(
+        "picture on a heading",
+        _edit(ARTICLE, "## Money", "## Money {picture=topics/icon.svg}"),
+        ARTICLE,
+        "## Money",
+        "a picture goes on a list item",
+    ),
+    Case(
+        "marks at the end of a paragraph",
+        _edit(ARTICLE, "about *money*.", "about *money*. {for=UZ}"),
+        ARTICLE,
+        "about *money*.",
+        "go at the end of a heading or a list item",
+    ),
+    Case(
+        "item marked for a nationality its section is not for",
+        lambda root: (
+            edit(root, ARTICLE, "## Money", "## Money {for=UZ}"),
+            edit(root, ARTICLE, "1. First step.", "1. First step. {for=KG}"),
+        ),
+        ARTICLE,
+        "1. First step.",
+        "nobody would see it",
+    ),
+    Case(
         "table",
         _append(ARTICLE, "\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
         ARTICLE,
@@ -790,3 +856,11 @@ def test_readme_length_limits_are_the_code_limits() -> None:
     for what, limit in TEXT_LIMITS.items():
         assert f"| {what[0].upper()}{what[1:]} | {limit} |" in table
     assert table.count("\n") == 1 + len(TEXT_LIMITS) + len(UI_TEXT_LIMITS)
+
+
+def test_marks_for_a_home_country_with_a_picture_from_assets_are_clean(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, ARTICLE, "## Money", "## Money {for=UZ}")
+    edit(root, ARTICLE, "1. First step.", "1. First step. {for=UZ picture=topics/icon.svg}")
+    report = validate_source(root, today=TODAY)
+    assert report.format() == [] and report.ok

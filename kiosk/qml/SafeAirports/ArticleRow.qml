@@ -14,7 +14,10 @@ Item {
     readonly property bool boxed: kind === "sample"
     readonly property bool item: kind === "item"
     readonly property bool rich: kind === "heading" || kind === "paragraph" || item
-    readonly property int inset: chip ? 20 : boxed ? 16 : item ? 72 : 0
+    // A list item's picture sits left of its words (never instead of them); no gap without one.
+    readonly property bool pictured: item && (info.picture || "") !== ""
+    readonly property int pictureSize: 96
+    readonly property int inset: chip ? 20 : boxed ? 16 : item ? 72 + (pictured ? pictureSize + 20 : 0) : 0
     implicitHeight: info.gap + box.height
 
     Rectangle {
@@ -22,6 +25,7 @@ Item {
         y: row.info.gap
         width: row.chip ? Math.min(row.width, text.implicitWidth + 40) : row.width
         height: row.kind === "divider" ? 2
+              : row.pictured ? Math.max(text.implicitHeight, row.pictureSize)
               : text.implicitHeight + (row.chip ? 16 : row.boxed ? 24 : 0)
         radius: row.chip ? height / 2 : row.boxed ? 8 : 0
         color: row.chip ? Theme.primary : row.boxed ? Theme.sample
@@ -37,6 +41,17 @@ Item {
             font.bold: true
             color: Theme.text
             lineHeight: 1.25
+        }
+        Image {
+            objectName: "article.picture"
+            visible: row.pictured
+            x: 72
+            width: row.pictureSize
+            height: row.pictureSize
+            sourceSize.width: row.pictureSize
+            sourceSize.height: row.pictureSize
+            fillMode: Image.PreserveAspectFit
+            source: row.pictured ? row.info.picture : ""
         }
         Text {
             id: text

@@ -35,8 +35,11 @@ ScrollPage {
             required property int index
             objectName: "checklist.item." + index
             readonly property bool checked: Kiosk.checkedItems.indexOf(index) >= 0
+            // the item's picture, beside its words (never instead of them); "" none
+            readonly property string picture: screen.page.pictures
+                                              ? (screen.page.pictures[index] || "") : ""
             width: parent.width
-            height: Math.max(110, label.implicitHeight + 40)
+            height: Math.max(picture !== "" ? 136 : 110, label.implicitHeight + 40)
             radius: Theme.radius
             color: checked ? Theme.doneSurface : Theme.surface
             border.color: checked ? Theme.done : Theme.border
@@ -58,9 +61,22 @@ ScrollPage {
                     sourceSize.height: Math.ceil(56 * Theme.pixelScale)
                 }
             }
+            Image {
+                id: picture
+                objectName: "checklist.picture." + item.index
+                visible: item.picture !== ""
+                x: box.x + box.width + 28
+                anchors.verticalCenter: parent.verticalCenter
+                width: visible ? 96 : 0
+                height: 96
+                sourceSize.width: 96
+                sourceSize.height: 96
+                fillMode: Image.PreserveAspectFit
+                source: item.picture
+            }
             Body {
                 id: label
-                x: box.x + box.width + 28
+                x: picture.visible ? picture.x + picture.width + 24 : box.x + box.width + 28
                 anchors.verticalCenter: parent.verticalCenter
                 width: parent.width - x - 24
                 text: item.modelData
