@@ -344,9 +344,15 @@ class RecordingCache(ContentCache):
         return there, home
 
     def search(
-        self, lang: str, query: str, limit: int = 20, *, dest: str | None = None
+        self,
+        lang: str,
+        query: str,
+        limit: int = 20,
+        *,
+        dest: str | None = None,
+        nationality: str = "",
     ) -> list[SearchHit]:
-        hits = super().search(lang, query, limit, dest=dest)
+        hits = super().search(lang, query, limit, dest=dest, nationality=nationality)
         for h in hits:
             row = self._conn.execute(
                 "SELECT language_used FROM articles WHERE scope = ? AND topic = ? AND lang = ?",
