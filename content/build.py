@@ -56,6 +56,7 @@ from content.model import (
     CONTACT_KINDS,
     FINAL_FALLBACK,
     GENERAL_SCOPE,
+    NO_EMERGENCY,
     TOPIC_IDS,
     Article,
     Content,
@@ -63,6 +64,7 @@ from content.model import (
     fallback_chain,
 )
 from content.parts import content_hash
+from content.phone_display import phone_rows
 from content.search_text import APOSTROPHES, search_fold  # noqa: F401 (re-exported)
 
 PAGE_SIZE = 4096
@@ -292,6 +294,19 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
                 }
             )
     tables["articles"] = article_rows
+    # every phone number a screen can print, as travellers read it (content/phone_display.py)
+    tables["phone_numbers"] = phone_rows(
+        [
+            *(n for c in content.contacts for n in (*c.phones, c.short or "")),
+            *(d.emergency or "" for d in content.destinations if d.emergency != NO_EMERGENCY),
+            *(
+                link["url"].removeprefix("tel:")
+                for row in text_rows
+                for link in json.loads(row["links"])
+                if link["url"].startswith("tel:")
+            ),
+        ]
+    )
     tables["assets"] = [
         {"path": p, "sha256": hashlib.sha256(d).hexdigest(), "data": d}
         for p, d in sorted(content.assets.items())
@@ -330,6 +345,7 @@ def _row_sort_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
         "articles": ("scope", "topic", "lang"),
         "article_texts": ("id",),
         "assets": ("path",),
+        "phone_numbers": ("number",),
     }.get(table, ("id",))
     return lambda row: tuple(row[k] for k in keys)
 

@@ -24,6 +24,12 @@ Schema 1 (tables, all built by `content/build.py`):
 - `assets(path, sha256, data)`: icons and images referenced by the content.
 - one contentless FTS5 table per language, named in `languages.search_table`, rowid =
   article_texts.id (see `build.py`).
+
+Schema 2: `destinations.emergency` (the number to call in danger), `airports.nationality`.
+
+Schema 3: `phone_numbers(number, display, abroad)`: every phone number of the content (E.164 or
+short) as printed on the kiosk, and whether it can be dialled from abroad
+(`content/phone_display.py`).
 """
 
 from __future__ import annotations
@@ -132,10 +138,20 @@ def _schema_2(db: sqlite_utils.Database) -> None:
     db.table("airports").add_column("nationality", str)
 
 
+def _schema_3(db: sqlite_utils.Database) -> None:
+    # Every phone number of the content as printed (grouped as its country writes it) and
+    # whether it can be dialled from abroad (content/phone_display.py).
+    db.table("phone_numbers").create(
+        {"number": str, "display": str, "abroad": int},
+        pk="number",
+        not_null={"display", "abroad"},
+    )
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 # Index i holds the migration from schema i to schema i + 1.
-MIGRATIONS: tuple[Migration, ...] = (_schema_1, _schema_2)
+MIGRATIONS: tuple[Migration, ...] = (_schema_1, _schema_2, _schema_3)
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
 
