@@ -58,11 +58,16 @@ def decode_id(image_id: str) -> tuple[str, str]:
     return kind, base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
 
 
+def is_phone_number(number: str) -> bool:
+    """E.164 (+998712000000) or a short number dialled as it is (112)."""
+    return bool(_E164.fullmatch(number) or _SHORT.fullmatch(number))
+
+
 def tel_code(number: str, display: str = "") -> QrCode:
     """A `tel:` code for an E.164 number (+998...) or a short local number (112); `display`
     is what is printed beside it (the number grouped as its country writes it)."""
     number = number.strip()
-    if not (_E164.fullmatch(number) or _SHORT.fullmatch(number)):
+    if not is_phone_number(number):
         raise ValueError(f"not a phone number in E.164 or a short number: {number!r}")
     return QrCode("tel", f"tel:{number}", display or number)
 

@@ -7,7 +7,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from content.cache import ContactView
-from kiosk.qr import QrCode, display_size, fits, tel_code, url_code, vcard, vcard_code
+from kiosk.qr import (
+    QrCode,
+    display_size,
+    fits,
+    is_phone_number,
+    tel_code,
+    url_code,
+    vcard,
+    vcard_code,
+)
 from kiosk.screens.text import Strings, fmt
 
 # Design pixels of one "save all numbers" code: at 7 px per module a version-13 code (77
@@ -122,7 +131,7 @@ def saved_numbers(contact: ContactView, abroad: bool) -> list[str]:
     """The numbers of `contact` a vCard saves: all of them where the traveller is (short ones
     first), or, for a home-country contact seen from abroad, only its E.164 numbers a phone
     abroad can dial (never a short home number like 1003)."""
-    numbers = ([contact.short] if contact.short else []) + list(contact.phones)
+    numbers = [n for n in [contact.short or "", *contact.phones] if is_phone_number(n)]
     return [n for n in numbers if n in contact.abroad] if abroad else numbers
 
 
@@ -180,7 +189,9 @@ def _pack(
     def named(part: int) -> tuple[str, str]:
         if count == 1:
             return title, ""
-        caption = fmt(strings.get("help.vcard_part", "{part}/{count}"), part=str(part), count=str(count))
+        caption = fmt(
+            strings.get("help.vcard_part", "{part}/{count}"), part=str(part), count=str(count)
+        )
         return f"{title} {part}/{count}", caption
 
     parts: list[tuple[str, str, list[tuple[str, str]]]] = []
