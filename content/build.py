@@ -240,8 +240,10 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
     text_rows = []
     text_ids: dict[tuple[str, str, str], int] = {}
     plain: dict[int, str] = {}
+    link_urls: list[str] = []
     for number, article in enumerate(sorted(content.articles, key=lambda a: a.key), start=1):
         blocks, links = render_markdown(article.body)
+        link_urls.extend(str(link["url"]) for link in links)
         text_ids[article.key] = number
         plain[number] = "\n".join(_block_plain_lines(blocks))
         text_rows.append(
@@ -299,12 +301,7 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
         [
             *(n for c in content.contacts for n in (*c.phones, c.short or "")),
             *(d.emergency or "" for d in content.destinations if d.emergency != NO_EMERGENCY),
-            *(
-                link["url"].removeprefix("tel:")
-                for row in text_rows
-                for link in json.loads(row["links"])
-                if link["url"].startswith("tel:")
-            ),
+            *(url.removeprefix("tel:") for url in link_urls if url.startswith("tel:")),
         ]
     )
     tables["assets"] = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from content.cache import ContactView
@@ -68,11 +68,13 @@ class ContactCard:
     emergency: bool
 
 
-def link_code(url: str) -> QrCode | None:
-    """The QR code for an https, tel or messenger link (None for other links)."""
+def link_code(url: str, display: Callable[[str], str] = str) -> QrCode | None:
+    """The QR code for an https, tel or messenger link (None for other links); `display`
+    prints a tel: link's number (ContentCache.phone_display: grouped as its country does)."""
     if url.startswith("tel:"):
+        number = url.removeprefix("tel:")
         try:
-            return tel_code(url.removeprefix("tel:"))
+            return tel_code(number, display(number))
         except ValueError:
             return None
     if url.startswith("https://"):

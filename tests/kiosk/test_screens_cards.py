@@ -145,6 +145,9 @@ def test_a_long_vcard_is_split_into_whole_vcards_of_at_most_7_px_per_module() ->
 
 def test_links_and_kinds() -> None:
     assert link_code("tel:112") is not None and link_code("tel:call me") is None
+    grouped = link_code("tel:+448000121700", {"+448000121700": "+44 800 012 1700"}.__getitem__)
+    assert grouped is not None and grouped.label == "+44 800 012 1700"
+    assert grouped.payload == "tel:+448000121700"
     telegram = link_code("https://t.me/help")
     assert telegram is not None and telegram.kind == "messenger"
     assert link_code("article:general/money") is None
