@@ -251,3 +251,40 @@ def test_the_sample_has_grouped_numbers_and_drops_home_short_numbers_abroad(
             cache.emergency_number(dest)
         }
         assert not (short_home - local) & saved, dest
+
+
+def test_every_code_of_every_article_decodes_at_its_size_with_7_px_modules(
+    qapp, cache: ContentCache
+) -> None:
+    """The articles' contacts and links (long https links included), every airport's
+    languages × destinations × topics, as served at the size QrRow shows them."""
+    from kiosk.screens.article import build_article
+
+    scales = device_px_per_design_px()
+    decoded: set[tuple[str, int]] = set()
+    urls = 0
+    for airport in cache.airports():
+        place = place_of(cache, airport)
+        for lang in place.languages:
+            strings = cache.ui_strings(lang)
+            for dest in sorted(place.destination_ids):
+                for topic in [x.id for x in cache.topics(lang)]:
+                    page = build_article(
+                        cache, place, lang, strings, dest=dest, topic=topic, large_text=False
+                    )
+                    codes = [*page.links, *(c for card in page.contacts for c in card.codes)]
+                    for code in codes:
+                        if (code.payload, code.size) in decoded:
+                            continue
+                        decoded.add((code.payload, code.size))
+                        urls += code.kind == "url"
+                        image = Image.open(io.BytesIO(served_png(code)))
+                        assert image.width <= code.size, code.label
+                        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+                        assert [b.text for b in found] == [code.payload]
+                        for scale, _ in scales:
+                            assert module_px(image) * scale >= MIN_MODULE_PX, code.label
+                        if code.kind == "tel":
+                            number = code.payload.removeprefix("tel:")
+                            assert code.label == international(number)
+    assert urls > 10
