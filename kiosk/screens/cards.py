@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from content.cache import ContactView
 from kiosk.qr import (
+    MIN_MODULE_PX,
+    QUIET_ZONE,
     QrCode,
     display_size,
     fits,
@@ -171,16 +173,25 @@ def vcard_codes(
     """The entries as one vCard code, or, where one would have modules under 7 px in `size`
     design pixels, as the fewest codes in order that each do ("Code 1 of 3", ...: the caption
     under each; "Help: Russia 1/3" the saved contact's name, so that the phone keeps them
-    apart). Each is a whole vCard. () when there is no entry."""
+    apart). Each is a whole vCard. The entries are spread so that the densest of these codes
+    is as sparse as it can be (bigger modules in the same place). () when there is no entry."""
     if not entries:
         return ()
+    parts = None
     for count in range(1, len(entries) + 1):
         parts = _pack(title, entries, strings, count, size)
         if parts is not None:
-            return tuple(
-                qr_view(vcard_code(name, part), caption, size) for name, caption, part in parts
-            )
-    raise AssertionError("unreachable: one entry per code always packs")
+            break
+    assert parts is not None, "one entry per code always packs"
+    count = len(parts)
+    # The same number of codes with the fewest modules each: the smallest code size (one QR
+    # version step is 4 modules) that still takes them all.
+    for modules in range(17 + 4 + 2 * QUIET_ZONE, size // MIN_MODULE_PX + 1, 4):
+        sparser = _pack(title, entries, strings, count, modules * MIN_MODULE_PX)
+        if sparser is not None:
+            parts = sparser
+            break
+    return tuple(qr_view(vcard_code(name, part), caption, size) for name, caption, part in parts)
 
 
 def _pack(

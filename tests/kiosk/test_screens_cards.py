@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from content.cache import ContactView, ContentCache
-from kiosk.qr import MIN_MODULE_PX, modules_of
+from kiosk.qr import MIN_MODULE_PX, modules_of, vcard
 from kiosk.screens.cards import (
     VCARD_SIZE,
     contact_card,
@@ -161,3 +161,12 @@ def test_every_sample_contact_makes_a_card(cache: ContentCache) -> None:
     for contact in contacts:
         card = contact_card(contact, cache.ui_strings("en"), {})
         assert card.id == contact.id and card.name
+
+
+def test_a_split_vcard_spreads_its_numbers_so_the_densest_code_is_as_sparse_as_it_can_be() -> None:
+    """Four numbers that fill one code with three: 2 + 2 (69 modules each), not 3 + 1 (73)."""
+    entries = [(f"Горячая линия помощи {i:02d}", f"+7495123450{i:02d}") for i in range(4)]
+    codes = vcard_codes("Помощь: Россия", entries, {})
+    assert [len(tels(c.payload)) for c in codes] == [2, 2]
+    assert [modules_of(c.payload) for c in codes] == [69, 69]
+    assert modules_of(vcard("Помощь: Россия 1/2", entries[:3])) == 73
