@@ -56,6 +56,7 @@ from content.model import (
     CONTACT_KINDS,
     FINAL_FALLBACK,
     GENERAL_SCOPE,
+    NO_EMERGENCY,
     TOPIC_IDS,
     Article,
     Content,
@@ -63,6 +64,7 @@ from content.model import (
     fallback_chain,
 )
 from content.parts import content_hash
+from content.phone_display import phone_rows
 from content.search_text import APOSTROPHES, search_fold  # noqa: F401 (re-exported)
 
 PAGE_SIZE = 4096
@@ -243,8 +245,10 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
     text_rows = []
     text_ids: dict[tuple[str, str, str], int] = {}
     plain: dict[int, str] = {}
+    link_urls: list[str] = []
     for number, article in enumerate(sorted(content.articles, key=lambda a: a.key), start=1):
         blocks, links = render_markdown(article.body)
+        link_urls.extend(str(link["url"]) for link in links)
         text_ids[article.key] = number
         plain[number] = "\n".join(_block_plain_lines(blocks))
         text_rows.append(
@@ -298,6 +302,14 @@ def plan_cache(content: Content, content_version: int) -> CachePlan:
                 }
             )
     tables["articles"] = article_rows
+    # every phone number a screen can print, as travellers read it (content/phone_display.py)
+    tables["phone_numbers"] = phone_rows(
+        [
+            *(n for c in content.contacts for n in (*c.phones, c.short or "")),
+            *(d.emergency or "" for d in content.destinations if d.emergency != NO_EMERGENCY),
+            *(url.removeprefix("tel:") for url in link_urls if url.startswith("tel:")),
+        ]
+    )
     tables["assets"] = [
         {"path": p, "sha256": hashlib.sha256(d).hexdigest(), "data": d}
         for p, d in sorted(content.assets.items())
@@ -346,6 +358,7 @@ def _row_sort_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
         "articles": ("scope", "topic", "lang"),
         "article_texts": ("id",),
         "assets": ("path",),
+        "phone_numbers": ("number",),
     }.get(table, ("id",))
     return lambda row: tuple(row[k] for k in keys)
 

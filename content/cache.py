@@ -186,6 +186,13 @@ class ContactView:
     status: str
     name_language: str = ""
     serves: list[str] = field(default_factory=list)  # nationalities it is for; [] everyone
+    # How each of its numbers (phones and short) is printed, and those a phone abroad can
+    # dial (content/phone_display.py); a number missing here is printed as stored.
+    displays: dict[str, str] = field(default_factory=dict)
+    abroad: frozenset[str] = frozenset()
+
+    def display(self, number: str) -> str:
+        return self.displays.get(number, number)
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,7 @@ class ContentCache:
         self.release_title = meta["release_title"]
         self.is_sample = meta["is_sample"] == "1"
         self.built_from = meta["source_hash"]
+        self._phones: dict[str, tuple[str, bool]] | None = None
         self._languages = {
             row[0]: (LanguageView(row[0], row[1], row[2]), row[3])
             for row in conn.execute(
@@ -477,8 +485,10 @@ class ContentCache:
         found = {r[0]: self._contact(r) for r in self._conn.execute(sql, (lang, lang, lang, *ids))}
         return [found[i] for i in ids if i in found]
 
-    @staticmethod
-    def _contact(r: tuple[Any, ...]) -> ContactView:
+    def _contact(self, r: tuple[Any, ...]) -> ContactView:
+        phones: list[str] = json.loads(r[4])
+        numbers = [*phones, r[5]] if r[5] else phones
+        table = self._phone_table()
         return ContactView(
             id=r[0],
             kind=r[1],
@@ -496,7 +506,32 @@ class ContentCache:
             status=r[13],
             name_language=r[14] or "",
             serves=json.loads(r[15]) if r[15] else [],
+            displays={n: table[n][0] for n in numbers if n in table},
+            abroad=frozenset(n for n in numbers if self.dialable_from_abroad(n)),
         )
+
+    # --- phone numbers -------------------------------------------------------------------
+
+    def phone_display(self, number: str) -> str:
+        """`number` as printed on the kiosk (grouped as its country writes it; short numbers
+        as they are). A cache of schema 2 has no such table: the number as stored."""
+        found = self._phone_table().get(number)
+        return number if found is None else found[0]
+
+    def dialable_from_abroad(self, number: str) -> bool:
+        """Whether a phone in another country can dial `number` (short numbers: never)."""
+        found = self._phone_table().get(number)
+        return number.startswith("+") if found is None else found[1]
+
+    def _phone_table(self) -> dict[str, tuple[str, bool]]:
+        if self._phones is None:
+            rows: list[tuple[Any, ...]] = []
+            if self.schema_version >= 3:
+                rows = self._conn.execute(
+                    "SELECT number, display, abroad FROM phone_numbers"
+                ).fetchall()
+            self._phones = {r[0]: (r[1], bool(r[2])) for r in rows}
+        return self._phones
 
     # --- search --------------------------------------------------------------------------
 

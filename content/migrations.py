@@ -25,11 +25,13 @@ Schema 1 (tables, all built by `content/build.py`):
 - one contentless FTS5 table per language, named in `languages.search_table`, rowid =
   article_texts.id (see `build.py`).
 
-Schema 2: `destinations.emergency`, `airports.nationality`.
+Schema 2: `destinations.emergency` (the number to call in danger), `airports.nationality`.
 
 Schema 3: article blocks (JSON) also hold `only`, `item_only` and `pictures` (the marks of
 content/README.md, "Marks"); `article_texts.nationalities` lists the nationalities an
-article's marks name. A schema-2 cache is still read: its blocks are for everyone.
+article's marks name. A schema-2 cache is still read: its blocks are for everyone. And
+`phone_numbers(number, display, abroad)`: every phone number of the content (E.164 or short) as
+printed on the kiosk, and whether it can be dialled from abroad (`content/phone_display.py`).
 """
 
 from __future__ import annotations
@@ -144,6 +146,13 @@ def _schema_3(db: sqlite_utils.Database) -> None:
     # to everyone, hence the new schema. `nationalities`: JSON array of every nationality the
     # article's marks name ([]: the same text for everyone), so search filters only those.
     db.table("article_texts").add_column("nationalities", str, not_null_default="[]")
+    # Every phone number of the content as printed (grouped as its country writes it) and
+    # whether it can be dialled from abroad (content/phone_display.py).
+    db.table("phone_numbers").create(
+        {"number": str, "display": str, "abroad": int},
+        pk="number",
+        not_null={"display", "abroad"},
+    )
 
 
 Migration = Callable[["sqlite_utils.Database"], None]

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtQuick import QQuickImageProvider
 from PySide6.QtSvg import QSvgRenderer
 
-from kiosk.qr import MIN_SIZE, decode_id, gray_rows
+from kiosk.qr import MIN_MODULE_PX, MIN_SIZE, decode_id, gray_rows
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,15 @@ def _placeholder(width: int) -> QImage:
     return image
 
 
-def qr_image(payload: str, min_size: int = MIN_SIZE) -> QImage:
-    """The QR code as a crisp grayscale image: whole pixels per module, at least `min_size`."""
+def qr_image(payload: str, size: int = MIN_SIZE) -> QImage:
+    """The QR code as a crisp grayscale image: whole pixels per module, as big as fits in
+    `size` pixels, at least `MIN_MODULE_PX` per module."""
     modules, data = gray_rows(payload)
     small = QImage(data, modules, modules, modules, QImage.Format.Format_Grayscale8).copy()
     # Whole pixels per module, no bigger than asked (QML shows it unscaled, centred), but
-    # never below the scannable minimum.
-    scale = max(min_size // modules, -(-MIN_SIZE // modules), 1)
+    # never under MIN_MODULE_PX per module (screens ask for kiosk.qr.display_size, which
+    # leaves room for that).
+    scale = max(size // modules, MIN_MODULE_PX)
     edge = modules * scale
     return small.scaled(
         edge, edge, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation

@@ -21,7 +21,6 @@ QML_STRING_KEYS = (
     "article.scan_hint",
     "checklist.hint",
     "help.save_all",
-    "help.save_all_hint",
     "home.before_you_go",
     "home.get_help_now",
     "home.search",

@@ -191,7 +191,7 @@ def build_article(
         if link.url.startswith("article:"):
             article_links.append(ArticleLink(link.label, link.url))
             continue
-        code = link_code(link.url)
+        code = link_code(link.url, cache.phone_display)
         if code is not None:
             links.append(qr_view(code, link.label))
     rows = article_rows(sections, strings.get("article.sample_notice", ""))

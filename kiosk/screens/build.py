@@ -100,5 +100,5 @@ def qr_shown(screen: AnyScreen) -> list[str]:
     if isinstance(screen, ArticleScreen):
         return qr_kinds(screen.contacts, screen.links)
     if isinstance(screen, HelpScreen):
-        return qr_kinds(screen.cards, [screen.vcard])
+        return qr_kinds(screen.cards, screen.vcards)
     return []

@@ -1,18 +1,21 @@
-"""Help: the number to call in danger, one vCard with every number, the destination's contacts
-(for people from the airport's country) and the contacts at home, each with its QR codes."""
+"""Help: the number to call in danger, a vCard with every number a traveller can dial where
+they are (split into several codes where one would be too dense), the destination's contacts
+(for the traveller's nationality) and the contacts at home, each with its QR codes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from content.cache import ContentCache
+from content.cache import ContactView, ContentCache
 from kiosk.qr import tel_code
 from kiosk.screens.cards import (
     ContactCard,
     QrView,
     contact_card,
     qr_view,
-    vcard_of,
+    vcard_codes,
+    vcard_entries,
 )
 from kiosk.screens.language import LanguageChoice
 from kiosk.screens.place import Place
@@ -28,7 +31,9 @@ class HelpScreen:
     title: str = ""
     in_danger: str = ""  # "In danger now? Call 112", "" when no emergency number is known
     in_danger_code: QrView | None = None
-    vcard: QrView | None = None  # saves every number below to the phone
+    # save the numbers below a phone can dial where the traveller is: one code, or "1 of 3"...
+    vcards: tuple[QrView, ...] = ()
+    save_all_hint: str = ""  # "One scan saves..." or, for several codes, "Scan each code..."
     dest_title: str = ""  # "" when no destination is chosen yet
     dest_contacts_first: tuple[ContactCard, ...] = ()
     dest_contacts_rest: tuple[ContactCard, ...] = ()
@@ -50,21 +55,23 @@ def build_help(
     if dest:
         there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
         dest_name = cache.destination_name(dest, lang)
+        vcards = help_vcards(cache, strings, dest, dest_name, there, home)
     else:
         there, home = [], cache.contacts([place.home_country], lang)
         dest_name = ""
+        vcards = help_vcards(cache, strings, place.home_country, home_name, home)
     cards = [contact_card(c, strings, place.language_names) for c in there]
     country = dest or place.home_country
     number = cache.emergency_number(country)
-    title = t(strings, "help.title")
     return HelpScreen(
-        title=title,
+        title=t(strings, "help.title"),
         in_danger=in_danger_text(cache, strings, country, lang),
-        in_danger_code=qr_view(tel_code(number)) if number else None,
-        vcard=vcard_of(
-            title + (f": {dest_name}" if dest else ""),
-            there + home,
-            danger_entry(strings, number),
+        in_danger_code=qr_view(tel_code(number, cache.phone_display(number)), base=320)
+        if number
+        else None,
+        vcards=vcards,
+        save_all_hint=t(
+            strings, "help.save_all_parts_hint" if len(vcards) > 1 else "help.save_all_hint"
         ),
         dest_title=t(strings, "help.destination_contacts", country=dest_name) if dest else "",
         dest_contacts_first=tuple(cards[:FIRST_CONTACTS]),
@@ -74,12 +81,29 @@ def build_help(
     )
 
 
+def help_vcards(
+    cache: ContentCache,
+    strings: Strings,
+    country: str,
+    country_name: str,
+    local: Sequence[ContactView],
+    from_abroad: Sequence[ContactView] = (),
+) -> tuple[QrView, ...]:
+    """The "save all numbers" codes for a traveller in `country`: its number to call in danger
+    first, the `local` contacts' numbers, then the numbers of `from_abroad` (home contacts seen
+    from a destination) a phone abroad can dial. Before a destination is chosen, `country` is
+    the home country and `local` its contacts: their numbers work there."""
+    first = danger_entry(strings, cache.emergency_number(country))
+    name = t(strings, "help.vcard_name", country=country_name)
+    return vcard_codes(name, vcard_entries(first, local, from_abroad), strings)
+
+
 def in_danger_text(cache: ContentCache, strings: Strings, country: str, lang: str) -> str:
     """The red banner: the number `country` declares to call in danger, or, where none is
     confirmed, that there is none and the contacts below are the way to get help."""
     number = cache.emergency_number(country)
     if number:
-        return t(strings, "help.in_danger", number=number)
+        return t(strings, "help.in_danger", number=cache.phone_display(number))
     return t(strings, "help.no_emergency", country=cache.destination_name(country, lang))
 
 
@@ -97,21 +121,19 @@ def help_qr_payloads(cache: ContentCache, place: Place) -> list[str]:
 
     for lang in place.languages:
         strings = cache.ui_strings(lang)
-        title = strings.get("help.title", "help.title")
         for dest in sorted(place.destination_ids):
             there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
             for contact in there + home:
                 card = contact_card(contact, strings, place.language_names)
                 payloads.extend(code.payload for code in card.codes)
             dest_name = cache.destination_name(dest, lang)
+            vcards = help_vcards(cache, strings, dest, dest_name, there, home)
+            payloads.extend(code.payload for code in vcards)
             number = cache.emergency_number(dest)
-            vcard = vcard_of(f"{title}: {dest_name}", there + home, danger_entry(strings, number))
-            if vcard:
-                payloads.append(vcard.payload)
             if number:
                 payloads.append(tel_code(number).payload)
         home = cache.contacts([place.home_country], lang)
-        vcard = vcard_of(title, home, danger_entry(strings, home_number))
-        if vcard:
-            payloads.append(vcard.payload)
+        home_name = cache.destination_name(place.home_country, lang)
+        vcards = help_vcards(cache, strings, place.home_country, home_name, home)
+        payloads.extend(code.payload for code in vcards)
     return list(dict.fromkeys(payloads))

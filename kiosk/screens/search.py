@@ -100,10 +100,12 @@ def contact_results(
                 scope=contact.country,
                 topic="",
                 title=contact.name,
-                snippet=" · ".join(numbers),
+                snippet=" · ".join(contact.display(n) for n in numbers),
                 where=where,
                 title_rich=html.escape(contact.name),
-                snippet_rich=" · ".join(_highlight_digits(n, digits) for n in numbers),
+                snippet_rich=" · ".join(
+                    _highlight_digits(contact.display(n), digits) for n in numbers
+                ),
             )
         )
     return tuple(found)

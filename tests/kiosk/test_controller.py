@@ -61,7 +61,7 @@ def test_a_visit_without_a_window(controller: KioskController, settings: KioskSe
     assert c.articlePage["rowsFirst"] and c.page == c.articlePage
     c.openHelp()
     assert c.screen == "help" and c.screenComponent == "HelpScreen"
-    assert isinstance(c.screen_view, HelpScreen) and c.helpPage["vcard"]["kind"] == "vcard"
+    assert isinstance(c.screen_view, HelpScreen) and c.helpPage["vcards"][0]["kind"] == "vcard"
     c.back()
     assert c.screen == "article"
     c.home()
@@ -95,7 +95,8 @@ def test_each_kind_has_a_complete_page_before_it_is_shown(
         "title": "",
         "inDanger": "",
         "inDangerCode": None,
-        "vcard": None,
+        "vcards": [],
+        "saveAllHint": "",
         "destTitle": "",
         "destContactsFirst": [],
         "destContactsRest": [],

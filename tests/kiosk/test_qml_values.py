@@ -22,13 +22,14 @@ def test_dataclasses_become_maps_with_camel_case_keys() -> None:
     assert camel("rows_first") == "rowsFirst" and camel("title") == "title"
     code = QrView("tel", "tel/abc", "112", "tel:112")
     value = to_qml(HelpScreen(title="Help", in_danger_code=code))
-    assert value["title"] == "Help" and value["vcard"] is None
+    assert value["title"] == "Help" and value["vcards"] == []
     assert value["inDangerCode"] == {
         "kind": "tel",
         "image": "tel/abc",
         "label": "112",
         "payload": "tel:112",
         "caption": "",
+        "size": 340,
     }
     assert value["destContactsFirst"] == [] and isinstance(value["homeContacts"], list)
 

@@ -8,8 +8,23 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.qr import MIN_SIZE, QUIET_ZONE, decode_id, render, tel_code, url_code, vcard, vcard_code
-from kiosk.screens.cards import contact_card, link_code, vcard_of
+from kiosk.qr import (
+    MIN_MODULE_PX,
+    MIN_SIZE,
+    QUIET_ZONE,
+    decode_id,
+    display_size,
+    error_correction,
+    matrix,
+    modules_of,
+    render,
+    tel_code,
+    url_code,
+    vcard,
+    vcard_code,
+    version_of,
+)
+from kiosk.screens.cards import contact_card, link_code
 
 
 def decode(image: Image.Image) -> zxingcpp.Barcode:
@@ -35,7 +50,8 @@ def test_rendered_code_is_exact_large_error_corrected_and_has_a_quiet_zone(paylo
     assert image.width >= MIN_SIZE and image.width == image.height
     barcode = decode(image)
     assert barcode.text == payload
-    assert barcode.ec_level in ("M", "Q", "H")
+    # M for numbers and links; L for vCards, drawn on a clean screen (kiosk/qr.py)
+    assert barcode.ec_level == ("L" if payload.startswith("BEGIN:VCARD") else "M")
     # Quiet zone: the finder pattern's dark run is 7 modules; before it, >= 4 light modules.
     pixels = image.load()
     size = image.width
@@ -113,29 +129,69 @@ def provider_image(image_id: str, size: int) -> Image.Image:
 
 def test_images_served_to_the_screens_decode_exactly(qapp, sample_cache: Path) -> None:
     """Every code of every help screen (each destination, each language of each airport),
-    the vCard included, as the image provider serves it at the size the screen shows."""
+    the vCards included, as the image provider serves it at the size the screen shows."""
     from content.cache import ContentCache
+    from kiosk.screens.help import build_help
+    from kiosk.screens.place import place_of
 
     cache = ContentCache.open(sample_cache)
-    seen: set[str] = set()
+    seen: set[tuple[str, int]] = set()
     try:
         for airport_id in cache.airports():
-            airport = cache.airport(airport_id, "en")
-            for lang in [x.id for x in airport.languages]:
+            place = place_of(cache, airport_id)
+            for lang in place.languages:
                 strings = cache.ui_strings(lang)
-                for dest in airport.destinations:
-                    there, home = cache.help_contacts(dest.id, airport.country, lang)
-                    codes = [
-                        code for c in there + home for code in contact_card(c, strings, {}).codes
-                    ]
-                    vcard_code_ = vcard_of(f"Help: {dest.name}", there + home)
-                    for code, size in [(c, 340) for c in codes] + [(vcard_code_, 560)]:
-                        if code is None or (code.payload, size) in seen:
+                for dest in sorted(place.destination_ids):
+                    page = build_help(cache, place, lang, strings, dest)
+                    codes = [*page.vcards, *(c for card in page.cards for c in card.codes)]
+                    for code in codes:
+                        if (code.payload, code.size) in seen:
                             continue
-                        seen.add((code.payload, size))
-                        image = provider_image(code.image, size)
-                        assert MIN_SIZE <= image.width <= max(size, MIN_SIZE + 60)
+                        seen.add((code.payload, code.size))
+                        image = provider_image(code.image, code.size)
+                        assert image.width <= code.size
+                        assert image.width >= modules_of(code.payload) * MIN_MODULE_PX
                         assert decode(image).text == code.payload
     finally:
         cache.close()
     assert any(p.startswith("BEGIN:VCARD") for p, _ in seen)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "tel:112",
+        "tel:+998712000000",
+        "https://" + "a" * 75,
+        "https://" + "a" * 76,
+        "https://" + "long-path/" * 30,
+        vcard("Ёрдам", [("Тез ёрдам", "103")]),
+        vcard("Ёрдам", [(f"Ишонч телефони {i}", f"+99871200000{i}") for i in range(9)]),
+    ],
+)
+def test_size_follows_from_the_payload_alone(payload: str) -> None:
+    """`modules_of` (no encoding) is the size of the code the encoder makes, in byte mode."""
+    assert len(matrix(payload)) == modules_of(payload)
+    assert error_correction(payload) == ("L" if payload.startswith("BEGIN:") else "M")
+    size = display_size(payload)
+    assert size >= MIN_SIZE and size >= modules_of(payload) * MIN_MODULE_PX
+    assert size == max(MIN_SIZE, modules_of(payload) * MIN_MODULE_PX)
+
+
+def test_data_capacity_tables_are_the_standards() -> None:
+    import qrcode.constants
+    import qrcode.util
+
+    from kiosk.qr import _DATA_BITS
+
+    table = qrcode.util.BIT_LIMIT_TABLE
+    assert _DATA_BITS["M"] == tuple(table[qrcode.constants.ERROR_CORRECT_M])
+    assert _DATA_BITS["L"] == tuple(table[qrcode.constants.ERROR_CORRECT_L])
+    # version 5 at M holds 84 bytes (4 bits of mode and 8 of length beside them)
+    assert version_of("x" * 84) == 5 and version_of("x" * 85) == 6
+
+
+def test_tel_codes_keep_e164_and_print_the_grouped_number() -> None:
+    code = tel_code("+448000121700", "+44 800 012 1700")
+    assert code.payload == "tel:+448000121700" and code.label == "+44 800 012 1700"
+    assert tel_code("1345").label == "1345"

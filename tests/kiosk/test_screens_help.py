@@ -20,7 +20,7 @@ def test_help_for_a_destination(cache: ContentCache, tas: Place) -> None:
     assert page.in_danger and page.in_danger_code is not None
     assert page.in_danger_code.payload.startswith("tel:")
     assert page.in_danger_code.label in page.in_danger
-    assert page.vcard is not None and page.vcard.kind == "vcard"
+    assert page.vcards and all(code.kind == "vcard" for code in page.vcards)
     assert page.cards == page.dest_contacts_first + page.dest_contacts_rest + page.home_contacts
 
 
@@ -38,8 +38,8 @@ def test_warm_up_payloads_cover_every_help_screen(cache: ContentCache, tas: Plac
         strings = cache.ui_strings(lang)
         for dest in sorted(tas.destination_ids) + [""]:
             page = build_help(cache, tas, lang, strings, dest)
-            codes = [code for card in page.cards for code in card.codes] + [page.vcard]
-            assert {c.payload for c in codes if c is not None} <= set(payloads), (lang, dest)
+            codes = [code for card in page.cards for code in card.codes] + list(page.vcards)
+            assert page.vcards and {c.payload for c in codes} <= set(payloads), (lang, dest)
 
 
 # The number to call in danger per country, from FACT_CHECK.md ("Emergency numbers per
@@ -80,8 +80,8 @@ def test_every_airport_and_destination_shows_the_declared_number(cache: ContentC
                     assert page.in_danger == strings["help.in_danger"].replace("{number}", want)
                     assert page.in_danger_code is not None
                     assert page.in_danger_code.payload == f"tel:{want}"
-                    assert page.vcard is not None
-                    assert "item1.TEL;TYPE=VOICE:" + want + "\r\n" in page.vcard.payload
+                    assert page.vcards
+                    assert "\r\nitem1.TEL:" + want + "\r\n" in page.vcards[0].payload
                 else:
                     country = cache.destination_name(place.home_country, lang)
                     assert page.in_danger == strings["help.no_emergency"].replace(
@@ -148,3 +148,34 @@ def test_a_contact_for_other_nationalities_is_hidden(cache: ContentCache) -> Non
     there, _home = cache.help_contacts("RU", "UZ", "en", "KG")
     ids = [c.id for c in there]
     assert "kg-embassy-moscow" in ids and "uz-embassy-moscow" not in ids
+
+
+def test_numbers_are_printed_grouped_and_the_vcards_follow_the_traveller(
+    cache: ContentCache, tas: Place
+) -> None:
+    """Issue 11: "+448000121700" read as "+44 800 012 1700" (tel: keeps E.164); the vCard at a
+    destination leaves out the home country's short numbers, at home it keeps them; one code
+    says "one scan", several say "scan each"."""
+    en = cache.ui_strings("en")
+    gb = build_help(cache, tas, "en", en, "GB")
+    tels = {c.payload: c.label for card in gb.cards for c in card.codes if c.kind == "tel"}
+    assert tels["tel:+448000121700"] == "+44 800 012 1700"
+    assert cache.phone_display("+448000121700") == "+44 800 012 1700"
+    assert cache.phone_display("112") == "112" and cache.phone_display("1345") == "1345"
+
+    home = build_help(cache, tas, "en", en, "")
+    at_home = "".join(code.payload for code in home.vcards)
+    home_short = [c.short for c in cache.contacts(["UZ"], "en") if c.short]
+    assert home_short and all(f"TEL:{n}\r\n" in at_home for n in home_short)
+    ae = build_help(cache, tas, "en", en, "AE")
+    abroad = "".join(code.payload for code in ae.vcards)
+    local = {n for c in cache.contacts(["AE"], "en") for n in [c.short, *c.phones] if n}
+    assert not any(f"TEL:{n}\r\n" in abroad for n in set(home_short) - local)
+    for page in (gb, home, ae):
+        hint = "help.save_all_parts_hint" if len(page.vcards) > 1 else "help.save_all_hint"
+        assert page.save_all_hint == en[hint]
+        if len(page.vcards) > 1:
+            assert [c.caption for c in page.vcards] == [
+                en["help.vcard_part"].format(part=i, count=len(page.vcards))
+                for i in range(1, len(page.vcards) + 1)
+            ]

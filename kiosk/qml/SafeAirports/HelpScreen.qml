@@ -65,7 +65,7 @@ ScrollPage {
         }
     }
     Rectangle {
-        visible: !!screen.page.vcard
+        visible: screen.page.vcards.length > 0
         width: parent.width
         height: saveAll.implicitHeight + 48
         radius: Theme.radius
@@ -88,23 +88,13 @@ ScrollPage {
             }
             Text {
                 width: parent.width
-                text: Theme.strings["help.save_all_hint"]
+                text: screen.page.saveAllHint
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
                 color: Theme.text
             }
-            Image {
-                objectName: "help.vcard"
-                anchors.horizontalCenter: parent.horizontalCenter
-                source: screen.page.vcard ? "image://qr/" + screen.page.vcard.image : ""
-                width: 560; height: 560
-                sourceSize.width: 560; sourceSize.height: 560
-                smooth: false
-                cache: false
-                fillMode: Image.Pad
-                property string payload: screen.page.vcard ? screen.page.vcard.payload : ""
-            }
+            VcardCodes { model: screen.page.vcards; width: parent.width }
         }
     }
     Text {

@@ -7,7 +7,7 @@ Rectangle {
     required property var modelData
     required property int index
     readonly property var code: modelData
-    property int qrSize: 340
+    property int qrSize: row.code.size
     readonly property bool stacked: width < qrSize + 360
     implicitHeight: layout.implicitHeight + 32
     radius: Theme.radius
