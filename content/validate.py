@@ -73,6 +73,8 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "help.languages",
     "help.in_danger",
     "help.no_emergency",
+    "help.no_number_site",
+    "help.no_number",
     "contact.kind.emergency",
     "contact.kind.hotline",
     "contact.kind.embassy",
