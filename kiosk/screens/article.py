@@ -97,7 +97,7 @@ def traveller_contact_ids(cache: ContentCache, place: Place, lang: str, dest: st
     """The contacts the help screen shows this traveller for `dest` ("general": before a
     destination, the contacts at home): an article lists only these of its contacts."""
     if dest and dest != GENERAL_SCOPE:
-        there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
+        there, home = cache.help_contacts(dest, place.nationality, lang, place.nationality)
     else:
         there, home = [], cache.contacts([place.home_country], lang)
     return {c.id for c in there + home}

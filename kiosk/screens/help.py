@@ -50,10 +50,14 @@ class HelpScreen:
 def build_help(
     cache: ContentCache, place: Place, lang: str, strings: Strings, dest: str
 ) -> HelpScreen:
-    """`dest`: the session's destination, "" before one is chosen (then only home contacts)."""
-    home_name = cache.destination_name(place.home_country, lang)
+    """`dest`: the session's destination, "" before one is chosen (then only home contacts).
+
+    Before a destination the contacts "at home" are those of the airport's country (the person
+    is there); once abroad they are those of the person's own country (`place.nationality`):
+    a Kyrgyz citizen leaving from Tashkent gets Kyrgyzstan's lines, not Uzbekistan's."""
+    home_name = cache.destination_name(place.nationality if dest else place.home_country, lang)
     if dest:
-        there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
+        there, home = cache.help_contacts(dest, place.nationality, lang, place.nationality)
         dest_name = cache.destination_name(dest, lang)
         vcards = help_vcards(cache, strings, dest, dest_name, there, home)
     else:
@@ -122,7 +126,7 @@ def help_qr_payloads(cache: ContentCache, place: Place) -> list[str]:
     for lang in place.languages:
         strings = cache.ui_strings(lang)
         for dest in sorted(place.destination_ids):
-            there, home = cache.help_contacts(dest, place.home_country, lang, place.nationality)
+            there, home = cache.help_contacts(dest, place.nationality, lang, place.nationality)
             for contact in there + home:
                 card = contact_card(contact, strings, place.language_names)
                 payloads.extend(code.payload for code in card.codes)

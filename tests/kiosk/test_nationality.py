@@ -11,7 +11,7 @@ import pytest
 from content.cache import ContentCache
 from kiosk.content_loader import ContentSource
 from kiosk.controller import KioskController
-from kiosk.screens.help import help_qr_payloads
+from kiosk.screens.help import build_help, help_qr_payloads
 from kiosk.screens.nationality import (
     build_nationality,
     help_qr_payloads_for_all,
@@ -201,3 +201,24 @@ def test_one_tap_opens_the_list_and_one_tap_picks(make_kiosk, size: tuple[int, i
     d.tap("nationality.cancel")
     assert not c.nationalityOpen and c.place.nationality == "KG"
     assert d.find("nationality.label").property("text") == "Citizen of Kyrgyzstan"
+
+
+def test_abroad_the_contacts_from_home_are_those_of_the_persons_own_country(
+    cache: ContentCache, tas: Place
+) -> None:
+    """A Kyrgyz citizen leaving from Tashkent for Russia is offered Kyrgyzstan's lines "from
+    home", not Uzbekistan's; before a destination (still in Tashkent) Uzbekistan's."""
+    strings = cache.ui_strings("ru")
+    kg_home = {c.id for c in cache.contacts(["KG"], "ru")}
+    uz_home = {c.id for c in cache.contacts(["UZ"], "ru")}
+    assert kg_home and uz_home
+    kg = with_nationality(tas, "KG")
+    abroad = build_help(cache, kg, "ru", strings, "RU")
+    shown = {card.id for card in abroad.home_contacts}
+    assert shown and shown <= kg_home and not shown & uz_home
+    assert cache.destination_name("KG", "ru") in abroad.home_title
+    at_the_airport = build_help(cache, kg, "ru", strings, "")
+    assert {card.id for card in at_the_airport.home_contacts} <= uz_home
+    assert cache.destination_name("UZ", "ru") in at_the_airport.home_title
+    uzbek = build_help(cache, tas, "ru", strings, "RU")
+    assert {card.id for card in uzbek.home_contacts} <= uz_home
