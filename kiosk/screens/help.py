@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from content.cache import ContentCache
+from content.notices import ShownNotice
 from kiosk.qr import tel_code
 from kiosk.screens.cards import (
     ContactCard,
@@ -33,6 +34,7 @@ class HelpScreen:
     dest_contacts_rest: tuple[ContactCard, ...] = ()
     home_title: str = ""
     home_contacts: tuple[ContactCard, ...] = ()
+    notices: tuple[ShownNotice, ...] = ()  # urgent notices, filled by build_screen
 
     @property
     def cards(self) -> tuple[ContactCard, ...]:

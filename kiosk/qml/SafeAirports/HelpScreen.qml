@@ -20,6 +20,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    NoticeBanner { width: parent.width; notices: screen.page.notices }
     NationalityChip { width: parent.width }
     Rectangle {
         visible: screen.page.inDanger !== ""
