@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -116,6 +116,18 @@ def check_notice(
         return NoticeCheck(None, errors)
     draft = NoticeDraft(airport, destination, times["starts_at"], times["expires_at"], texts)
     return NoticeCheck(draft)
+
+
+def derive_texts(
+    texts: Mapping[str, str], generated: Mapping[str, tuple[str, Callable[[str], str]]]
+) -> dict[str, str]:
+    """`texts` plus each generated language (e.g. uz-Cyrl from uz, by transliteration, as
+    content does) that has no text of its own while its source has one."""
+    out = dict(texts)
+    for target, (source, convert) in generated.items():
+        if not out.get(target) and out.get(source):
+            out[target] = convert(out[source])
+    return out
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ fetch it at their next check) and writes an audit row ("notice" / "expire-notice
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,11 +34,13 @@ from admin_sync.server.notices_db import (
     TIME_ZONES,
     add_notice,
     check_notice,
+    derive_texts,
     list_notices,
     withdraw_notice,
 )
 from admin_sync.tuf_repo import Clock
 from content.notices import MAX_TEXT_CHARS
+from content.translit import cyrillic_to_latin, latin_to_cyrillic
 
 log = logging.getLogger("safe_airports.server.console")
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -54,6 +58,22 @@ def _content_list(history: ContentHistory, name: str) -> list[dict[str, Any]]:
         data = (SAMPLE_DIR / name).read_bytes()
     loaded = yaml.safe_load(data)
     return [x for x in loaded if isinstance(x, dict)] if isinstance(loaded, list) else []
+
+
+def _generated(history: ContentHistory) -> dict[str, tuple[str, Callable[[str], str]]]:
+    """The languages written by transliteration (uz-Cyrl from uz): target -> (source, how)."""
+    langs = {str(x["id"]): x for x in _content_list(history, "languages.yaml") if "id" in x}
+    out: dict[str, tuple[str, Callable[[str], str]]] = {}
+    for lang_id, lang in langs.items():
+        source = langs.get(str(lang.get("generated_from", "")))
+        if source is None:
+            continue
+        scripts = (source.get("script"), lang.get("script"))
+        if scripts == ("Latn", "Cyrl"):
+            out[lang_id] = (str(source["id"]), latin_to_cyrillic)
+        elif scripts == ("Cyrl", "Latn"):
+            out[lang_id] = (str(source["id"]), cyrillic_to_latin)
+    return out
 
 
 def _choices(history: ContentHistory) -> tuple[dict[str, str], dict[str, str]]:
@@ -130,7 +150,7 @@ def save_notice(
     )
     if check.draft is None:
         return notices_page(you, db, history, clock, status=400, errors=check.errors, typed=typed)
-    draft = check.draft
+    draft = replace(check.draft, texts=derive_texts(check.draft.texts, _generated(history)))
     notice_id = add_notice(db, draft, author=you.user.name, now=clock())
     where = " ".join(x for x in (draft.airport, draft.destination) if x)
     try:

@@ -75,7 +75,10 @@ def test_save_signs_the_notice_and_withdraw_resigns(env) -> None:
         ({"text_en": "x" * 281}, "Text (English): 281 characters, at most 280"),
         ({"text_ru": "я" * 300}, "Text (Русский): 300 characters"),
         ({"expires_at": "2026-11-22T09:00"}, "Expiry: must be after the start"),
-        ({"starts_at": "2026-11-01T09:00", "expires_at": "2026-11-02T09:00"}, "already in the past"),
+        (
+            {"starts_at": "2026-11-01T09:00", "expires_at": "2026-11-02T09:00"},
+            "already in the past",
+        ),
         ({"starts_at": "tomorrow"}, "Start: &#39;tomorrow&#39; is not a date and time"),
         ({"expires_at": ""}, "Expiry: give a date and time"),
         ({"airport": ""}, "Airport or destination: choose at least one"),
