@@ -18,7 +18,8 @@ from pathlib import Path
 from admin_sync.server.db import migrate_file, sqlite_connection
 from admin_sync.tuf_repo import Clock, utc_now
 
-ACTIONS = ("edit", "restore", "upload", "publish", "rollback", "approve", "verify")
+ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
+ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

@@ -25,11 +25,14 @@ from admin_sync.protocol import (
 from admin_sync.server.db import release_source_commit
 from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
 from content.build import release_title
+from content.notices import NOTICES_TARGET
 from content.parts import split_parts
 from content.source import load_source
 from content.validate import validate_source
 
 log = logging.getLogger("safe_airports.publish")
+# Targets a release keeps from the live repository: signed apart from releases (admin_sync.notices)
+STANDING_TARGETS = (NOTICES_TARGET,)
 
 
 class PublishError(Exception):
@@ -105,7 +108,7 @@ def publish_parts(
         )
         # Recorded before it goes live: a crash in between leaves a gap, never a reused number.
         data.save_release(plan.manifest)
-        targets_version = repo.publish(plan.targets, data.online_signers())
+        targets_version = repo.publish(plan.targets, data.online_signers(), keep=STANDING_TARGETS)
         with data.database().transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "

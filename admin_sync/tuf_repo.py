@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -196,11 +196,40 @@ class TufRepository:
         files.update(self._chain(root, online, new_targets=targets, new_snapshot=True))
         self.store.commit_metadata(files)
 
-    def publish(self, target_files: Mapping[str, bytes], online: Mapping[str, Signer]) -> int:
-        """Make `target_files` (path -> bytes) the complete set of targets; returns its version."""
+    def publish(
+        self,
+        target_files: Mapping[str, bytes],
+        online: Mapping[str, Signer],
+        *,
+        keep: Collection[str] = (),
+    ) -> int:
+        """Make `target_files` (path -> bytes) the complete set of targets, plus the live targets
+        named in `keep` (e.g. the notices, which a release does not carry); returns its version."""
         root = self.root().signed
         old_targets = self.targets().signed
         targets = Targets(version=old_targets.version + 1, expires=self._expiry("targets"))
+        for path in keep:
+            if path in old_targets.targets and path not in target_files:
+                targets.targets[path] = old_targets.targets[path]
+        for path, data in sorted(target_files.items()):
+            check_relative_path(path)
+            info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
+            self.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
+            targets.targets[path] = info
+        files = self._chain(root, online, new_targets=targets, new_snapshot=True)
+        self.store.commit_metadata(files)
+        return targets.version
+
+    def put_targets(self, target_files: Mapping[str, bytes], online: Mapping[str, Signer]) -> int:
+        """Add or replace `target_files`, keeping every other live target (the release): a
+        new targets version signed like a release, without one. Returns its version."""
+        root = self.root().signed
+        old_targets = self.targets().signed
+        targets = Targets(
+            version=old_targets.version + 1,
+            expires=self._expiry("targets"),
+            targets=dict(old_targets.targets),
+        )
         for path, data in sorted(target_files.items()):
             check_relative_path(path)
             info = TargetFile.from_data(path, data, [HASH_ALGORITHM])

@@ -310,6 +310,11 @@ class ContentCache:
     def languages(self) -> list[LanguageView]:
         return [view for view, _ in self._languages.values()]
 
+    def fallback_chain(self, lang: str) -> tuple[str, ...]:
+        """The lookup order for `lang` as built (itself, its fallbacks, English)."""
+        row = self._conn.execute("SELECT chain FROM languages WHERE id = ?", (lang,)).fetchone()
+        return tuple(json.loads(row[0])) if row else (lang, "en")
+
     def airports(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT id FROM airports ORDER BY position")]
 

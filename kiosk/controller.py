@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 import shiboken6
@@ -20,9 +21,11 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QJSEngine, QmlNamedElement, QmlSingleton
 
 from content.cache import ContentCache
+from content.notices import ShownNotice
 from kiosk import host
 from kiosk.content_loader import ContentSource, LoadedContent
 from kiosk.keyboards import layout_for
+from kiosk.notice_reader import NoticeReader
 from kiosk.pin import PinEntry
 from kiosk.qml_values import QmlValue, qml_strings, to_qml
 from kiosk.qr_warmup import QrWarmUp
@@ -102,12 +105,15 @@ class KioskController(QObject):  # type: ignore[operator]
         screen_size: Callable[[], str] = lambda: "",
         parent: QObject | None = None,
         warm_up_now: bool = True,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.source = source
         self.recorder = recorder
         self._monotonic = monotonic
+        self._wall_clock = wall_clock  # urgent notices start and expire by it
+        self.notice_reader = NoticeReader(settings.content_dir)
         self._screen_size = screen_size
         self.session = Session()
         self.idle = IdleLogic(
@@ -692,6 +698,7 @@ class KioskController(QObject):  # type: ignore[operator]
             large_text=self.session.large_text,
             changing_language=self.session.changing_language,
             facts=self._kiosk_facts,
+            notices=self._notices,
         )
         self.screen_view = build_screen(screen.name, screen.params, given)
         codes = qr_shown(self.screen_view)
@@ -704,6 +711,14 @@ class KioskController(QObject):  # type: ignore[operator]
         getattr(self, f"{screen.name}PageChanged").emit()
         self.screenChanged.emit()
         self.pageChanged.emit()
+
+    def _notices(self, dest: str) -> tuple[ShownNotice, ...]:
+        return self.notice_reader.shown(
+            now=self._wall_clock(),
+            airport=self.settings.airport,
+            destination=dest,
+            chain=self.cache.fallback_chain(self.lang),
+        )
 
     def _kiosk_facts(self) -> KioskFacts:
         return host.kiosk_facts(self.settings, self.loaded, APP_VERSION, self._screen_size())

@@ -29,6 +29,7 @@ from admin_sync.agent.settings import AgentConfig
 from admin_sync.agent.update import UpdateReport, check_for_update
 from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
 from content.durable import write_atomic
+from content.notices import NOTICES_FILE
 
 log = logging.getLogger("safe_airports.sync")
 
@@ -156,6 +157,7 @@ class Agent:
             state_dir=self.state_dir,
             fetcher=fetcher,
             installer=self.installer,
+            notices_path=self.config.content_dir / NOTICES_FILE,
         )
         errors = [] if report.ok else [report.message]
         for step in self.steps:

@@ -18,6 +18,7 @@ from tuf.api import exceptions as tuf_errors
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from admin_sync.agent.install import Installer
+from admin_sync.agent.notices_sync import sync_notices
 from admin_sync.agent.part_cache import PartCache
 from admin_sync.protocol import (
     MANIFEST_TARGET,
@@ -28,6 +29,7 @@ from admin_sync.protocol import (
     part_target,
 )
 from content.durable import write_atomic
+from content.notices import NoticeError
 
 log = logging.getLogger("safe_airports.sync")
 
@@ -52,6 +54,7 @@ class UpdateReport:
     parts_downloaded: int = 0
     parts_reused: int = 0
     part_bytes_downloaded: int = 0
+    notices: str = ""  # what the urgent notices step did (notices_sync)
 
     @property
     def ok(self) -> bool:
@@ -86,6 +89,8 @@ def explain(exc: BaseException) -> str:
         return f"cannot download from the server: {detail}"
     if isinstance(exc, tuf_errors.RepositoryError):
         return f"signed metadata refused: {detail}"
+    if isinstance(exc, NoticeError):
+        return f"the urgent notices were refused: {detail}"
     if isinstance(exc, ProtocolError):
         return f"the release manifest is malformed: {detail}"
     return f"{exc.__class__.__name__}: {detail}"
@@ -94,7 +99,10 @@ def explain(exc: BaseException) -> str:
 def _is_refusal(exc: BaseException) -> bool:
     return isinstance(
         exc,
-        tuf_errors.RepositoryError | tuf_errors.DownloadLengthMismatchError | ProtocolError,
+        tuf_errors.RepositoryError
+        | tuf_errors.DownloadLengthMismatchError
+        | ProtocolError
+        | NoticeError,
     )
 
 
@@ -106,14 +114,17 @@ def check_for_update(
     fetcher: FetcherInterface,
     installer: Installer,
     counter: object | None = None,
+    notices_path: Path | None = None,
 ) -> UpdateReport:
     """Run one update check; never raises for network or trust problems (see the report).
 
     `counter` is the object whose `bytes_received` counts the bytes fetched (normally the
-    fetcher itself)."""
+    fetcher itself). `notices_path`: where the signed urgent notices are kept (not fetched
+    when None)."""
     counter = counter if counter is not None else fetcher
     start_bytes = getattr(counter, "bytes_received", 0)
     installed: int | None = None
+    notes: dict[str, str] = {}
 
     def fetched() -> int:
         return getattr(counter, "bytes_received", 0) - start_bytes
@@ -127,6 +138,8 @@ def check_for_update(
             fetcher=fetcher,
             installer=installer,
             installed=installed,
+            notices_path=notices_path,
+            notes=notes,
         )
     except Exception as exc:
         reason = explain(exc)
@@ -140,8 +153,10 @@ def check_for_update(
             message=reason,
             installed_version=installed,
             bytes_fetched=fetched(),
+            notices=notes.get("notices", ""),
         )
     report.bytes_fetched = fetched()
+    report.notices = notes.get("notices", "")
     if report.outcome == "installed":
         log.info("this update cost %d bytes from the server (metadata included)", fetched())
     return report
@@ -155,6 +170,8 @@ def _check(
     fetcher: FetcherInterface,
     installer: Installer,
     installed: int | None,
+    notices_path: Path | None = None,
+    notes: dict[str, str] | None = None,
 ) -> UpdateReport:
     base = server_url.rstrip("/")
     metadata_dir = state_dir / "tuf"
@@ -174,6 +191,10 @@ def _check(
         bootstrap=trusted_root,
     )
     updater.refresh()
+    if notices_path is not None:  # before the release: notices do not wait for a new version
+        (notes if notes is not None else {})["notices"] = sync_notices(
+            updater, download_dir, notices_path
+        )
     manifest_info = updater.get_targetinfo(MANIFEST_TARGET)
     if manifest_info is None:
         log.info("the server has no release published yet; nothing to do")

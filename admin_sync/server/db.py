@@ -69,6 +69,22 @@ MIGRATIONS: list[str] = [
     ALTER TABLE releases ADD COLUMN source_commit TEXT;
     ALTER TABLE releases ADD COLUMN production INTEGER;
     """,
+    # 5: urgent notices (admin_sync/server/notices_db.py): texts is a JSON object lang -> text
+    """
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        airport TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        texts TEXT NOT NULL,
+        written_by TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        withdrawn_by TEXT,
+        withdrawn_at TEXT
+    );
+    CREATE INDEX notices_expiry ON notices (expires_at);
+    """,
 ]
 
 

@@ -52,6 +52,8 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/ui/save", "console_editor"),
     ("/console/review/approve", "console_editor"),
     ("/console/verification/checked", "console_editor"),
+    ("/console/notices/save", "console_editor"),  # urgent notices
+    ("/console/notices/expire", "console_editor"),
 )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from content.cache import ContentCache
 from content.model import GENERAL_SCOPE
+from content.notices import ShownNotice
 from kiosk.screens.article import ArticleScreen, build_article
 from kiosk.screens.attract import AttractScreen, build_attract
 from kiosk.screens.cards import qr_kinds
@@ -57,6 +58,8 @@ class ScreenInput:
     large_text: bool
     changing_language: bool  # on the language screen from the bar, not after attract
     facts: Callable[[], KioskFacts]  # read only when the maintenance screen is built
+    # the urgent notices live now for a destination ("": none chosen), in this language
+    notices: Callable[[str], tuple[ShownNotice, ...]] = lambda dest: ()
 
 
 def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> AnyScreen:
@@ -69,7 +72,8 @@ def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> An
         dest = "" if given.destination == GENERAL_SCOPE else given.destination
         return build_home(cache, place, lang, strings, dest)
     if kind == "destination":
-        return build_destination(cache, lang, strings, params["dest"])
+        screen = build_destination(cache, lang, strings, params["dest"])
+        return replace(screen, notices=given.notices(params["dest"]))
     if kind == "article":
         return build_article(
             cache,
@@ -84,7 +88,7 @@ def build_screen(kind: str, params: Mapping[str, str], given: ScreenInput) -> An
         page = build_help(cache, place, lang, strings, params.get("dest", ""))
         if params.get("choose"):  # opened before a language was chosen
             page = replace(page, languages=language_row(place, lang))
-        return page
+        return replace(page, notices=given.notices(params.get("dest", "")))
     if kind == "search":
         return build_search(strings)
     if kind == "checklist":

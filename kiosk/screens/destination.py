@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from content.cache import ContentCache
+from content.notices import ShownNotice
 from kiosk.screens.place import asset_url
 from kiosk.screens.text import Strings, t
 
@@ -22,6 +23,7 @@ class DestinationScreen:
     name: str = ""
     title: str = ""
     topics: tuple[TopicTile, ...] = ()
+    notices: tuple[ShownNotice, ...] = ()  # urgent notices, filled by build_screen
 
 
 def build_destination(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from content.cache import ContactView, ContentCache
+from content.notices import ShownNotice
 from kiosk.qr import tel_code
 from kiosk.screens.cards import (
     ContactCard,
@@ -41,6 +42,7 @@ class HelpScreen:
     home_contacts: tuple[ContactCard, ...] = ()
     # help opened before a language is chosen: every language of the airport, one tap each
     languages: tuple[LanguageChoice, ...] = ()
+    notices: tuple[ShownNotice, ...] = ()  # urgent notices, filled by build_screen
 
     @property
     def cards(self) -> tuple[ContactCard, ...]:

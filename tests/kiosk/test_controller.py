@@ -103,6 +103,7 @@ def test_each_kind_has_a_complete_page_before_it_is_shown(
         "homeTitle": "",
         "homeContacts": [],
         "languages": [],
+        "notices": [],
     }
 
 

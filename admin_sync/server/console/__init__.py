@@ -20,6 +20,7 @@ page group, each with its own router:
 | `verification_pages` | due for checking, "checked today", what blocks a production release |
 | `preview_pages` | an article in a kiosk-sized box (a labelled approximation) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
+| `notice_pages` | urgent notices: write (signed at once as `notices.json`), withdraw |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -50,6 +51,7 @@ from admin_sync.server.console import (
     fleet_page,
     item_pages,
     kiosk_pages,
+    notice_pages,
     preview_pages,
     release_pages,
     review_pages,
@@ -89,6 +91,7 @@ ROUTERS = (
     verification_pages.router,
     preview_pages.router,
     audit_pages.router,
+    notice_pages.router,
 )
 
 

@@ -18,6 +18,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    NoticeBanner { width: parent.width; notices: screen.page.notices }
     NationalityChip { width: parent.width }
     Grid {
         id: grid

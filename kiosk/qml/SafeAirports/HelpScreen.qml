@@ -21,6 +21,7 @@ ScrollPage {
         color: Theme.text
     }
     LanguageRow { width: parent.width; languages: screen.page.languages }
+    NoticeBanner { width: parent.width; notices: screen.page.notices }
     NationalityChip { width: parent.width }
     Rectangle {
         visible: screen.page.inDanger !== ""

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from admin_sync.server import console
 from admin_sync.server.db import release_history
+from admin_sync.server.notices_db import list_notices
 from admin_sync.server.registry import list_kiosks
 from tests.admin_sync.console_env import EDITOR, VIEWER, ConsoleEnv, valid_source, zip_folder
 
@@ -45,6 +46,8 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/users/role": {"data": {"name": VIEWER[0], "role": "editor"}},
         "/console/users/disable": {"data": {"name": VIEWER[0]}},
         "/console/users/enable": {"data": {"name": VIEWER[0]}},
+        "/console/notices/save": {"data": {"airport": "TAS", "text_en": "Notice."}},
+        "/console/notices/expire": {"data": {"notice": "1"}},
         SIGN_OUT: {"data": {}},
     }
 
@@ -65,6 +68,8 @@ EDITOR_ROUTES = [
     "/console/users/role",
     "/console/users/disable",
     "/console/users/enable",
+    "/console/notices/save",
+    "/console/notices/expire",
 ]
 
 
@@ -87,6 +92,7 @@ def snapshot(env: ConsoleEnv) -> tuple[object, ...]:
         env.app.state.data.release_versions(),
         env.app.state.data.content_history().head(),
         env.app.state.data.audit_log().entries(),
+        list_notices(env.app.state.db),
     )
 
 
