@@ -20,6 +20,17 @@ ScrollPage {
         onClicked: Kiosk.openHelp()
     }
     Text {
+        objectName: "home.in_danger"
+        visible: text !== ""
+        width: parent.width
+        text: screen.page.inDanger
+        wrapMode: Text.Wrap
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.body
+        font.bold: true
+        color: Theme.text
+    }
+    Text {
         width: parent.width
         text: Theme.strings["home.title"]
         wrapMode: Text.Wrap
