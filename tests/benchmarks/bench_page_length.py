@@ -55,8 +55,14 @@ def run() -> dict[str, Any]:
                 figures[f"{orientation}_longest_{kind}_screens"] = round(group[0].screens, 2)
                 figures[f"{orientation}_longest_{kind}"] = str(group[0]).split("  ", 1)[1]
             if orientation == "portrait":
-                figures["portrait_pages_over_limit"] = sum(
-                    1 for p in pages if p.screens > MAX_SCREENS
+                over = [p for p in pages if p.screens > MAX_SCREENS]
+                figures["portrait_pages_over_limit"] = len(over)
+                by_page: dict[str, int] = {}
+                for p in over:
+                    by_page[p.page] = by_page.get(p.page, 0) + 1
+                figures["portrait_over_limit_by_page"] = by_page
+                figures["portrait_over_limit_help"] = sorted(
+                    f"{p.airport} {p.lang} {p.dest} {p.screens:.2f}" for p in over if p.page == "help"
                 )
     return figures
 

@@ -8,7 +8,12 @@ Rectangle {
     required property int index
     readonly property var code: modelData
     property int qrSize: 340
+    // only the code: its card prints the number beside it (ContactCard with a single code)
+    property bool imageOnly: false
+    // "scan with your phone": a page with many codes says it once, above them
+    property bool hint: true
     readonly property bool stacked: width < qrSize + 360
+    implicitWidth: qrSize + 32
     implicitHeight: layout.implicitHeight + 32
     radius: Theme.radius
     color: Theme.surface
@@ -19,8 +24,9 @@ Rectangle {
         id: layout
         x: 16; y: 16
         width: row.width - 32
-        columns: row.stacked ? 1 : 2
+        columns: row.stacked || row.imageOnly ? 1 : 2
         spacing: 28
+        horizontalItemAlignment: row.stacked ? Grid.AlignHCenter : Grid.AlignLeft
         verticalItemAlignment: Grid.AlignVCenter
         Image {
             objectName: "qr." + row.code.kind
@@ -33,6 +39,7 @@ Rectangle {
             property string payload: row.code.payload
         }
         Column {
+            visible: !row.imageOnly
             width: row.stacked ? layout.width : layout.width - row.qrSize - layout.spacing
             spacing: 10
             Text {
@@ -55,7 +62,7 @@ Rectangle {
             }
             Text {
                 width: parent.width
-                visible: text !== ""
+                visible: row.hint && text !== ""
                 text: Theme.strings["article.scan_hint"]
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
