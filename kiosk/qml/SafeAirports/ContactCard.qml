@@ -66,15 +66,12 @@ Rectangle {
                 font.pixelSize: Theme.body
                 color: Theme.muted
             }
-            Text {
-                objectName: "contact." + card.contact.id + ".number"
+            FittedText {
+                objectName: "code.label"
                 visible: card.single
                 width: parent.width
                 text: card.single ? card.contact.codes[0].label : ""
-                wrapMode: Text.WrapAnywhere
-                font.family: Theme.fontFamily
-                font.pixelSize: card.single && card.contact.codes[0].kind === "tel" ? Theme.number : Theme.body
-                font.bold: true
+                size: card.single && card.contact.codes[0].kind === "tel" ? Theme.number : Theme.body
                 color: Theme.text
             }
             Text {

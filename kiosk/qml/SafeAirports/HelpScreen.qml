@@ -53,6 +53,7 @@ ScrollPage {
             width: first.columnWidth
             spacing: Theme.spacing
             Rectangle {
+                objectName: "help.banner"
                 visible: screen.page.inDanger !== ""
                 width: parent.width
                 height: danger.implicitHeight + 48

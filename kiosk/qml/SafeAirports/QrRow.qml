@@ -20,17 +20,22 @@ Rectangle {
     border.color: Theme.border
     border.width: 2
 
-    Grid {
+    // Beside: the code on the left, what it holds on the right. Stacked (a narrow cell): what it
+    // holds first, the code under it, so the number is read before the code is scanned.
+    Item {
         id: layout
         x: 16; y: 16
         width: row.width - 32
-        columns: row.stacked || row.imageOnly ? 1 : 2
-        spacing: 28
-        horizontalItemAlignment: row.stacked ? Grid.AlignHCenter : Grid.AlignLeft
-        verticalItemAlignment: Grid.AlignVCenter
+        readonly property int spacing: 28
+        readonly property bool beside: !row.stacked && !row.imageOnly
+        implicitHeight: row.imageOnly ? row.qrSize
+                      : beside ? Math.max(row.qrSize, texts.implicitHeight)
+                      : texts.implicitHeight + spacing + row.qrSize
         Image {
             objectName: "qr." + row.code.kind
             source: "image://qr/" + row.code.image
+            x: layout.beside ? 0 : (layout.width - row.qrSize) / 2
+            y: layout.beside ? (layout.height - row.qrSize) / 2 : row.imageOnly ? 0 : texts.implicitHeight + layout.spacing
             width: row.qrSize; height: row.qrSize
             sourceSize.width: row.qrSize; sourceSize.height: row.qrSize
             smooth: false
@@ -39,8 +44,11 @@ Rectangle {
             property string payload: row.code.payload
         }
         Column {
+            id: texts
             visible: !row.imageOnly
-            width: row.stacked ? layout.width : layout.width - row.qrSize - layout.spacing
+            x: layout.beside ? row.qrSize + layout.spacing : 0
+            y: layout.beside ? (layout.height - implicitHeight) / 2 : 0
+            width: layout.beside ? layout.width - row.qrSize - layout.spacing : layout.width
             spacing: 10
             Text {
                 visible: row.code.caption !== ""
@@ -51,13 +59,11 @@ Rectangle {
                 font.pixelSize: Theme.body
                 color: Theme.muted
             }
-            Text {
+            FittedText {
+                objectName: "code.label"
                 width: parent.width
                 text: row.code.label
-                wrapMode: Text.WrapAnywhere
-                font.family: Theme.fontFamily
-                font.pixelSize: row.code.kind === "tel" ? Theme.number : Theme.body
-                font.bold: true
+                size: row.code.kind === "tel" ? Theme.number : Theme.body
                 color: Theme.text
             }
             Text {
