@@ -84,13 +84,10 @@ ScrollPage {
                             property string payload: screen.page.inDangerCode ? screen.page.inDangerCode.payload : ""
                         }
                     }
-                    Text {
+                    FittedText {
                         width: danger.columns === 2 ? danger.width - 336 - danger.spacing : danger.width
                         text: screen.page.inDanger
-                        wrapMode: Text.Wrap
-                        font.family: Theme.fontFamily
-                        font.pixelSize: Theme.title
-                        font.bold: true
+                        size: Theme.title
                         color: Theme.helpText
                     }
                 }
@@ -152,13 +149,10 @@ ScrollPage {
             Column {
                 width: saveAll.columns === 1 ? saveAll.width : saveAll.width - saveAll.columnSpacing - vcard.width
                 spacing: 16
-                Text {
+                FittedText {
                     width: parent.width
                     text: Theme.strings["help.save_all"]
-                    wrapMode: Text.Wrap
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.heading
-                    font.bold: true
+                    size: Theme.heading
                     color: Theme.primary
                 }
                 Text {
