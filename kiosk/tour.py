@@ -190,6 +190,10 @@ def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
     shoot("destination", driver.tap(f"home.destination.{dest}"))
     shoot("article", driver.tap("topic.get-help"))
     shoot("help", driver.tap("nav.help"))
+    # the code that saves every number comes after the destination's cards
+    driver.ensure_visible(driver.wait_for("help.vcard"))
+    driver.wait_frame()
+    shoot("help-save-all", None)
     driver.tap("nav.home")
     shoot("checklist", driver.tap("home.checklist"))
     driver.tap("nav.home")
