@@ -12,15 +12,21 @@ ScrollPage {
     property bool portrait: true
     maxWidth: portrait ? 1400 : 1824
 
-    // Portrait: what the screen has left over, shared among the rows of buttons (destination
-    // rows, the actions row, the help button). From implicit heights only, so no binding loop.
+    // What the screen has left over goes to the buttons, shared among their rows (portrait: the
+    // destination rows, the actions row and the help button; landscape: the destination rows,
+    // and beside them help and the two actions). From implicit heights only: no binding loop.
     readonly property int rows: Math.ceil(screen.page.destinations.length / grid.columns)
-    readonly property real naturalHeight: 2 * Theme.margin + help.implicitHeight + Theme.spacing
-        + (danger.visible ? danger.implicitHeight + Theme.spacing : 0)
-        + title.implicitHeight + Theme.spacing
-        + rows * grid.tallest + Math.max(0, rows - 1) * grid.spacing + 2 * Theme.spacing
-        + Math.max(checklist.implicitHeight, search.implicitHeight)
-    readonly property real extra: portrait ? Math.min(160, Math.max(0, (flick.height - naturalHeight) / (rows + 2))) : 0
+    readonly property real tilesHeight: title.implicitHeight + Theme.spacing
+        + rows * grid.tallest + Math.max(0, rows - 1) * grid.spacing
+    readonly property real sideHeight: help.implicitHeight + Theme.spacing
+        + (danger.visible ? danger.implicitHeight + Theme.spacing : 0) + Theme.spacing
+        + (portrait ? Math.max(checklist.implicitHeight, search.implicitHeight)
+                    : checklist.implicitHeight + Theme.spacing + search.implicitHeight)
+    readonly property real room: flick.height - 2 * Theme.margin
+        - (portrait ? tilesHeight + sideHeight + Theme.spacing : 0)
+    readonly property real extra: Math.min(160, Math.max(0, portrait ? room / (rows + 2)
+                                                                     : (room - tilesHeight) / rows))
+    readonly property real sideExtra: portrait ? extra : Math.min(160, Math.max(0, (room - sideHeight) / 3))
 
     Item {
         id: layout
@@ -39,7 +45,7 @@ ScrollPage {
                 id: help
                 objectName: "home.help"
                 width: parent.width
-                height: implicitHeight + screen.extra
+                height: implicitHeight + screen.sideExtra
                 minHeight: screen.portrait ? 150 : 200
                 fill: Theme.help; ink: Theme.helpText
                 icon: "icons/help.svg"; iconSize: 72
@@ -116,7 +122,7 @@ ScrollPage {
             columns: screen.portrait ? 2 : 1
             spacing: Theme.spacing
             readonly property real buttonWidth: (width - (columns - 1) * spacing) / columns
-            readonly property real buttonHeight: Math.max(checklist.implicitHeight, search.implicitHeight) + screen.extra
+            readonly property real buttonHeight: Math.max(checklist.implicitHeight, search.implicitHeight) + screen.sideExtra
             BigButton {
                 id: checklist
                 objectName: "home.checklist"
