@@ -62,7 +62,9 @@ def run() -> dict[str, Any]:
                     by_page[p.page] = by_page.get(p.page, 0) + 1
                 figures["portrait_over_limit_by_page"] = by_page
                 figures["portrait_over_limit_help"] = sorted(
-                    f"{p.airport} {p.lang} {p.dest} {p.screens:.2f}" for p in over if p.page == "help"
+                    f"{p.airport} {p.lang} {p.dest} {p.screens:.2f}"
+                    for p in over
+                    if p.page == "help"
                 )
     return figures
 

@@ -9,7 +9,7 @@ no empty bottom third.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QRectF
 
 from kiosk.tour import walk
 
@@ -144,7 +144,9 @@ def test_a_scroll_before_the_first_frame_is_kept(kiosk, orientation: str) -> Non
 
 
 def first_cards(driver) -> list:
-    cards = [i for i in walk(driver.window.contentItem()) if i.objectName().startswith("help.contact.")]
+    cards = [
+        i for i in walk(driver.window.contentItem()) if i.objectName().startswith("help.contact.")
+    ]
     return sorted(cards, key=lambda i: (round(scene_rect(i).top()), scene_rect(i).left()))
 
 

@@ -27,7 +27,7 @@ def over(pages: list[PageLength]) -> list[str]:
         limit = KNOWN_LONG.get(page.page, MAX_SCREENS)
         if page.screens > limit:
             problems.append(f"over {limit} screens: {page}")
-    for kind, limit in KNOWN_LONG.items():
+    for kind in KNOWN_LONG:
         longest = max((p.screens for p in pages if p.page == kind), default=0.0)
         if 0 < longest <= MAX_SCREENS:
             problems.append(f"{kind!r} now fits {MAX_SCREENS} screens: take it out of KNOWN_LONG")

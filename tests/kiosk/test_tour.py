@@ -53,7 +53,9 @@ def test_full_tour_of_an_airport(qapp, settings, tmp_path: Path) -> None:
     # (the code saving them all is further down, shot scrolled to it)
     texts = set()
     for shot in ("portrait-en-help.png", "portrait-en-help-save-all.png"):
-        found = zxingcpp.read_barcodes(Image.open(out / shot), formats=zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(
+            Image.open(out / shot), formats=zxingcpp.BarcodeFormat.QRCode
+        )
         texts |= {b.text for b in found}
     assert "tel:112" in texts
     assert any(t.startswith("BEGIN:VCARD") and "TEL" in t for t in texts)
