@@ -192,6 +192,10 @@ def run_session(driver: TourDriver, lang: str, shoot: Any) -> None:
     shoot("help", driver.tap("nav.help"))
     shoot("nationality", driver.tap("nationality.chip"))  # the short list of nationalities
     driver.tap("nationality.cancel")
+    # the code that saves every number comes after the destination's cards
+    driver.ensure_visible(driver.wait_for("help.vcard.0"))
+    driver.wait_frame()
+    shoot("help-save-all", None)
     driver.tap("nav.home")
     shoot("checklist", driver.tap("home.checklist"))
     driver.tap("nav.home")

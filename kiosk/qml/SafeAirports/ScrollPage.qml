@@ -19,7 +19,10 @@ Item {
         // Later, not inside the frame's signal: the frame is done and on screen first.
         function onFrameSwapped() { Qt.callLater(page.becomeReady) }
     }
-    onReadyChanged: restoreScroll()
+    // The position to restore was read when the page was made; it is applied as soon as the
+    // page is long enough. Reading it again here would undo a scroll made before this frame (a
+    // finger, or the tour bringing a button into view), and the tap would miss its target.
+    onReadyChanged: applyPending()
     function becomeReady() { page.ready = true }
 
     // The saved position waits here until the page below the fold is built and laid out.
