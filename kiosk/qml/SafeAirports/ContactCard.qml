@@ -19,7 +19,18 @@ Rectangle {
     readonly property bool single: contact.codes.length === 1 && inner >= qrSize + 32 + gap + 420
     // several codes: two to a row, each with its number beside it where there is room for that,
     // else under it
-    readonly property int codeColumns: contact.codes.length > 1 && inner >= 2 * (qrSize + 32) + gap ? 2 : 1
+    // (only where each cell also fits its longest label at the smallest size FittedText goes
+    // to: "www.kok-gegen-menschenhandel.de" does not in the landscape article's side column)
+    readonly property int codeColumns: contact.codes.length > 1
+        && inner >= 2 * (qrSize + 32) + gap
+        && longestLabel.advanceWidth <= (inner - gap) / 2 - 32 - 2 ? 2 : 1
+    TextMetrics {
+        id: longestLabel
+        font.family: Theme.fontFamily
+        font.pixelSize: 20  // FittedText's minSize
+        font.bold: true
+        text: card.contact.codes.reduce((a, code) => code.label.length > a.length ? code.label : a, "")
+    }
     implicitHeight: layout.implicitHeight + 48
     radius: Theme.radius
     color: card.contact.emergency ? Theme.emergencyCard : Theme.contactCard
