@@ -43,6 +43,7 @@ MANIFEST = "MANIFEST.json"
 SQLITE_HEADER = b"SQLite format 3\x00"
 LOCK_NAME = "repo.lock"
 _SKIP_SUFFIXES = ("-wal", "-shm", "-journal", ".tmp", ".partial")
+_SKIP_NAMES = (LOCK_NAME, "preview-cache")  # a lock; pictures the console can make again
 
 
 class BackupError(Exception):
@@ -65,7 +66,7 @@ def _is_sqlite(path: Path) -> bool:
 
 
 def _skipped(name: str) -> bool:
-    return name == LOCK_NAME or name.endswith(_SKIP_SUFFIXES)
+    return name in _SKIP_NAMES or name.endswith(_SKIP_SUFFIXES)
 
 
 def plan_backup(data_dir: Path) -> BackupPlan:
