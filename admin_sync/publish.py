@@ -22,6 +22,7 @@ from admin_sync.protocol import (
     check_part_name,
     part_target,
 )
+from admin_sync.review import production_refusal
 from admin_sync.server.db import release_source_commit
 from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
 from content.build import release_title
@@ -160,6 +161,7 @@ def publish_source(
     message: str = "",
     source_commit: str | None = None,
     via: str = "cli",
+    four_eyes: bool = True,
 ) -> ReleaseManifest:
     """Validate the content sources, commit them to the history and publish them.
 
@@ -167,6 +169,11 @@ def publish_source(
     (default: `published_by`) on the data folder's content history, unless `source_commit` says
     it was exported from that commit already; the release records the commit. The audit log
     gets a "publish" row (`via`: cli, api or console).
+
+    With `four_eyes` (the console setting; on by default) a production release is refused,
+    whoever asks and however, unless another editor approved exactly that commit
+    (`admin_sync.review`); the folder then stays in the history as the draft to approve (the
+    same folder published again after the approval makes no new commit and goes through).
     """
     if not source_dir.is_dir():
         raise PublishError(f"{source_dir}: not a folder of content sources")
@@ -188,6 +195,15 @@ def publish_source(
             )
         except HistoryError as exc:
             raise PublishError(f"the content history could not record this folder: {exc}") from exc
+    if production and four_eyes:
+        why = production_refusal(
+            data.content_history(clock=clock),
+            data.audit_log(clock=clock),
+            data.database(),
+            source_commit,
+        )
+        if why:
+            raise PublishError(f"not published: {why}")
     manifest = publish_parts(
         data,
         split_parts(content),
