@@ -143,6 +143,52 @@ def check_phone(typed: str) -> tuple[str | None, str]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
+_KINDS = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline or mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium rate (costly to call)",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared cost",
+    phonenumbers.PhoneNumberType.VOIP: "internet telephony",
+    phonenumbers.PhoneNumberType.UAN: "universal access number",
+}
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """What the console tells an editor about one typed number, before anything is saved."""
+
+    typed: str
+    e164: str | None
+    why: str = ""
+    grouped: str = ""
+    region: str = ""  # ISO country code, e.g. KG
+    place: str = ""  # e.g. "Bishkek, Chuy region" (phonenumbers' geocoder, English)
+    kind: str = ""  # landline, mobile, toll-free...
+
+    @property
+    def tel(self) -> str:
+        return f"tel:{self.e164}" if self.e164 else ""
+
+
+def check_phone_details(typed: str) -> PhoneCheck:
+    e164, why = check_phone(typed)
+    if e164 is None:
+        return PhoneCheck(typed, None, why)
+    from phonenumbers import geocoder
+
+    number = phonenumbers.parse(e164, None)
+    return PhoneCheck(
+        typed,
+        e164,
+        grouped=grouped(e164),
+        region=phonenumbers.region_code_for_number(number) or "",
+        place=geocoder.description_for_number(number, "en"),
+        kind=_KINDS.get(phonenumbers.number_type(number), "kind unknown"),
+    )
+
+
 def values_from_form(
     kind: str, item_id: str, fields: Mapping[str, str], languages: Sequence[str]
 ) -> ItemEdit:

@@ -179,3 +179,35 @@ def test_airports_and_countries_have_forms_too(env) -> None:
         assert response.status_code == 200, (slug, response.text[-2000:])
     assert env.client.get("/console/items/nothing").status_code == 404
     assert env.client.get("/console/items/contacts/edit", params={"id": "nope"}).status_code == 404
+
+
+def test_check_the_numbers_shows_each_verdict_and_saves_nothing(env) -> None:
+    head = history(env).head()
+    fields = open_contact(env, env.client, "ru-police")
+    fields["phones.0"] = "+996 312 62-44-99"  # a Bishkek landline, typed with spaces
+    fields["phones.1"] = "+7 12"
+    fields["name.ru"] = "Полиция (изменено)"
+    fields.pop("csrf")
+    page = env.client.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'formaction="/console/items/contacts/check"' in page
+    response = env.client.post(
+        "/console/items/contacts/check", data={**fields, "csrf": env.csrf(page)}
+    )
+    assert response.status_code == 200, response.text
+    assert "Numbers checked below" in response.text and "Nothing was saved" not in response.text
+    table = response.text[response.text.index('id="phone-checks"') :]
+    assert "+996 312 624 499" in table and "<code>+996312624499</code>" in table
+    assert 'href="tel:+996312624499"' in table and "KG, Bishkek" in table
+    assert "landline" in table
+    assert "wrong number of digits" in table  # the second one, with the reason
+    assert "Полиция (изменено)" in response.text  # the rest of the form as typed
+    assert history(env).head() == head and not env.app.state.data.audit_log().entries()
+    # a viewer cannot use it (it is part of editing); a form without its token is refused
+    viewer = env.new_client()
+    env.sign_in(VIEWER, viewer)
+    vpage = viewer.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'formaction="/console/items/contacts/check"' not in vpage
+    refused = viewer.post("/console/items/contacts/check", data={**fields, "csrf": env.csrf(vpage)})
+    assert refused.status_code == 403
+    no_token = env.client.post("/console/items/contacts/check", data=fields)
+    assert no_token.status_code in (400, 403)
