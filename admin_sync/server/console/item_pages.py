@@ -52,6 +52,7 @@ TITLES = {"contact": "Contacts", "airport": "Airports", "destination": "Countrie
 ITEM_WORDS = {"contact": "contact", "airport": "airport", "destination": "country"}
 KINDS = {"contacts": "contact", "airports": "airport", "countries": "destination"}
 SLUGS = {kind: slug for slug, kind in KINDS.items()}
+MAX_FIELD_CHARS = 8000  # longer is refused with a reason, never cut
 
 
 def _list(history: ContentHistory, file: str, rev: str | None = None) -> list[LineDict]:
@@ -192,7 +193,7 @@ def item_check(
     if history.head() is None:
         return you.error(404, "No content yet: upload a content folder on the releases page.")
     item_id, base, new = form.text("id", 64), form.text("base", 64), form.raw("new") == "1"
-    fields = {name: form.text(name, 2000) for name in form.fields}
+    fields = {name: form.raw(name).strip() for name in form.fields}
     edit = values_from_form(kind, item_id, fields, _ids(history, "languages.yaml"))
     edit.problems = {k: v for k, v in edit.problems.items() if k == "phones"}
     typed = [fields.get(f"phones.{i}", "").strip() for i in range(MAX_PHONES)]
@@ -215,8 +216,14 @@ def item_save(
     head = history.head()
     if head is None:
         return you.error(404, "No content yet: upload a content folder on the releases page.")
-    fields = {name: form.text(name, 2000) for name in form.fields}
+    fields = {name: form.raw(name).strip() for name in form.fields}
     edit = values_from_form(kind, item_id, fields, _ids(history, "languages.yaml"))
+    for name, value in fields.items():
+        if len(value) > MAX_FIELD_CHARS:
+            edit.add(
+                name.split(".")[0],
+                f"{len(value)} characters: at most {MAX_FIELD_CHARS} fit in one field",
+            )
     try:
         base_text = (history.read(file, base) or b"").decode("utf-8")
         head_text = (history.read(file, head) or b"").decode("utf-8")

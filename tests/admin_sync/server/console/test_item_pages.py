@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -211,3 +212,29 @@ def test_check_the_numbers_shows_each_verdict_and_saves_nothing(env) -> None:
     assert refused.status_code == 403
     no_token = env.client.post("/console/items/contacts/check", data=fields)
     assert no_token.status_code in (400, 403)
+
+
+def test_public_source_per_language_and_editorial_notes_are_form_fields(env) -> None:
+    page = env.client.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'name="source.ky"' in page and 'name="source.ru"' in page  # one label a language
+    assert '<textarea id="f-notes" name="notes"' in page and "never reach" in page
+    fields = open_contact(env, env.client, "ru-police")
+    fields["source.ky"] = "Москва шаарынын сайты (mos.ru)"
+    notes = 'Called 102 on 2026-11-30 from a Bishkek number: "answers in Russian".\nSecond line.'
+    fields["notes"] = notes
+    response = save(env.client, fields)
+    assert response.status_code == 200 and "Saved as version" in response.text, response.text
+    text = history(env).read("contacts.yaml").decode()
+    block = text[text.index("- id: ru-police") : text.index("- id: ru-ambulance")]
+    assert 'ky: "Москва шаарынын сайты (mos.ru)"' in block
+    written = json.dumps(notes, ensure_ascii=False)  # YAML's double quotes, JSON's escapes
+    assert f"  notes: {written}\n" in block and "\\n" in written
+    again = open_contact(env, env.client, "ru-police")
+    assert again["notes"] == notes and again["source.ky"] == "Москва шаарынын сайты (mos.ru)"
+    # a note too long for one field is refused with the reason, never cut; the text stays
+    head = history(env).head()
+    fields = open_contact(env, env.client, "ru-police")
+    fields["notes"] = "x" * 8001
+    response = save(env.client, fields)
+    assert response.status_code == 422 and "8001 characters: at most 8000" in response.text
+    assert "x" * 8001 in response.text and history(env).head() == head
