@@ -54,6 +54,7 @@ def plan_release(
     title: str,
     published_at: str,
     rollback_of: int | None = None,
+    source_languages: tuple[str, ...] = (),
 ) -> ReleasePlan:
     if not parts:
         raise PublishError("a release needs at least one part")
@@ -67,6 +68,7 @@ def plan_release(
         published_at=published_at,
         parts=infos,
         rollback_of=rollback_of,
+        source_languages=source_languages,
     )
     targets = {MANIFEST_TARGET: manifest.to_bytes()}
     targets.update({part_target(name): data for name, data in parts.items()})
@@ -84,6 +86,7 @@ def publish_parts(
     rollback_of: int | None = None,
     source_commit: str | None = None,
     production: bool | None = None,
+    source_languages: tuple[str, ...] = (),
 ) -> ReleaseManifest:
     """Sign and publish `parts` as the next content version; returns its manifest.
 
@@ -103,6 +106,7 @@ def publish_parts(
             title=title,
             published_at=clock().replace(microsecond=0).isoformat(),
             rollback_of=rollback_of,
+            source_languages=source_languages,
         )
         # Recorded before it goes live: a crash in between leaves a gap, never a reused number.
         data.save_release(plan.manifest)
@@ -111,7 +115,7 @@ def publish_parts(
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
                 "published_by, targets_version, rollback_of, total_bytes, parts, source_commit, "
-                "production) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "production, source_languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version,
                     title,
@@ -123,6 +127,7 @@ def publish_parts(
                     len(plan.manifest.parts),
                     source_commit,
                     production,
+                    " ".join(source_languages) or None,
                 ),
             )
     log.info(
@@ -147,6 +152,27 @@ def live_content_version(data: DataDir) -> int | None:
         hashed_target_name(MANIFEST_TARGET, info.hashes[HASH_ALGORITHM])
     )
     return ReleaseManifest.from_bytes(blob).content_version if blob else None
+
+
+DEFAULT_SOURCE_LANGUAGE = "en"  # content/sample/TRANSLATING.md: the English texts are the source
+
+
+def source_languages(release: Mapping[str, object], languages: list[str]) -> tuple[str, ...]:
+    """The languages the release's texts were written in: release.yaml's `source_languages`
+    (a list of language ids), else English; every other language is a translation."""
+    declared = release.get("source_languages")
+    if declared is None:
+        return (DEFAULT_SOURCE_LANGUAGE,) if DEFAULT_SOURCE_LANGUAGE in languages else ()
+    if (
+        not isinstance(declared, list)
+        or not declared
+        or not all(isinstance(lang, str) and lang in languages for lang in declared)
+    ):
+        raise PublishError(
+            "release.yaml: source_languages must list the languages the texts were written in, "
+            f"from languages.yaml ({', '.join(languages)}), e.g. [en]; got {declared!r}"
+        )
+    return tuple(dict.fromkeys(declared))
 
 
 def publish_source(
@@ -186,6 +212,7 @@ def publish_source(
     content, load_report = load_source(source_dir)
     if not load_report.ok:
         raise PublishError("the content sources could not be read", load_report.format())
+    sources = source_languages(content.release, [lang.id for lang in content.languages])
     if source_commit is None:
         try:
             source_commit = data.content_history(clock=clock).commit_folder(
@@ -213,6 +240,7 @@ def publish_source(
         expiries=expiries,
         source_commit=source_commit,
         production=production,
+        source_languages=sources,
     )
     data.audit_log(clock=clock).record(
         author or published_by,
@@ -257,6 +285,7 @@ def rollback_to(
         expiries=expiries,
         rollback_of=version,
         source_commit=release_source_commit(data.database(), version),
+        source_languages=old.source_languages,
     )
     data.audit_log(clock=clock).record(
         author or published_by,

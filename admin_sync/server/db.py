@@ -69,6 +69,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE releases ADD COLUMN source_commit TEXT;
     ALTER TABLE releases ADD COLUMN production INTEGER;
     """,
+    # 5: the languages a release's texts were written in (space-separated; NULL: not recorded)
+    """
+    ALTER TABLE releases ADD COLUMN source_languages TEXT;
+    """,
 ]
 
 
@@ -180,6 +184,7 @@ class ReleaseRecord:
     parts: int
     source_commit: str | None = None
     production: bool | None = None
+    source_languages: tuple[str, ...] = ()
 
 
 def release_history(db: Database) -> list[ReleaseRecord]:
@@ -197,6 +202,7 @@ def release_history(db: Database) -> list[ReleaseRecord]:
                 r["parts"],
                 r["source_commit"],
                 None if r["production"] is None else bool(r["production"]),
+                tuple((r["source_languages"] or "").split()),
             )
             for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
         ]
