@@ -10,7 +10,7 @@ It builds the content folder into a cache with the kiosk's own builder, installs
 private content store, starts the real kiosk offscreen (software renderer), goes to the article
 the way a person would (the tour's taps: start, language, destination, text size, topic; an
 article without a tile there is opened as a search hit opens it; `--topic help` opens the help
-screen, who to call, of the destination) and saves the screen as
+screen, who to call, of the destination; `--topic home` the home screen) and saves the screen as
 PNGs: the first screen, then one picture per screenful further down, until the article's end.
 `OUTDIR/preview.json` lists them. Exit status: 0 done, 2 the request or the content is wrong
 (the reason on standard error, one line per problem), 3 the kiosk could not show it.
@@ -31,6 +31,8 @@ MAX_PAGES = 12
 EXIT_BAD_REQUEST = 2
 EXIT_CANNOT_SHOW = 3
 HELP = "help"  # as --topic: the help screen (who to call) of the destination, not an article
+HOME = "home"  # as --topic: the home screen in the language (its screen texts, destinations)
+SCREENS = {HELP: "screen.help", HOME: "screen.home"}
 
 
 class PreviewError(Exception):
@@ -125,11 +127,14 @@ def _shoot(kiosk_app: Any, driver: Any, request: PreviewRequest, out: Path) -> d
     while c.warm_pending() and deadline:
         driver.process(50)
         deadline -= 1
-    screen = "screen.help" if request.topic == HELP else "screen.article"
+    screen = SCREENS.get(request.topic, "screen.article")
     try:
         driver.tap("attract.start")
         driver.tap(f"language.{request.lang}")
-        if request.topic == HELP:
+        if request.topic == HOME:
+            if request.large_text:
+                driver.tap("nav.textSize")
+        elif request.topic == HELP:
             if request.scope in place.destination_ids:
                 driver.tap(f"home.destination.{request.scope}")
             if request.large_text:
@@ -152,7 +157,9 @@ def _shoot(kiosk_app: Any, driver: Any, request: PreviewRequest, out: Path) -> d
     except TourError as exc:
         raise PreviewError(f"the kiosk could not open the screen: {exc}", EXIT_CANNOT_SHOW) from exc
     page = c.helpPage if request.topic == HELP else c.articlePage
-    if request.topic != HELP and not page.get("title"):
+    if request.topic in SCREENS:
+        page = page if request.topic == HELP else {"title": ""}
+    elif not page.get("title"):
         raise PreviewError(
             f"the kiosk has no article {request.scope}/{request.topic} in {request.lang}"
         )
@@ -201,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", required=True, help="language id, e.g. ky")
     parser.add_argument("--scope", required=True, help="destination id or general")
     parser.add_argument(
-        "--topic", required=True, help="topic id, e.g. get-help; `help`: the help screen"
+        "--topic",
+        required=True,
+        help="topic id, e.g. get-help; `help`: the help screen; `home`: the home screen",
     )
     parser.add_argument("--orientation", choices=tuple(ORIENTATIONS), default="portrait")
     parser.add_argument("--size", choices=("normal", "large"), default="normal")

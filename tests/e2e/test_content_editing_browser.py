@@ -134,6 +134,12 @@ def test_edit_translate_approve_publish_install_and_show(
             nodira.goto(server.url + f"/console/items/contacts/edit?id={HOTLINE}")
             expect(nodira.locator("#f-phone-0")).to_have_value(WRONG)
             nodira.fill("#f-phone-0", "+998 71 233 28 28")
+            # checked before saving: the console posts the form, no script runs
+            nodira.get_by_role("button", name="Check the numbers").click()
+            expect(nodira.locator("#phone-checks")).to_contain_text("+998 71 233 28 28")
+            expect(nodira.locator("#phone-checks")).to_contain_text("tel:+998712332828")
+            expect(nodira.locator("#f-phone-0")).to_have_value(RIGHT)
+            nodira.screenshot(path=str(screens / "1a-phones-checked.png"), full_page=True)
             save(nodira, "1-contact-saved")
             expect(nodira.locator("#f-phone-0")).to_have_value(RIGHT)
             # 2. a paragraph in Kyrgyz, with the English text beside it

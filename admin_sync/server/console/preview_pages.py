@@ -1,4 +1,5 @@
-"""Preview: an article, or a country's help screen (who to call), as the kiosk shows it.
+"""Preview: an article, a country's help screen (who to call) or the home screen in a language
+(its screen texts), as the kiosk shows it.
 
 Where the kiosk's renderer is installed (`admin_sync.server.preview_worker`), the page shows
 pictures made by the real kiosk running offscreen on exactly the version of the content chosen
@@ -37,6 +38,8 @@ from content.markdown_subset import parse_blocks
 router = APIRouter(prefix="/console", include_in_schema=False)
 GENERAL = "general"
 HELP = "help"
+HOME = "home"
+SCREENS = (HELP, HOME)  # screens previewed by name; any other topic is an article
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _choice(
         home = entry.get("country")
         if lang in langs and (scope in (GENERAL, home) or scope in dests):
             offering.append(str(entry.get("id")))
-    if topic != HELP:
+    if topic not in SCREENS:
         try:
             found = history.read(article_path(scope, topic, lang), commit)
         except HistoryError as exc:
@@ -188,6 +191,44 @@ async def preview_help(
         article_title="",
         blocks=[],
         screen="help",
+    )
+
+
+@router.get("/preview/home")
+async def preview_home(
+    you: SignedInDep,
+    history: HistoryDep,
+    worker: PreviewDep,
+    lang: str = "",
+    airport: str = "",
+    orientation: str = "portrait",
+    size: str = "normal",
+    rev: str = "",
+) -> Response:
+    """The home screen in a language: its screen texts as the kiosk lays them out."""
+    choice = _choice(
+        history,
+        you,
+        scope=GENERAL,
+        topic=HOME,
+        lang=lang,
+        airport=airport,
+        orientation=orientation,
+        size=size,
+        rev=rev,
+    )
+    pictures, failed = await _pictures(worker, history, choice.key)
+    return you.render(
+        "preview.html",
+        title=f"Preview: the home screen in {lang}",
+        choice=choice,
+        key=choice.key,
+        pictures=pictures,
+        failed=failed or ("" if worker.available else "the kiosk's renderer is not installed"),
+        worker=worker.available,
+        article_title="",
+        blocks=[],
+        screen="home",
     )
 
 

@@ -107,3 +107,10 @@ def test_pictures_from_the_kiosk_renderer(tmp_path) -> None:
     help_page = viewer.get("/console/preview/help", params={"scope": "RU", "lang": "ru"})
     assert help_page.status_code == 200 and "As the kiosk shows it" in help_page.text
     assert "help screen" in help_page.text
+    # the home screen in a language, from the screen texts page
+    ui = viewer.get("/console/ui", params={"lang": "ky"}).text
+    assert 'href="/console/preview/home?lang=ky"' in ui
+    home = viewer.get("/console/preview/home", params={"lang": "ky"})
+    assert home.status_code == 200 and "home screen" in home.text
+    src = re.findall(r'<img src="([^"]+)"', home.text)[0].replace("&amp;", "&")
+    assert _png(viewer.get(src)).size == (1080, 1920)
