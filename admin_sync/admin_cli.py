@@ -62,7 +62,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--data", help="server data folder (publish locally)")
     p.add_argument("--server", help="server URL (publish over HTTP)")
     _add_credential_arguments(p)
-    p.add_argument("--production", action="store_true", help="refuse sample/unverified contacts")
+    p.add_argument(
+        "--production",
+        action="store_true",
+        help="a production release: refuses sample/unverified content, and (four eyes) a "
+        "version no other editor approved in the console",
+    )
     p.add_argument("--rollback-to", type=int, help="republish this older version's content")
     p.set_defaults(handler=cmd_publish)
 
@@ -162,6 +167,13 @@ def cmd_init_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _four_eyes() -> bool:
+    """The server's own four-eyes setting (SAFE_AIRPORTS_CONSOLE_FOUR_EYES, on by default)."""
+    from admin_sync.server.console.settings import ConsoleSettings
+
+    return ConsoleSettings.from_environ(os.environ).four_eyes
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     if bool(args.data) == bool(args.server):
         return _err("give exactly one of --data DIR (local) or --server URL (over HTTP)")
@@ -173,6 +185,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     expiries = _settings(args.data).expiries()
     user = os.environ.get("USER", "admin-cli")
     try:
+        four_eyes = _four_eyes()
+    except ValueError as exc:
+        return _err(str(exc))
+    try:
         if args.rollback_to is not None:
             manifest = rollback_to(data, args.rollback_to, published_by=user, expiries=expiries)
         else:
@@ -182,6 +198,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 production=args.production,
                 published_by=user,
                 expiries=expiries,
+                four_eyes=four_eyes,
             )
     except PublishError as exc:
         for line in exc.lines:

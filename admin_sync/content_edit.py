@@ -143,6 +143,52 @@ def check_phone(typed: str) -> tuple[str | None, str]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
+_KINDS = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline or mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium rate (costly to call)",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared cost",
+    phonenumbers.PhoneNumberType.VOIP: "internet telephony",
+    phonenumbers.PhoneNumberType.UAN: "universal access number",
+}
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """What the console tells an editor about one typed number, before anything is saved."""
+
+    typed: str
+    e164: str | None
+    why: str = ""
+    grouped: str = ""
+    region: str = ""  # ISO country code, e.g. KG
+    place: str = ""  # e.g. "Bishkek, Chuy region" (phonenumbers' geocoder, English)
+    kind: str = ""  # landline, mobile, toll-free...
+
+    @property
+    def tel(self) -> str:
+        return f"tel:{self.e164}" if self.e164 else ""
+
+
+def check_phone_details(typed: str) -> PhoneCheck:
+    e164, why = check_phone(typed)
+    if e164 is None:
+        return PhoneCheck(typed, None, why)
+    from phonenumbers import geocoder
+
+    number = phonenumbers.parse(e164, None)
+    return PhoneCheck(
+        typed,
+        e164,
+        grouped=grouped(e164),
+        region=phonenumbers.region_code_for_number(number) or "",
+        place=geocoder.description_for_number(number, "en"),
+        kind=_KINDS.get(phonenumbers.number_type(number), "kind unknown"),
+    )
+
+
 def values_from_form(
     kind: str, item_id: str, fields: Mapping[str, str], languages: Sequence[str]
 ) -> ItemEdit:
@@ -333,20 +379,67 @@ def split_article(text: str) -> tuple[dict[str, Any], str]:
     return values, "\n".join(lines[end + 1 :]).strip("\n")
 
 
-def render_front_matter(values: Mapping[str, Any]) -> str:
-    """The article's details between two --- lines, in the declared order."""
+def _front_line(spec: FieldSpec, value: Any) -> str:
+    if spec.type == "texts":
+        return f"{spec.name}: [{', '.join(_scalar(spec, str(v)) for v in value)}]"
+    if spec.type == "date":
+        return f"{spec.name}: {value if DATE_FORMAT.match(value) else _q(value)}"
+    if spec.name == "status":
+        return f"{spec.name}: {_scalar(spec, str(value))}"
+    return f"{spec.name}: {_q(str(value))}"
+
+
+def render_front_matter(values: Mapping[str, Any], original: str | None = None) -> str:
+    """The article's details between two --- lines, in the declared order. With the article's
+    `original` text, its fields keep their order and every unchanged field (and any line the
+    console does not know) keeps its lines byte for byte, so a review shows only what changed."""
+    specs_by_name = {spec.name: spec for spec in FIELDS["article"]}
+    kept: list[tuple[str, list[str]]] = []
+    if original is not None:
+        kept = _front_blocks(original)
+    old_values = split_article(original)[0] if (kept and original is not None) else {}
     lines = ["---"]
+    for key, block in kept:
+        spec = specs_by_name.get(key)
+        value = values.get(key)
+        if spec is None or value == old_values.get(key):
+            lines += block
+        else:
+            if value not in (None, "", []):
+                lines.append(_front_line(spec, value))
+            lines += _trailing_comments(block)
     for spec in FIELDS["article"]:
         value = values.get(spec.name)
-        if value in (None, "", []):
-            continue
-        if spec.type == "texts":
-            lines.append(f"{spec.name}: [{', '.join(_scalar(spec, str(v)) for v in value)}]")
-        elif spec.type == "date":
-            lines.append(f"{spec.name}: {value if DATE_FORMAT.match(value) else _q(value)}")
-        elif spec.name == "status":
-            lines.append(f"{spec.name}: {_scalar(spec, str(value))}")
-        else:
-            lines.append(f"{spec.name}: {_q(str(value))}")
+        if spec.name not in dict(kept) and value not in (None, "", []):
+            lines.append(_front_line(spec, value))
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def _trailing_comments(block: list[str]) -> list[str]:
+    """The comment and blank lines that end a field's block (they introduce the next field)."""
+    n = len(block)
+    while n > 1 and (not block[n - 1].strip() or block[n - 1].lstrip().startswith("#")):
+        n -= 1
+    return block[n:]
+
+
+def _front_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """The front matter's fields in order, each with its lines ([] if it cannot be read)."""
+    lines = text.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return []
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return []
+    inner = lines[1:end]
+    data = parse_yaml("\n".join(inner), "article", Report())
+    if not isinstance(data, LineDict) or not data.key_lines:
+        return []
+    keyed = sorted((line, str(k)) for k, line in data.key_lines.items())
+    if keyed[0][0] != 1:  # lines before the first field (comments): keep them with it
+        keyed[0] = (1, keyed[0][1])
+    return [
+        (key, inner[line - 1 : (keyed[i + 1][0] - 1 if i + 1 < len(keyed) else len(inner))])
+        for i, (line, key) in enumerate(keyed)
+    ]

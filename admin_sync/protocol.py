@@ -32,6 +32,7 @@ MANIFEST_FORMAT = 1
 PROVISIONING_FORMAT = 1
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_LANGUAGE_ID = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _PART_NAME = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$")
 
 
@@ -62,6 +63,9 @@ class ReleaseManifest:
     published_at: str  # ISO 8601 UTC
     parts: dict[str, PartInfo] = field(default_factory=dict)
     rollback_of: int | None = None  # set when this release republishes an older one's content
+    # the languages its texts were written in; the others are translations (optional: older
+    # manifests and agents do without it)
+    source_languages: tuple[str, ...] = ()
 
     def total_bytes(self) -> int:
         return sum(p.length for p in self.parts.values())
@@ -79,6 +83,8 @@ class ReleaseManifest:
         }
         if self.rollback_of is not None:
             out["rollback_of"] = self.rollback_of
+        if self.source_languages:
+            out["source_languages"] = list(self.source_languages)
         return out
 
     def to_bytes(self) -> bytes:
@@ -117,12 +123,18 @@ class ReleaseManifest:
         rollback_of = raw.get("rollback_of")
         if rollback_of is not None and not isinstance(rollback_of, int):
             raise ProtocolError("release manifest: rollback_of must be an integer")
+        sources = raw.get("source_languages", [])
+        if not isinstance(sources, list) or not all(
+            isinstance(s, str) and _LANGUAGE_ID.match(s) for s in sources
+        ):
+            raise ProtocolError("release manifest: source_languages must be a list of language ids")
         return cls(
             content_version=version,
             title=str(raw.get("title", "")),
             published_at=str(raw.get("published_at", "")),
             parts=parts,
             rollback_of=rollback_of,
+            source_languages=tuple(sources),
         )
 
 

@@ -22,6 +22,7 @@ from admin_sync.protocol import (
     check_part_name,
     part_target,
 )
+from admin_sync.review import production_refusal
 from admin_sync.server.db import release_source_commit
 from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
 from content.build import release_title
@@ -56,6 +57,7 @@ def plan_release(
     title: str,
     published_at: str,
     rollback_of: int | None = None,
+    source_languages: tuple[str, ...] = (),
 ) -> ReleasePlan:
     if not parts:
         raise PublishError("a release needs at least one part")
@@ -69,6 +71,7 @@ def plan_release(
         published_at=published_at,
         parts=infos,
         rollback_of=rollback_of,
+        source_languages=source_languages,
     )
     targets = {MANIFEST_TARGET: manifest.to_bytes()}
     targets.update({part_target(name): data for name, data in parts.items()})
@@ -86,6 +89,7 @@ def publish_parts(
     rollback_of: int | None = None,
     source_commit: str | None = None,
     production: bool | None = None,
+    source_languages: tuple[str, ...] = (),
 ) -> ReleaseManifest:
     """Sign and publish `parts` as the next content version; returns its manifest.
 
@@ -105,6 +109,7 @@ def publish_parts(
             title=title,
             published_at=clock().replace(microsecond=0).isoformat(),
             rollback_of=rollback_of,
+            source_languages=source_languages,
         )
         # Recorded before it goes live: a crash in between leaves a gap, never a reused number.
         data.save_release(plan.manifest)
@@ -113,7 +118,7 @@ def publish_parts(
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
                 "published_by, targets_version, rollback_of, total_bytes, parts, source_commit, "
-                "production) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "production, source_languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version,
                     title,
@@ -125,6 +130,7 @@ def publish_parts(
                     len(plan.manifest.parts),
                     source_commit,
                     production,
+                    " ".join(source_languages) or None,
                 ),
             )
     log.info(
@@ -151,6 +157,27 @@ def live_content_version(data: DataDir) -> int | None:
     return ReleaseManifest.from_bytes(blob).content_version if blob else None
 
 
+DEFAULT_SOURCE_LANGUAGE = "en"  # content/sample/TRANSLATING.md: the English texts are the source
+
+
+def source_languages(release: Mapping[str, object], languages: list[str]) -> tuple[str, ...]:
+    """The languages the release's texts were written in: release.yaml's `source_languages`
+    (a list of language ids), else English; every other language is a translation."""
+    declared = release.get("source_languages")
+    if declared is None:
+        return (DEFAULT_SOURCE_LANGUAGE,) if DEFAULT_SOURCE_LANGUAGE in languages else ()
+    if (
+        not isinstance(declared, list)
+        or not declared
+        or not all(isinstance(lang, str) and lang in languages for lang in declared)
+    ):
+        raise PublishError(
+            "release.yaml: source_languages must list the languages the texts were written in, "
+            f"from languages.yaml ({', '.join(languages)}), e.g. [en]; got {declared!r}"
+        )
+    return tuple(dict.fromkeys(declared))
+
+
 def publish_source(
     data: DataDir,
     source_dir: Path,
@@ -163,6 +190,7 @@ def publish_source(
     message: str = "",
     source_commit: str | None = None,
     via: str = "cli",
+    four_eyes: bool = True,
 ) -> ReleaseManifest:
     """Validate the content sources, commit them to the history and publish them.
 
@@ -170,6 +198,11 @@ def publish_source(
     (default: `published_by`) on the data folder's content history, unless `source_commit` says
     it was exported from that commit already; the release records the commit. The audit log
     gets a "publish" row (`via`: cli, api or console).
+
+    With `four_eyes` (the console setting; on by default) a production release is refused,
+    whoever asks and however, unless another editor approved exactly that commit
+    (`admin_sync.review`); the folder then stays in the history as the draft to approve (the
+    same folder published again after the approval makes no new commit and goes through).
     """
     if not source_dir.is_dir():
         raise PublishError(f"{source_dir}: not a folder of content sources")
@@ -182,6 +215,7 @@ def publish_source(
     content, load_report = load_source(source_dir)
     if not load_report.ok:
         raise PublishError("the content sources could not be read", load_report.format())
+    sources = source_languages(content.release, [lang.id for lang in content.languages])
     if source_commit is None:
         try:
             source_commit = data.content_history(clock=clock).commit_folder(
@@ -191,6 +225,15 @@ def publish_source(
             )
         except HistoryError as exc:
             raise PublishError(f"the content history could not record this folder: {exc}") from exc
+    if production and four_eyes:
+        why = production_refusal(
+            data.content_history(clock=clock),
+            data.audit_log(clock=clock),
+            data.database(),
+            source_commit,
+        )
+        if why:
+            raise PublishError(f"not published: {why}")
     manifest = publish_parts(
         data,
         split_parts(content),
@@ -200,6 +243,7 @@ def publish_source(
         expiries=expiries,
         source_commit=source_commit,
         production=production,
+        source_languages=sources,
     )
     data.audit_log(clock=clock).record(
         author or published_by,
@@ -244,6 +288,7 @@ def rollback_to(
         expiries=expiries,
         rollback_of=version,
         source_commit=release_source_commit(data.database(), version),
+        source_languages=old.source_languages,
     )
     data.audit_log(clock=clock).record(
         author or published_by,

@@ -45,6 +45,16 @@ def generated_languages(history: ContentHistory) -> set[str]:
     return {str(e.get("id")) for e in data if isinstance(e, dict) and e.get("generated_from")}
 
 
+def declared_sources(history: ContentHistory) -> list[str]:
+    """release.yaml's `source_languages` as written (English when it names none)."""
+    raw = history.read("release.yaml")
+    data = parse_yaml(raw.decode("utf-8") if raw else "", "release.yaml", Report())
+    declared = data.get("source_languages") if isinstance(data, dict) else None
+    if isinstance(declared, list) and declared and all(isinstance(d, str) for d in declared):
+        return [str(d) for d in declared]
+    return ["en"]
+
+
 def translation_rows(
     history: ContentHistory, languages: list[str], source: str = "en"
 ) -> list[TranslationRow]:

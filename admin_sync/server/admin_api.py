@@ -106,6 +106,8 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
         raise _problem("empty body: send the content folder as a tar.gz archive")
     data = request.app.state.data
     clock = request.app.state.clock
+    console = getattr(request.app.state, "console", None)  # the console's settings: four eyes
+    four_eyes = bool(getattr(getattr(console, "settings", None), "four_eyes", True))
 
     def work() -> ReleaseManifest:
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
@@ -119,6 +121,7 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
                 expiries=settings.expiries(),
                 message="Publish over HTTP (admin publish --server)",
                 via="api",
+                four_eyes=four_eyes,
             )
 
     try:

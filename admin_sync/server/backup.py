@@ -2,10 +2,13 @@
 
 A backup is one `.tar.gz` holding the SQLite databases copied with SQLite's online backup API
 (consistent while the server keeps writing; never a raw file copy, which can catch a
-half-written page or miss the WAL), the online signing keys, the TUF repository and the release
-history as files, and `MANIFEST.json` with the sha256 of every file. The repository lock
-(`repo.lock`) is held while the backup is taken, so no publication or key rotation lands
-halfway through it. The archive holds private keys: it is written owner-only.
+half-written page or miss the WAL: server.db, users.db, stats.db, the audit log audit.db), the
+online signing keys, the TUF repository, the release history and the content sources' git
+history (`content.git`) as files, and `MANIFEST.json` with the sha256 of every file. The
+repository lock (`repo.lock`) and the content history's lock are held while the backup is
+taken, so no publication, key rotation or content commit lands halfway through it. The
+console's preview pictures (`preview-cache/`) are left out: they are made again on demand.
+The archive holds private keys: it is written owner-only.
 
 Restoring checks every checksum and runs `PRAGMA integrity_check` on every database before it
 touches the data folder; then it swaps the restored folder in with one rename and keeps the old
@@ -43,6 +46,8 @@ MANIFEST = "MANIFEST.json"
 SQLITE_HEADER = b"SQLite format 3\x00"
 LOCK_NAME = "repo.lock"
 _SKIP_SUFFIXES = ("-wal", "-shm", "-journal", ".tmp", ".partial")
+HISTORY_LOCK = "content.git/write.lock"  # admin_sync.content_history's lock for commits
+_SKIP_NAMES = (LOCK_NAME, "write.lock", "preview-cache")  # locks; pictures made again on demand
 
 
 class BackupError(Exception):
@@ -65,7 +70,7 @@ def _is_sqlite(path: Path) -> bool:
 
 
 def _skipped(name: str) -> bool:
-    return name == LOCK_NAME or name.endswith(_SKIP_SUFFIXES)
+    return name in _SKIP_NAMES or name.endswith(_SKIP_SUFFIXES)
 
 
 def plan_backup(data_dir: Path) -> BackupPlan:
@@ -138,8 +143,15 @@ def online_backup(source: Path, dest: Path) -> int:
 
 @contextmanager
 def _repository_lock(data_dir: Path) -> Iterator[None]:
+    """No publication, key rotation or content commit lands while the backup is taken (git
+    writes objects before it moves `main`, so a copy taken halfway could name a missing one)."""
+    history_lock = data_dir / HISTORY_LOCK
     with file_lock(data_dir / LOCK_NAME):
-        yield
+        if not history_lock.parent.is_dir():
+            yield
+            return
+        with file_lock(history_lock):
+            yield
 
 
 def _tuf_versions(data_dir: Path) -> dict[str, int]:

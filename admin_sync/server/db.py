@@ -85,6 +85,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX notices_expiry ON notices (expires_at);
     """,
+    # 6: the languages a release's texts were written in (space-separated; NULL: not recorded)
+    """
+    ALTER TABLE releases ADD COLUMN source_languages TEXT;
+    """,
 ]
 
 
@@ -196,6 +200,7 @@ class ReleaseRecord:
     parts: int
     source_commit: str | None = None
     production: bool | None = None
+    source_languages: tuple[str, ...] = ()
 
 
 def release_history(db: Database) -> list[ReleaseRecord]:
@@ -213,6 +218,7 @@ def release_history(db: Database) -> list[ReleaseRecord]:
                 r["parts"],
                 r["source_commit"],
                 None if r["production"] is None else bool(r["production"]),
+                tuple((r["source_languages"] or "").split()),
             )
             for r in conn.execute("SELECT * FROM releases ORDER BY content_version DESC")
         ]

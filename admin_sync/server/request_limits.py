@@ -48,6 +48,7 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/releases/publish-current", "console_editor"),
     ("/console/content/restore", "console_editor"),
     ("/console/items/{slug}/save", "console_editor"),
+    ("/console/items/{slug}/check", "console_editor"),
     ("/console/articles/save", "console_editor"),
     ("/console/ui/save", "console_editor"),
     ("/console/review/approve", "console_editor"),

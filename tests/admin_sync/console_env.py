@@ -152,3 +152,20 @@ def tar_folder(folder: Path) -> bytes:
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         tar.add(folder, arcname=".")
     return buffer.getvalue()
+
+
+def production_source(dest: Path) -> Path:
+    """A copy of the sample that a production release accepts: every contact and article
+    marked checked, and a country number for Turkmenistan. A test fixture only: "000" is not a
+    number anyone should call."""
+    source = valid_source(dest)
+    contacts = source / "contacts.yaml"
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace("  status: sample\n", "  status: verified\n"), "utf-8")
+    countries = source / "destinations.yaml"
+    text = countries.read_text(encoding="utf-8")
+    countries.write_text(text.replace("emergency: none\n", 'emergency: "000"\n'), "utf-8")
+    for article in (source / "articles").rglob("*.md"):
+        body = article.read_text(encoding="utf-8")
+        article.write_text(body.replace("status: sample\n", "status: verified\n"), "utf-8")
+    return source

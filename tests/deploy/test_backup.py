@@ -183,3 +183,54 @@ def test_an_existing_archive_is_never_overwritten(server_data, tmp_path):
     with pytest.raises(BackupError, match="already exists"):
         create_backup(server_data, archive, now=NOW)
     assert archive.read_bytes() == b"older backup"
+
+
+def test_backup_keeps_the_content_history_and_the_audit_log(tmp_path):
+    """A server that published edits: the restored folder has every commit with its author
+    (git fsck clean), the audit log's rows, and the release still names a commit it has."""
+    from admin_sync.audit_log import AuditLog, audit_db_path
+    from admin_sync.content_history import ContentHistory
+    from admin_sync.server.db import Database, release_history
+
+    base = tmp_path / "server"
+    data = base / "data"
+    admin("init-keys", "--data", data, "--root-key", base / "root.pem")
+    source = tmp_path / "content"
+    copy_tree(REPO / "content" / "sample", source)
+    admin("publish", source, "--data", data)
+    history = ContentHistory(data / "content.git")
+    topics = source / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    history.commit_folder(source, author="nodira", message="Note on topics")
+    AuditLog(audit_db_path(data)).record(
+        "aibek", "approve", f"version {history.head()}", "", via="console"
+    )
+    (data / "preview-cache" / "x").mkdir(parents=True)  # pictures made again on demand
+    (data / "preview-cache" / "x" / "page-1.png").write_bytes(b"png")
+
+    manifest = create_backup(data, tmp_path / "backups", now=NOW)
+    assert "audit.db" in manifest["databases"]
+    assert any(name.startswith("content.git/objects/") for name in manifest["files"])
+    assert not any(name.startswith("preview-cache") for name in manifest["files"])
+    restored_dir = tmp_path / "restored"
+    restore_backup(Path(manifest["archive"]), restored_dir, force=False, now=NOW)
+
+    restored = ContentHistory(restored_dir / "content.git")
+    assert restored.head() == history.head()
+    assert [(r.author, r.message) for r in restored.log()] == [
+        (r.author, r.message) for r in history.log()
+    ]
+    assert restored.log()[0].author == "nodira"
+    assert restored.read("topics.yaml") == topics.read_bytes()
+    fsck = subprocess.run(
+        ["git", "--git-dir", str(restored_dir / "content.git"), "fsck", "--full", "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fsck.returncode == 0, fsck.stderr
+    actions = [(e.who, e.action) for e in AuditLog(audit_db_path(restored_dir)).entries()]
+    assert ("aibek", "approve") in actions and any(a == "publish" for _, a in actions)
+    (release,) = release_history(Database(restored_dir / "server.db"))
+    assert release.source_commit and restored.resolve(release.source_commit)
+    assert not (restored_dir / "preview-cache").exists()

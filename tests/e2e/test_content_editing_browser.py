@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import safe_airports_cli
 from admin_sync.users import UsersDB, users_db_path
 from content.installed import InstalledStore
 from kiosk.content_loader import ContentSource
@@ -47,7 +48,9 @@ def kiosk_article(driver) -> str:
     return json.dumps(driver.controller.page, ensure_ascii=False)
 
 
-def test_edit_translate_approve_publish_install_and_show(qapp, tmp_path: Path) -> None:
+def test_edit_translate_approve_publish_install_and_show(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from kiosk.app import KioskApp
@@ -75,7 +78,13 @@ def test_edit_translate_approve_publish_install_and_show(qapp, tmp_path: Path) -
         body = article.read_text(encoding="utf-8")
         article.write_text(body.replace("status: sample\n", "status: verified\n"), "utf-8")
     data = init_data(tmp_path)
-    admin("publish", str(source), "--data", str(data), "--production")
+    # without another editor's approval, production is refused on the command line too
+    publish = ["admin", "publish", str(source), "--data", str(data), "--production"]
+    assert safe_airports_cli.main(publish) == 1
+    # the team's first release, made by its one administrator before the editors had accounts
+    monkeypatch.setenv("SAFE_AIRPORTS_CONSOLE_FOUR_EYES", "false")
+    admin(*publish[1:])
+    monkeypatch.delenv("SAFE_AIRPORTS_CONSOLE_FOUR_EYES")
     users = UsersDB(users_db_path(data))
     users.migrate()
     users.add_user("nodira", PASSWORD, "editor")
@@ -125,6 +134,12 @@ def test_edit_translate_approve_publish_install_and_show(qapp, tmp_path: Path) -
             nodira.goto(server.url + f"/console/items/contacts/edit?id={HOTLINE}")
             expect(nodira.locator("#f-phone-0")).to_have_value(WRONG)
             nodira.fill("#f-phone-0", "+998 71 233 28 28")
+            # checked before saving: the console posts the form, no script runs
+            nodira.get_by_role("button", name="Check the numbers").click()
+            expect(nodira.locator("#phone-checks")).to_contain_text("+998 71 233 28 28")
+            expect(nodira.locator("#phone-checks")).to_contain_text("tel:+998712332828")
+            expect(nodira.locator("#f-phone-0")).to_have_value(RIGHT)
+            nodira.screenshot(path=str(screens / "1a-phones-checked.png"), full_page=True)
             save(nodira, "1-contact-saved")
             expect(nodira.locator("#f-phone-0")).to_have_value(RIGHT)
             # 2. a paragraph in Kyrgyz, with the English text beside it
@@ -161,6 +176,22 @@ def test_edit_translate_approve_publish_install_and_show(qapp, tmp_path: Path) -
             aibek.goto(server.url + "/console/review")
             expect(aibek.locator("pre.diff")).to_contain_text(KY_SENTENCE)
             aibek.screenshot(path=str(screens / "5-review.png"), full_page=True)
+            # the approver sees the changed Kyrgyz article as the kiosk will show it
+            aibek.locator('a[href*="topic=entry-registration&lang=ky"]').click()
+            expect(aibek.locator("#preview-kind")).to_contain_text("As the kiosk shows it")
+            picture = aibek.locator("#picture-1")
+            expect(picture).to_be_visible()
+            src = picture.get_attribute("src")
+            answer = aibek.request.get(server.url + src)
+            assert answer.status == 200 and answer.headers["content-type"] == "image/png", (
+                answer.status,
+                answer.text()[-800:],
+            )
+            aibek.wait_for_function("() => document.getElementById('picture-1').complete")
+            width = aibek.evaluate("() => document.getElementById('picture-1').naturalWidth")
+            assert width == 1080  # the kiosk's own portrait screen, not a browser box
+            aibek.screenshot(path=str(screens / "5b-preview.png"), full_page=True)
+            aibek.goto(server.url + "/console/review")
             aibek.get_by_role("button", name="Approve version").click()
             expect(aibek.get_by_role("status")).to_contain_text("You approved version")
             # 6. production release

@@ -18,7 +18,7 @@ page group, each with its own router:
 | `review_pages` | review: the draft against the last release, diff, approvals (four eyes) |
 | `translation_pages` | translation status per language: counts, filterable list |
 | `verification_pages` | due for checking, "checked today", what blocks a production release |
-| `preview_pages` | an article in a kiosk-sized box (a labelled approximation) |
+| `preview_pages` | an article or help screen as the kiosk shows it (`preview_worker`) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 | `notice_pages` | urgent notices: write (signed at once as `notices.json`), withdraw |
 
@@ -67,6 +67,7 @@ from admin_sync.server.console.pages import error_page, secure
 from admin_sync.server.console.providers import STATE_NAME, ConsoleServices
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database
+from admin_sync.server.preview_worker import PreviewWorker
 from admin_sync.server.settings import ServerSettings
 from admin_sync.server.stats_db import StatsDB
 from admin_sync.tuf_repo import Clock
@@ -75,6 +76,7 @@ from admin_sync.users import UsersDB, users_db_path
 __all__ = ["ROUTERS", "ConsoleServices", "ConsoleSettings", "install"]
 
 STATIC_DIR = Path(__file__).parent / "static"
+PREVIEW_CACHE = "preview-cache"  # pictures from the kiosk's renderer (left out of backups)
 ROUTERS = (
     sign_in_pages.router,
     fleet_page.router,
@@ -141,6 +143,7 @@ def install(
         stats=stats,
         clock=clock,
         password_checks=password_checks or PasswordChecks(),
+        preview=PreviewWorker(data.path / PREVIEW_CACHE, enabled=settings.preview_worker != "off"),
     )
     setattr(app.state, STATE_NAME, services)
     app.state.users_db = users  # the administrators' API signs in against the same users

@@ -210,7 +210,8 @@ def article_save(
             conflict=conflict,
             edit=edit,
         )
-    text = render_front_matter(values) + body.strip("\n") + "\n"
+    original = theirs.decode("utf-8", errors="replace") if theirs else None
+    text = render_front_matter(values, original) + body.strip("\n") + "\n"
     with tempfile.TemporaryDirectory(prefix="console-check-") as tmp:
         folder = history.export(Path(tmp) / "content", head)
         target = folder / path

@@ -26,8 +26,10 @@ from admin_sync.content_edit import (
     LIST_FILES,
     MAX_PHONES,
     ItemEdit,
+    PhoneCheck,
     check_file,
     check_phone,
+    check_phone_details,
     form_values,
     grouped,
     item_text,
@@ -50,6 +52,7 @@ TITLES = {"contact": "Contacts", "airport": "Airports", "destination": "Countrie
 ITEM_WORDS = {"contact": "contact", "airport": "airport", "destination": "country"}
 KINDS = {"contacts": "contact", "airports": "airport", "countries": "destination"}
 SLUGS = {kind: slug for slug, kind in KINDS.items()}
+MAX_FIELD_CHARS = 8000  # longer is refused with a reason, never cut
 
 
 def _list(history: ContentHistory, file: str, rev: str | None = None) -> list[LineDict]:
@@ -112,6 +115,7 @@ def _form_page(
     ok: str = "",
     conflict: EditConflict | None = None,
     theirs: str = "",
+    phone_checks: list[PhoneCheck] | None = None,
 ) -> Response:
     word = ITEM_WORDS[kind]
     languages = _ids(history, "languages.yaml")
@@ -157,6 +161,7 @@ def _form_page(
         conflict=conflict,
         theirs=theirs,
         file=LIST_FILES[kind],
+        phone_checks=phone_checks,
     )
 
 
@@ -174,6 +179,28 @@ def item_form(slug: str, you: SignedInDep, history: HistoryDep, id: str = "") ->
     return _form_page(you, history, kind, edit, base=head, new=not id)
 
 
+@router.post("/items/{slug}/check")
+def item_check(
+    slug: str,
+    form: FormDep,
+    you: Annotated[SignedIn, Depends(RoleRequired("editor", "change content"))],
+    history: HistoryDep,
+) -> Response:
+    """The form's phone numbers checked (no JavaScript: the form is posted and shown again
+    with each number's verdict, E.164, grouped form, country, kind and tel: link); nothing is
+    saved and the rest of the form stays as typed."""
+    kind = _kind(slug, you)
+    if history.head() is None:
+        return you.error(404, "No content yet: upload a content folder on the releases page.")
+    item_id, base, new = form.text("id", 64), form.text("base", 64), form.raw("new") == "1"
+    fields = {name: form.raw(name).strip() for name in form.fields}
+    edit = values_from_form(kind, item_id, fields, _ids(history, "languages.yaml"))
+    edit.problems = {k: v for k, v in edit.problems.items() if k == "phones"}
+    typed = [fields.get(f"phones.{i}", "").strip() for i in range(MAX_PHONES)]
+    checks = [check_phone_details(t) for t in typed if t]
+    return _form_page(you, history, kind, edit, base=base, new=new, phone_checks=checks)
+
+
 @router.post("/items/{slug}/save")
 def item_save(
     slug: str,
@@ -189,8 +216,14 @@ def item_save(
     head = history.head()
     if head is None:
         return you.error(404, "No content yet: upload a content folder on the releases page.")
-    fields = {name: form.text(name, 2000) for name in form.fields}
+    fields = {name: form.raw(name).strip() for name in form.fields}
     edit = values_from_form(kind, item_id, fields, _ids(history, "languages.yaml"))
+    for name, value in fields.items():
+        if len(value) > MAX_FIELD_CHARS:
+            edit.add(
+                name.split(".")[0],
+                f"{len(value)} characters: at most {MAX_FIELD_CHARS} fit in one field",
+            )
     try:
         base_text = (history.read(file, base) or b"").decode("utf-8")
         head_text = (history.read(file, head) or b"").decode("utf-8")

@@ -23,6 +23,7 @@ from admin_sync.datadir import DataDir
 from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database
+from admin_sync.server.preview_worker import PreviewWorker
 from admin_sync.server.settings import ServerSettings
 from admin_sync.server.stats_db import StatsDB
 from admin_sync.tuf_repo import Clock
@@ -41,6 +42,7 @@ class ConsoleServices:
     stats: StatsDB
     clock: Clock
     password_checks: PasswordChecks  # argon2 off the event loop, attempts reserved first
+    preview: PreviewWorker  # pictures from the kiosk's own renderer, where it is installed
 
 
 STATE_NAME = "console"  # the one `app.state` attribute the console reads
@@ -100,6 +102,10 @@ def password_checks(services: ServicesDep) -> PasswordChecks:
     return services.password_checks
 
 
+def preview_worker(services: ServicesDep) -> PreviewWorker:
+    return services.preview
+
+
 SettingsDep = Annotated[ConsoleSettings, Depends(console_settings)]
 ServerSettingsDep = Annotated[ServerSettings, Depends(server_settings)]
 DataDep = Annotated[DataDir, Depends(data_dir)]
@@ -110,3 +116,4 @@ ClockDep = Annotated[Clock, Depends(clock)]
 HistoryDep = Annotated[ContentHistory, Depends(content_history)]
 AuditDep = Annotated[AuditLog, Depends(audit_log)]
 PasswordChecksDep = Annotated[PasswordChecks, Depends(password_checks)]
+PreviewDep = Annotated[PreviewWorker, Depends(preview_worker)]

@@ -20,6 +20,7 @@ from admin_sync.content_history import ContentHistory, HistoryError
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.review import production_refusal
 from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.archive import ArchiveError, extract_archive
 from admin_sync.server.console.forms import FormDep, UploadFormDep
@@ -114,6 +115,7 @@ def publish(
                 author=who,
                 message=f"Upload {upload.filename[:100]}",
                 via="console",
+                four_eyes=settings.four_eyes,
             )
     except ArchiveError as exc:
         return releases_page(you, db, settings, history, status=400, message=str(exc))
@@ -231,20 +233,10 @@ def publish_current(
         )
     production = form.raw("production") == "on"
     if production and settings.four_eyes:
-        from admin_sync.review import valid_approvers
-        from admin_sync.server.console.review_pages import current_plan
-
-        plan = current_plan(history, db)
-        if plan is not None and plan.changed and not valid_approvers(plan, audit):
+        why = production_refusal(history, audit, db, head)
+        if why:
             return releases_page(
-                you,
-                db,
-                settings,
-                history,
-                status=409,
-                message=f"Version {head[:10]} needs the approval of an editor who did not make "
-                "these changes before it can be published for production (four eyes): "
-                "ask a colleague to approve it on the review page.",
+                you, db, settings, history, status=409, message=f"Not published: {why}."
             )
     try:
         with tempfile.TemporaryDirectory(prefix="console-publish-") as tmp:
@@ -259,6 +251,7 @@ def publish_current(
                 author=you.user.name,
                 source_commit=head,
                 via="console",
+                four_eyes=settings.four_eyes,
             )
     except (PublishError, HistoryError) as exc:
         lines = list(exc.lines) if isinstance(exc, PublishError) else []

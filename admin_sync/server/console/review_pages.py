@@ -14,27 +14,26 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from admin_sync.content_history import ContentHistory, HistoryError
-from admin_sync.review import ReviewPlan, approval_item, approvers, refusal, review_plan
+from admin_sync.review import (
+    ReviewPlan,
+    approval_item,
+    approvers,
+    last_production_commit,
+    refusal,
+    review_plan,
+)
 from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.content_pages import diff_lines
 from admin_sync.server.console.forms import FormDep
 from admin_sync.server.console.providers import AuditDep, HistoryDep, ServerDbDep, SettingsDep
-from admin_sync.server.db import Database, release_history
+from admin_sync.server.db import Database
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
-def last_released_commit(db: Database) -> str | None:
-    """The commit of the last production release (sample releases are not reviewed)."""
-    for release in release_history(db):
-        if release.source_commit and release.production:
-            return release.source_commit
-    return None
-
-
 def current_plan(history: ContentHistory, db: Database) -> ReviewPlan | None:
     head = history.head()
-    return review_plan(history, last_released_commit(db), head) if head else None
+    return review_plan(history, last_production_commit(db), head) if head else None
 
 
 def _page(

@@ -47,6 +47,12 @@ class ConsoleSettings:
         help="A production release needs the approval of an editor other than the last author "
         "of each changed file; turn off for a one-person team.",
     )
+    preview_worker: str = setting(
+        "auto",
+        help="Previews from the kiosk's own renderer (a worker process running the kiosk "
+        "offscreen): 'auto' where the kiosk extra (PySide6) is installed, 'off' for the "
+        "browser's approximation only.",
+    )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ConsoleSettings:
@@ -55,5 +61,10 @@ class ConsoleSettings:
             raise ValueError(
                 f"console settings: secure_cookies must be auto, always or never, "
                 f"got {settings.secure_cookies!r}"
+            )
+        if settings.preview_worker not in ("auto", "off"):
+            raise ValueError(
+                f"console settings: preview_worker must be auto or off, "
+                f"got {settings.preview_worker!r}"
             )
         return settings

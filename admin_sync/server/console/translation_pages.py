@@ -9,7 +9,12 @@ from fastapi.responses import Response
 from admin_sync.server.console.access import SignedInDep
 from admin_sync.server.console.item_pages import _ids
 from admin_sync.server.console.providers import HistoryDep
-from admin_sync.translation_status import STATUSES, counts, translation_rows
+from admin_sync.translation_status import (
+    STATUSES,
+    counts,
+    declared_sources,
+    translation_rows,
+)
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -19,7 +24,7 @@ def translations(
     you: SignedInDep,
     history: HistoryDep,
     lang: str = "",
-    source: str = "en",
+    source: str = "",
     scope: str = "",
     topic: str = "",
     status: str = "",
@@ -27,8 +32,8 @@ def translations(
     if history.head() is None:
         return you.error(404, "No content yet: upload a content folder on the releases page.")
     languages = _ids(history, "languages.yaml")
-    if source not in languages:
-        source = "en"
+    if source not in languages:  # the release's source language (release.yaml), else English
+        source = next((s for s in declared_sources(history) if s in languages), "en")
     if lang not in languages:
         lang = next((lang for lang in languages if lang != source), source)
     rows = translation_rows(history, [lang], source)

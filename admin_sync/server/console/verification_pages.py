@@ -203,7 +203,8 @@ def mark_checked(
                 review_by=next_review,
                 notes=f"{earlier} | {checked}" if earlier else checked,  # editorial, not shown
             )
-            new_text = render_front_matter(values) + body.strip("\n") + "\n"
+            original = raw.decode("utf-8")
+            new_text = render_front_matter(values, original) + body.strip("\n") + "\n"
         else:
             return you.error(404, "Nothing to mark checked.")
         with tempfile.TemporaryDirectory(prefix="console-check-") as tmp:

@@ -142,3 +142,36 @@ def test_a_viewer_reads_but_cannot_save(env) -> None:
 )
 def test_bad_article_addresses_are_404(env, params) -> None:
     assert env.client.get("/console/articles/edit", params=params).status_code == 404
+
+
+def test_a_save_keeps_the_front_matter_lines_it_did_not_change() -> None:
+    from admin_sync.content_edit import render_front_matter, split_article
+
+    original = (
+        "---\n"
+        'title: "Old title"\n'
+        "# the date of the last check\n"
+        "verified_on: 2026-11-22\n"
+        "notes: 'written by hand: kept as is'\n"
+        "status: sample\n"
+        "review_by: 2027-01-01\n"
+        "---\n\nBody.\n"
+    )
+    values, _ = split_article(original)
+    values["title"] = "New title"
+    out = render_front_matter(values, original)
+    assert out == (
+        "---\n"
+        'title: "New title"\n'
+        "# the date of the last check\n"
+        "verified_on: 2026-11-22\n"
+        "notes: 'written by hand: kept as is'\n"
+        "status: sample\n"
+        "review_by: 2027-01-01\n"
+        "---\n"
+    )
+    values["notes"] = ""
+    values["source"] = "mid.ru"
+    out = render_front_matter(values, original)
+    assert "notes:" not in out and out.endswith('review_by: 2027-01-01\nsource: "mid.ru"\n---\n')
+    assert render_front_matter(values).startswith('---\ntitle: "New title"\nverified_on:')

@@ -30,6 +30,7 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
         "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
         "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
+        "/console/items/contacts/check": {"data": {"id": "ru-police", "phones.0": "+7 495"}},
         "/console/verification/checked": {
             "data": {"kind": "contact", "id": "ru-police", "source": "mos.ru"}
         },
@@ -58,6 +59,7 @@ EDITOR_ROUTES = [
     "/console/releases/publish-current",
     "/console/content/restore",
     "/console/items/contacts/save",
+    "/console/items/contacts/check",
     "/console/articles/save",
     "/console/ui/save",
     "/console/review/approve",
@@ -105,8 +107,8 @@ def test_every_form_route_is_listed_here(env, archive) -> None:
     }
     listed = {
         re.sub(
-            r"^/console/items/\w+/save$",
-            "/console/items/{slug}/save",
+            r"^/console/items/\w+/(save|check)$",
+            r"/console/items/{slug}/\1",
             re.sub(r"^/console/users/\w+$", "/console/users/{action}", p),
         )
         for p in forms(env, archive)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -179,3 +180,61 @@ def test_airports_and_countries_have_forms_too(env) -> None:
         assert response.status_code == 200, (slug, response.text[-2000:])
     assert env.client.get("/console/items/nothing").status_code == 404
     assert env.client.get("/console/items/contacts/edit", params={"id": "nope"}).status_code == 404
+
+
+def test_check_the_numbers_shows_each_verdict_and_saves_nothing(env) -> None:
+    head = history(env).head()
+    fields = open_contact(env, env.client, "ru-police")
+    fields["phones.0"] = "+996 312 62-44-99"  # a Bishkek landline, typed with spaces
+    fields["phones.1"] = "+7 12"
+    fields["name.ru"] = "Полиция (изменено)"
+    fields.pop("csrf")
+    page = env.client.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'formaction="/console/items/contacts/check"' in page
+    response = env.client.post(
+        "/console/items/contacts/check", data={**fields, "csrf": env.csrf(page)}
+    )
+    assert response.status_code == 200, response.text
+    assert "Numbers checked below" in response.text and "Nothing was saved" not in response.text
+    table = response.text[response.text.index('id="phone-checks"') :]
+    assert "+996 312 624 499" in table and "<code>+996312624499</code>" in table
+    assert 'href="tel:+996312624499"' in table and "KG, Bishkek" in table
+    assert "landline" in table
+    assert "wrong number of digits" in table  # the second one, with the reason
+    assert "Полиция (изменено)" in response.text  # the rest of the form as typed
+    assert history(env).head() == head and not env.app.state.data.audit_log().entries()
+    # a viewer cannot use it (it is part of editing); a form without its token is refused
+    viewer = env.new_client()
+    env.sign_in(VIEWER, viewer)
+    vpage = viewer.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'formaction="/console/items/contacts/check"' not in vpage
+    refused = viewer.post("/console/items/contacts/check", data={**fields, "csrf": env.csrf(vpage)})
+    assert refused.status_code == 403
+    no_token = env.client.post("/console/items/contacts/check", data=fields)
+    assert no_token.status_code in (400, 403)
+
+
+def test_public_source_per_language_and_editorial_notes_are_form_fields(env) -> None:
+    page = env.client.get("/console/items/contacts/edit", params={"id": "ru-police"}).text
+    assert 'name="source.ky"' in page and 'name="source.ru"' in page  # one label a language
+    assert '<textarea id="f-notes" name="notes"' in page and "never reach" in page
+    fields = open_contact(env, env.client, "ru-police")
+    fields["source.ky"] = "Москва шаарынын сайты (mos.ru)"
+    notes = 'Called 102 on 2026-11-30 from a Bishkek number: "answers in Russian".\nSecond line.'
+    fields["notes"] = notes
+    response = save(env.client, fields)
+    assert response.status_code == 200 and "Saved as version" in response.text, response.text
+    text = history(env).read("contacts.yaml").decode()
+    block = text[text.index("- id: ru-police") : text.index("- id: ru-ambulance")]
+    assert 'ky: "Москва шаарынын сайты (mos.ru)"' in block
+    written = json.dumps(notes, ensure_ascii=False)  # YAML's double quotes, JSON's escapes
+    assert f"  notes: {written}\n" in block and "\\n" in written
+    again = open_contact(env, env.client, "ru-police")
+    assert again["notes"] == notes and again["source.ky"] == "Москва шаарынын сайты (mos.ru)"
+    # a note too long for one field is refused with the reason, never cut; the text stays
+    head = history(env).head()
+    fields = open_contact(env, env.client, "ru-police")
+    fields["notes"] = "x" * 8001
+    response = save(env.client, fields)
+    assert response.status_code == 422 and "8001 characters: at most 8000" in response.text
+    assert "x" * 8001 in response.text and history(env).head() == head
