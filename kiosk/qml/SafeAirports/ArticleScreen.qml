@@ -31,6 +31,7 @@ ScrollPage {
             color: Theme.text
         }
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
 
     // The body as flat rows: those of the first screen now, the rest right after its first frame.
     Column {

@@ -62,6 +62,7 @@ ScrollPage {
             }
         }
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
     Rectangle {
         visible: !!screen.page.vcard
         width: parent.width
