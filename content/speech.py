@@ -51,7 +51,7 @@ VOICES: Mapping[str, str] = {
 READ_THROUGH_LATIN = frozenset({"uz-Cyrl"})
 BITRATE_KBPS = 16
 # Bump when the encoding changes: every cached synthesis is then made again.
-SPEECH_FORMAT = f"espeak-ng+opusenc/{BITRATE_KBPS}k/mono/speech/comp0/1"
+SPEECH_FORMAT = f"espeak-ng+opusenc/{BITRATE_KBPS}k/mono/speech/comp0/2"
 RECORDINGS_DIR = "audio"
 
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[bytes]"]
@@ -180,7 +180,8 @@ class Synthesizer:
             serial = str(int(key[:7], 16))
             self._check(
                 ["opusenc", "--quiet", "--bitrate", str(BITRATE_KBPS), "--speech", "--comp", "0"]
-                + ["--downmix-mono", "--serial", serial, str(wav), str(ogg)]
+                + ["--downmix-mono", "--serial", serial, "--comment", f"language={voice}"]
+                + [str(wav), str(ogg)]
             )
             data = ogg.read_bytes()
         cached.parent.mkdir(parents=True, exist_ok=True)

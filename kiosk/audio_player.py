@@ -23,10 +23,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QByteArray, QObject, QUrl, Signal
+from PySide6.QtQml import QQmlComponent, QQmlEngine
 
 log = logging.getLogger(__name__)
 
+_PLAYER_QML = QByteArray(b"import QtMultimedia\nMediaPlayer { audioOutput: AudioOutput {} }\n")
 HEADPHONES = re.compile(r"head ?phone|headset|kopfh|наушник", re.IGNORECASE)
 
 
@@ -54,6 +56,7 @@ class AudioPlayer(QObject):
         self._current = ""
         self._playing = False
         self._dir: Path | None = None
+        self._engine: QQmlEngine | None = None
 
     # --- state ----------------------------------------------------------------------------
 
@@ -157,9 +160,21 @@ class AudioPlayer(QObject):
                 if device is not None:
                     self._output.setDevice(device)
             return self._player
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QtAudio
+        from PySide6.QtMultimedia import QtAudio
 
-        self._output = QAudioOutput(self)
+        # Made by a QML engine, not from Python: QtMultimedia's FFmpeg threads call virtual
+        # methods of these objects, and on objects created from Python each such call first
+        # takes Python's lock, which deadlocks when the Qt thread waits for them (seen: the
+        # audio renderer thread blocked on the lock while the GUI thread waited for it).
+        self._engine = QQmlEngine(self)
+        component = QQmlComponent(self._engine)
+        component.setData(_PLAYER_QML, QUrl())
+        player = component.create()
+        if player is None:
+            raise RuntimeError(f"cannot create the media player: {component.errorString()}")
+        player.setParent(self)
+        self._player = player
+        self._output = player.audioOutput()
         if self.headphones_only:
             device = self._headphones()
             if device is not None:
@@ -170,11 +185,9 @@ class AudioPlayer(QObject):
             QtAudio.VolumeScale.LinearVolumeScale,
         )
         self._output.setVolume(linear)
-        self._player = QMediaPlayer(self)
-        self._player.setAudioOutput(self._output)
-        self._player.mediaStatusChanged.connect(self._on_status)
-        self._player.errorOccurred.connect(self._on_error)
-        return self._player
+        player.mediaStatusChanged.connect(self._on_status)
+        player.errorOccurred.connect(self._on_error)
+        return player
 
     def _on_status(self, status: Any) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
