@@ -29,7 +29,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
 
 TEXTS = {
     "uz": "Xavf ostidamisiz? 1 1 2 raqamiga qoʻngʻiroq qiling. Pasportingizni hech kimga bermang.",
-    "uz-Cyrl": "Хавф остидамисиз? 1 1 2 рақамига қўнғироқ қилинг. Паспортингизни ҳеч кимга берманг.",
+    "uz-Cyrl": (
+        "Хавф остидамисиз? 1 1 2 рақамига қўнғироқ қилинг. Паспортингизни ҳеч кимга берманг."
+    ),
     "ru": "Вы в опасности? Звоните 1 1 2. Никому не отдавайте свой паспорт.",
     "ky": "Коркунучта болсоңуз, 1 1 2 номерине чалыңыз. Паспортуңузду эч кимге бербеңиз.",
     "tk": "Howp astyndamy? 1 1 2 belgisine jaň ediň. Pasportyňyzy hiç kime bermäň.",
@@ -194,6 +196,5 @@ def test_without_ffprobe_recordings_cannot_pass(
     report = Report()
     audio_check.check_recordings(small_source, ["ky"], report)
     assert [p.message for p in report.errors] == [
-        "cannot check the recordings: ffprobe and ffmpeg are not installed "
-        "(Debian package ffmpeg)"
+        "cannot check the recordings: ffprobe and ffmpeg are not installed (Debian package ffmpeg)"
     ]

@@ -71,7 +71,8 @@ def test_every_screen_item_in_every_language(sample: tuple[Content, ContentCache
         for lang in airport.languages:
             assert ("attract", lang) in items
             for dest in ("", *airport.destinations):
-                key = (help_item(dest, airport.country, airport.nationality or airport.country), lang)
+                nationality = airport.nationality or airport.country
+                key = (help_item(dest, airport.country, nationality), lang)
                 assert key in items, key
     assert ("checklist.general", "uz") in items
     paths = [i.path for i in items.values()]

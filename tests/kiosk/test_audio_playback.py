@@ -43,8 +43,8 @@ def _tone(folder: Path, seconds: int) -> bytes:
     """A quiet tone as Ogg Opus (the clip's sound does not matter to playback)."""
     wav, ogg = folder / "tone.wav", folder / "tone.ogg"
     subprocess.run(
-        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(wav), "synth", str(seconds), "sine", "440"]
-        + ["vol", "0.2"],
+        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(wav)]
+        + ["synth", str(seconds), "sine", "440", "vol", "0.2"],
         check=True,
     )
     subprocess.run(["opusenc", "--quiet", "--bitrate", "16", str(wav), str(ogg)], check=True)
