@@ -55,3 +55,28 @@ def decode_seconds(path: Path) -> float:
         check=True,
     )
     return len(out.stdout) / 2 / 16000
+
+
+def decodes_cleanly(path: Path) -> bool:
+    """FFmpeg decodes the whole stream without an error."""
+    done = subprocess.run(
+        ["ffmpeg", "-v", "error", "-xerror", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0 and not done.stderr.strip()
+
+
+def decode_all(paths: list[Path], folder: Path) -> list[Path]:
+    """Decode every file completely, in one FFmpeg process (concat); the files that fail."""
+    listing = folder / "decode-list.txt"
+    listing.write_text("".join(f"file '{p}'\n" for p in paths), encoding="utf-8")
+    done = subprocess.run(
+        ["ffmpeg", "-v", "error", "-xerror", "-f", "concat", "-safe", "0", "-i", str(listing)]
+        + ["-f", "null", "-"],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode == 0 and not done.stderr.strip():
+        return []
+    return [p for p in paths if not decodes_cleanly(p)] or paths
