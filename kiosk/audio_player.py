@@ -149,7 +149,8 @@ class AudioPlayer(QObject):
         from PySide6.QtMultimedia import QMediaDevices
 
         for device in QMediaDevices.audioOutputs():
-            if HEADPHONES.search(f"{device.description()} {bytes(device.id()).decode()}"):
+            name = bytes(device.id().data()).decode(errors="replace")
+            if HEADPHONES.search(f"{device.description()} {name}"):
                 return device
         return None
 
@@ -169,7 +170,7 @@ class AudioPlayer(QObject):
         self._engine = QQmlEngine(self)
         component = QQmlComponent(self._engine)
         component.setData(_PLAYER_QML, QUrl())
-        player = component.create()
+        player: Any = component.create()
         if player is None:
             raise RuntimeError(f"cannot create the media player: {component.errorString()}")
         player.setParent(self)
