@@ -31,7 +31,7 @@ from pathlib import Path
 from content.build import build_cache
 from content.cache import ContentCache
 from content.model import Content
-from content.speech_text import AUDIO_DIR, AUDIO_SUFFIX, SpeechItem, speech_items
+from content.speech_text import AUDIO_DIR, AUDIO_SUFFIX, ITEM_KINDS, SpeechItem, speech_items
 from content.translit import cyrillic_to_latin
 
 log = logging.getLogger("safe_airports.speech")
@@ -252,13 +252,7 @@ def recording_name_problem(name: str) -> str | None:
     """Why a file in `audio/` cannot be a recording's name (None if it can)."""
     if not name.endswith(AUDIO_SUFFIX):
         return "a recording must be an Ogg Opus file named <item>.<language>.ogg"
-    if not _ITEM_NAME.match(name) or name.split(".", 1)[0] not in (
-        "article",
-        "checklist",
-        "help",
-        "language",
-        "attract",
-    ):
+    if not _ITEM_NAME.match(name) or name.split(".", 1)[0] not in ITEM_KINDS:
         return (
             "a recording is named <item>.<language>.ogg, like "
             "article.RU.entry-registration.uz.ogg or language.ky.ogg"

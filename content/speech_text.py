@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from content.cache import ContactView, ContentCache
 from content.markdown_subset import parse_blocks
-from content.model import GENERAL_SCOPE, Content
+from content.model import Content
 
 AUDIO_DIR = "audio"
 AUDIO_SUFFIX = ".ogg"
@@ -228,7 +228,3 @@ def speech_items(content: Content, cache: ContentCache) -> list[SpeechItem]:
 
 def _has_derived_ui(content: Content, lang: str) -> bool:
     return any(x.id == lang and x.generated_from for x in content.languages)
-
-
-def scope_of_general(scope: str) -> bool:
-    return scope == GENERAL_SCOPE
