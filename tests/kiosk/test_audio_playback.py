@@ -37,6 +37,7 @@ pytest.importorskip("PySide6.QtMultimedia", reason="needs PySide6-Addons (QtMult
 
 DAMAGED = audio_path(help_item("KZ", "UZ", "UZ"), "uz")
 MISSING = audio_path(language_item(), "en")
+UNDECODABLE = audio_path(help_item("TR", "UZ", "UZ"), "uz")  # a right start, then zeros
 
 
 def _tone(folder: Path, seconds: int) -> bytes:
@@ -66,6 +67,7 @@ def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assets = dict(content.assets)
     assets.update({p: tone for p in paths if p != MISSING})
     assets[DAMAGED] = b"OggS but not really an Opus stream" * 10
+    assets[UNDECODABLE] = tone[:120] + bytes(len(tone) - 120)
     out = folder / "with-audio.db"
     build_cache(replace(content, assets=assets), out, content_version=1)
     return out
@@ -169,6 +171,23 @@ def test_a_damaged_or_missing_clip_means_no_button(kiosk: Any, qtbot: Any) -> No
     d.tap("listen.ru")
     _wait_playing(d, qtbot)
     assert c.audio.current == audio_path(language_item(), "ru")
+
+
+def test_a_clip_that_fails_to_play_hides_its_button(kiosk: Any, qtbot: Any) -> None:
+    d = kiosk()
+    c = d.controller
+    d.tap("attract.start")
+    d.tap("language.uz")
+    d.tap("home.destination.TR")
+    d.tap("nav.help")
+    assert c.listenAvailable  # it looks like Ogg Opus
+    with qtbot.waitSignal(c.audio.failed, timeout=10000):
+        d.tap("listenButton")
+    qtbot.waitUntil(lambda: not c.listenAvailable, timeout=5000)
+    assert not c.listening and c.screen == "help"
+    d.tap("nav.back")
+    d.tap("nav.help")  # the same screen again: still no button for that clip
+    assert not c.listenAvailable and not _shown(d, "listenButton")
 
 
 def test_the_attract_screen_is_silent_unless_allowed(kiosk: Any, qtbot: Any) -> None:
