@@ -4,6 +4,7 @@ language and length checked against its text; and what audio costs a release and
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,7 +67,9 @@ def test_a_one_article_change_downloads_only_that_articles_audio(
     source = tmp_path / "src"
     shutil.copytree(SAMPLE, source)
     article = source / "articles" / "RU" / "entry-registration" / "ky.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\nЖаңы сүйлөм.\n", encoding="utf-8")
+    # a new sentence each run, never in the synthesis cache of an earlier run
+    added = f"\nЖаңы сүйлөм {secrets.randbelow(10**9)}.\n"
+    article.write_text(article.read_text(encoding="utf-8") + added, encoding="utf-8")
     content, report = load_source(source)
     assert report.ok
     synthesizer = sample_audio.synthesizer
