@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # xwd and xdotool (the kiosk under X11), grim (screenshots under cage), python3-venv (the kiosk
 # user's Python in the cage test).
 KIOSK_RUNTIME_PACKAGES := $(shell sed 's/\#.*//' deploy/kiosk/runtime-packages.txt)
-APT_PACKAGES := zbar-tools shellcheck chromium xvfb x11-apps xdotool grim python3-venv systemd \
+APT_PACKAGES := espeak-ng opus-tools sox ffmpeg zbar-tools shellcheck chromium xvfb x11-apps xdotool grim python3-venv systemd \
   $(KIOSK_RUNTIME_PACKAGES)
 export QT_QPA_PLATFORM ?= offscreen
 export QT_QUICK_BACKEND ?= software

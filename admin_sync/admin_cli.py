@@ -22,7 +22,7 @@ from admin_sync import users
 from admin_sync.datadir import DataDir
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, Provisioning
-from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.publish import PublishError, publish_source, rollback_to, speech_synthesizer
 from admin_sync.server import registry
 from admin_sync.tuf_repo import RepositoryError
 from content.durable import write_atomic
@@ -199,6 +199,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 published_by=user,
                 expiries=expiries,
                 four_eyes=four_eyes,
+                speech=speech_synthesizer(data, _settings(args.data).speech_synthesis),
             )
     except PublishError as exc:
         for line in exc.lines:

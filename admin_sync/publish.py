@@ -29,6 +29,7 @@ from content.build import release_title
 from content.notices import NOTICES_TARGET
 from content.parts import split_parts
 from content.source import load_source
+from content.speech import SpeechError, Synthesizer, content_with_audio
 from content.validate import validate_source
 
 log = logging.getLogger("safe_airports.publish")
@@ -143,6 +144,12 @@ def publish_parts(
     return plan.manifest
 
 
+def speech_synthesizer(data: DataDir, enabled: bool) -> Synthesizer | None:
+    """The synthesizer publishing uses (None: recordings only); its cache lives in the data
+    folder (`speech-cache/`), so a publish synthesizes only the texts that changed."""
+    return Synthesizer(data.path / "speech-cache") if enabled else None
+
+
 def live_content_version(data: DataDir) -> int | None:
     """The content version of the release the repository serves now (None if none)."""
     repo = data.repository()
@@ -191,8 +198,12 @@ def publish_source(
     source_commit: str | None = None,
     via: str = "cli",
     four_eyes: bool = True,
+    speech: Synthesizer | None = None,
 ) -> ReleaseManifest:
     """Validate the content sources, commit them to the history and publish them.
+
+    Audio for the listen buttons: the folder's recordings (`audio/`), and, with a `speech`
+    synthesizer, espeak-ng speech for every other item that has a voice (content/speech.py).
 
     Invalid sources publish and commit nothing. The folder becomes a commit by `author`
     (default: `published_by`) on the data folder's content history, unless `source_commit` says
@@ -216,6 +227,10 @@ def publish_source(
     if not load_report.ok:
         raise PublishError("the content sources could not be read", load_report.format())
     sources = source_languages(content.release, [lang.id for lang in content.languages])
+    try:
+        content, _ = content_with_audio(content, source_dir, speech)
+    except SpeechError as exc:
+        raise PublishError(f"no audio could be made: {exc}") from exc
     if source_commit is None:
         try:
             source_commit = data.content_history(clock=clock).commit_folder(

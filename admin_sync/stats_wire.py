@@ -98,6 +98,15 @@ SCREENS: frozenset[str] = frozenset(
     }
 )
 
+# Screens with a listen button: the "listened" counter's value is `<kind>:<language>`.
+LISTEN_KINDS: frozenset[str] = frozenset({"article", "help", "checklist", "language", "attract"})
+
+
+def _is_listened(value: str) -> bool:
+    kind, sep, lang = value.partition(":")
+    return bool(sep) and kind in LISTEN_KINDS and _is_language_id(lang)
+
+
 SESSION_LENGTH_BUCKETS: tuple[tuple[float, str], ...] = (
     (30.0, "lt30s"),
     (60.0, "30s-1m"),
@@ -122,6 +131,7 @@ METRICS: Mapping[str, Rule] = {
         {name for _, name in SESSION_LENGTH_BUCKETS} | {LONGEST_SESSION_BUCKET}
     ),
     "idle_reset": frozenset({"1"}),
+    "listened": _is_listened,
 }
 
 

@@ -392,6 +392,14 @@ class ContentCache:
         row = self._conn.execute("SELECT data FROM assets WHERE path = ?", (path,)).fetchone()
         return None if row is None else bytes(row[0])
 
+    def asset_paths(self, prefix: str = "") -> list[str]:
+        """The paths of the assets under `prefix` (`audio/`: the listen buttons' audio)."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._conn.execute(
+            "SELECT path FROM assets WHERE path LIKE ? ESCAPE '\\' ORDER BY path", (like,)
+        )
+        return [r[0] for r in rows]
+
     # --- articles ------------------------------------------------------------------------
 
     def article(self, dest_id: str, topic_id: str, lang: str) -> ArticleView:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from content.audio_check import check_recordings
 from content.model import (
     CONTACT_KINDS,
     DESTINATION_SPECIFIC_TOPICS,
@@ -187,6 +188,7 @@ def validate_source(
         return report
     tree = read_source(Path(src_dir), report)
     check_tree(tree, report, production=production, today=today or date.today())
+    check_recordings(Path(src_dir), [x.id for x in tree.content.languages], report)
     return report
 
 

@@ -23,8 +23,18 @@ from PySide6.QtQml import QJSEngine, QmlNamedElement, QmlSingleton
 from content.cache import ContentCache
 from content.notices import ShownNotice
 from kiosk import host
+from kiosk.audio_player import AudioPlayer
 from kiosk.content_loader import ContentSource, LoadedContent
 from kiosk.keyboards import layout_for
+from kiosk.listen import (
+    NO_CLIPS,
+    Clips,
+    audio_paths,
+    clips_for_screen,
+    language_clip,
+    listened_value,
+    looks_like_ogg_opus,
+)
 from kiosk.notice_reader import NoticeReader
 from kiosk.pin import PinEntry
 from kiosk.qml_values import QmlValue, qml_strings, to_qml
@@ -94,6 +104,7 @@ class KioskController(QObject):  # type: ignore[operator]
     sessionReset = Signal()
     checklistChanged = Signal()
     nationalityChanged = Signal()
+    listenChanged = Signal()
 
     def __init__(
         self,
@@ -140,6 +151,18 @@ class KioskController(QObject):  # type: ignore[operator]
         )
         # The airport's own Place; `place` is what this session's screens are built for.
         self.airport_place: Place = place_of(self.cache, settings.airport)
+        self.audio = AudioPlayer(
+            self._read_audio,
+            volume=settings.audio_volume,
+            headphones_only=settings.audio_headphones_only,
+            parent=self,
+        )
+        self.audio.playingChanged.connect(self.listenChanged)
+        self.audio.failed.connect(self._audio_failed)
+        self._audio_ok: dict[str, bool] = {}  # asset path -> looks playable (checked once)
+        self._audio_available = audio_paths(self.cache)
+        self._clips: Clips = NO_CLIPS
+        self._listen_kind = ""
         self._refresh()
         if warm_up_now:
             self.warm_up.start()
@@ -327,6 +350,99 @@ class KioskController(QObject):  # type: ignore[operator]
         return self.session.scroll_key
 
     scrollKey = Property(str, _get_scroll_key, notify=screenChanged)
+
+    # --- listening ------------------------------------------------------------------------
+
+    def _get_listen_available(self) -> bool:
+        return bool(self._clips) and self.audio.can_play()
+
+    # the current screen has audio: its listen button is shown
+    listenAvailable = Property(bool, _get_listen_available, notify=listenChanged)
+
+    def _get_listening(self) -> bool:
+        return self.audio.playing
+
+    listening = Property(bool, _get_listening, notify=listenChanged)
+
+    def _get_listen_languages(self) -> list[str]:
+        if not self.audio.can_play():
+            return []
+        return [x for x in self.place.languages if self._playable(self._language_clip(x))]
+
+    # languages whose name can be heard (the small buttons of the language screen)
+    listenLanguages = Property(list, _get_listen_languages, notify=listenChanged)
+
+    def _language_clip(self, lang: str) -> str:
+        return language_clip(lang, self._audio_available)
+
+    def _read_audio(self, path: str) -> bytes | None:
+        return self.cache.asset(path)
+
+    def _playable(self, path: str) -> bool:
+        if not path:
+            return False
+        if path not in self._audio_ok:
+            self._audio_ok[path] = looks_like_ogg_opus(self.cache.asset(path))
+        return self._audio_ok[path]
+
+    def _audio_failed(self, path: str) -> None:
+        self._audio_ok[path] = False
+        if path in self._clips.paths:
+            self._clips = NO_CLIPS
+        self.listenChanged.emit()
+
+    def _find_clips(self) -> Clips:
+        screen = self.session.current
+        clips = clips_for_screen(
+            screen.name,
+            screen.params,
+            cache=self.cache,
+            place=self.place,
+            lang=self.lang,
+            destination=self.session.destination or GENERAL,
+            available=self._audio_available,
+        )
+        return clips if all(self._playable(p) for p in clips.paths) else NO_CLIPS
+
+    @Slot()
+    @guarded
+    def listen(self) -> None:
+        """The screen's listen button: play its audio, or stop it if it plays."""
+        if self.audio.playing:
+            self.audio.stop()
+            return
+        if not self._clips:
+            return
+        self._record("listened", listened_value(self._clips.kind, self.lang))
+        self.audio.play(self._clips.paths)
+
+    @Slot(str)
+    @guarded
+    def listenLanguage(self, lang: str) -> None:
+        """The small button beside a language's name: say the name in that language."""
+        if lang not in self.place.languages:
+            raise ValueError(f"language {lang!r} is not offered at {self.settings.airport}")
+        path = self._language_clip(lang)
+        if self._playable(path):
+            self._record("listened", listened_value("language", lang))
+            self.audio.play([path])
+
+    @Slot()
+    @guarded
+    def stopListening(self) -> None:
+        self.audio.stop()
+
+    def _screen_audio(self) -> None:
+        """A new screen: what played stops; its own audio is found (attract may autoplay)."""
+        self.audio.stop()
+        self._clips = self._find_clips()
+        self.listenChanged.emit()
+        if (
+            self.session.current.name == "attract"
+            and self.settings.audio_attract_autoplay
+            and self._clips
+        ):
+            self.audio.play(self._clips.paths)
 
     # --- navigation -----------------------------------------------------------------------
 
@@ -558,6 +674,7 @@ class KioskController(QObject):  # type: ignore[operator]
             return
         if phase is IdlePhase.ASKING:
             self._asking = True
+            self.audio.stop()
         self.idleChanged.emit()
         self._schedule_idle()
 
@@ -588,6 +705,8 @@ class KioskController(QObject):  # type: ignore[operator]
         try:
             if self.source.maybe_switch():
                 self.airport_place = place_of(self.cache, self.settings.airport)
+                self._audio_available = audio_paths(self.cache)
+                self._audio_ok.clear()
                 self.warm_up.restart()
         except Exception:
             log.exception("content switch failed; keeping the current content")
@@ -602,6 +721,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self.sessionReset.emit()
 
     def shutdown(self) -> None:
+        self.audio.close()
         self.warm_up.stop()
         self.idle.stop()
         self._idle_timer.stop()
@@ -709,6 +829,7 @@ class KioskController(QObject):  # type: ignore[operator]
             self._schedule_idle()
         self._pages[screen.name] = to_qml(self.screen_view)
         getattr(self, f"{screen.name}PageChanged").emit()
+        self._screen_audio()
         self.screenChanged.emit()
         self.pageChanged.emit()
 

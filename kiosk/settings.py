@@ -98,6 +98,22 @@ class KioskSettings:
         "shrink under 9 mm on a small one. 0: the size the display reports, if believable.",
         check=_diagonal,
     )
+    audio_volume: int = setting(
+        80,
+        help="Volume of the listen buttons' audio, 0 (silent) to 100 (the sound output's full "
+        "level).",
+        check=in_range(0, 100),
+    )
+    audio_headphones_only: bool = setting(
+        False,
+        help="Play audio only through headphones: the listen buttons appear only while the "
+        "sound server offers an output whose name says headphones or headset, and play there.",
+    )
+    audio_attract_autoplay: bool = setting(
+        False,
+        help="Let the attract screen say its invitation aloud, in each of the airport's "
+        "languages, each time it appears. Off: nothing plays unless a person taps listen.",
+    )
     # Derived, not settings of the kiosk: the sync agent's folder (its state.json says when it
     # last synced), read from [sync] state_dir; and where the settings came from.
     sync_state_dir: Path = Path("/var/lib/safe-airports/sync")

@@ -7,6 +7,7 @@ must not import the kiosk); this module re-exports what the kiosk uses.
 from __future__ import annotations
 
 from admin_sync.stats_wire import (
+    LISTEN_KINDS,
     METRICS,
     SCREENS,
     SESSION_LENGTH_BUCKETS,
@@ -14,4 +15,11 @@ from admin_sync.stats_wire import (
     session_length_bucket,
 )
 
-__all__ = ["METRICS", "SCREENS", "SESSION_LENGTH_BUCKETS", "is_allowed", "session_length_bucket"]
+__all__ = [
+    "LISTEN_KINDS",
+    "METRICS",
+    "SCREENS",
+    "SESSION_LENGTH_BUCKETS",
+    "is_allowed",
+    "session_length_bucket",
+]

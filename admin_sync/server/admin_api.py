@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, ReleaseManifest
-from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.publish import PublishError, publish_source, rollback_to, speech_synthesizer
 from admin_sync.server.auth import AdminDep, EditorDep
 from admin_sync.tuf_repo import RepositoryError
 
@@ -122,6 +122,7 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
                 message="Publish over HTTP (admin publish --server)",
                 via="api",
                 four_eyes=four_eyes,
+                speech=speech_synthesizer(data, settings.speech_synthesis),
             )
 
     try:

@@ -44,6 +44,12 @@ class ServerSettings:
         help="Serve the TUF repository only to provisioned kiosks (their bearer token), so a "
         "revoked kiosk gets no more updates. Turn off to serve it publicly (e.g. from a CDN).",
     )
+    speech_synthesis: bool = setting(
+        False,
+        help="Synthesize speech (espeak-ng, opusenc) for the kiosks' listen buttons when a "
+        "release is published, for every item without a recording; cached in DATA/speech-cache. "
+        "The installed server's unit turns it on; off, only recordings are published.",
+    )
     log_level: str = setting("info", help="Log level: debug, info, warning or error.")
 
     def expiries(self) -> Expiries:

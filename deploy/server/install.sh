@@ -31,7 +31,7 @@ readonly SITE=/etc/nginx/sites-available/safe-airports
 readonly SITE_LINK=/etc/nginx/sites-enabled/safe-airports
 readonly ADMIN_WRAPPER=/usr/local/sbin/safe-airports-admin
 readonly UNIT_FILES=(safe-airports-server.service safe-airports-backup.service safe-airports-backup.timer)
-readonly APT_PACKAGES=(nginx certbot python3 python3-venv sqlite3 curl rsync)
+readonly APT_PACKAGES=(nginx certbot python3 python3-venv sqlite3 curl rsync espeak-ng opus-tools ffmpeg)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units

@@ -34,6 +34,8 @@ ALLOWED = [
     ("help_opened", "1"),
     ("session_length", "1-3m"),
     ("topic", sorted(TOPIC_IDS)[0]),
+    ("listened", "article:uz-Cyrl"),
+    ("listened", "language:ky"),
 ]
 
 # near misses of the values above that no rule of the allow-list allows
@@ -67,6 +69,14 @@ NEAR_MISSES = [
     ("session_length", "1-3"),
     ("topic", sorted(TOPIC_IDS)[0] + "-and-my-name"),
     ("topic", sorted(TOPIC_IDS)[0][:-1]),
+    ("listened", "article:uz-Cyrlx"),
+    ("listened", "article:uz\n"),
+    ("listened", "article:"),
+    ("listened", "article"),
+    ("listened", "articles:uz"),
+    ("listened", "article:uz:1"),
+    ("listened", ":uz"),
+    ("listened", "search:uz"),
 ]
 
 

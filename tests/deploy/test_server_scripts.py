@@ -65,7 +65,7 @@ def test_server_install_dry_run_with_own_certificate(tmp_path):
     assert actions(result.stdout) == [
         f"{apt} update -q",
         f"{apt} install -y -q --no-install-recommends nginx certbot python3 python3-venv "
-        "sqlite3 curl rsync",
+        "sqlite3 curl rsync espeak-ng opus-tools ffmpeg",
         *user,
         "install -d -m 0755 -o root -g root /opt/safe-airports-server "
         "/opt/safe-airports-server/libexec /opt/safe-airports-server/share "

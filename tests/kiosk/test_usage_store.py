@@ -27,6 +27,7 @@ def test_allow_list_matches_the_contract() -> None:
         "search_used",
         "session_length",
         "idle_reset",
+        "listened",
     }
     assert METRICS["topic"] == frozenset(TOPIC_IDS)
     assert is_allowed("language", "uz-Cyrl") and is_allowed("language", "ru")

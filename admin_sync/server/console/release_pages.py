@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from admin_sync.content_history import ContentHistory, HistoryError
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ReleaseManifest
-from admin_sync.publish import PublishError, publish_source, rollback_to
+from admin_sync.publish import PublishError, publish_source, rollback_to, speech_synthesizer
 from admin_sync.review import production_refusal
 from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.archive import ArchiveError, extract_archive
@@ -116,6 +116,7 @@ def publish(
                 message=f"Upload {upload.filename[:100]}",
                 via="console",
                 four_eyes=settings.four_eyes,
+                speech=speech_synthesizer(data, server_settings.speech_synthesis),
             )
     except ArchiveError as exc:
         return releases_page(you, db, settings, history, status=400, message=str(exc))
@@ -252,6 +253,7 @@ def publish_current(
                 source_commit=head,
                 via="console",
                 four_eyes=settings.four_eyes,
+                speech=speech_synthesizer(data, server_settings.speech_synthesis),
             )
     except (PublishError, HistoryError) as exc:
         lines = list(exc.lines) if isinstance(exc, PublishError) else []

@@ -35,6 +35,7 @@ ScrollPage {
             color: Theme.text
         }
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
 
     Grid {
         id: columns

@@ -18,6 +18,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
     Text {
         width: parent.width
         visible: text !== ""

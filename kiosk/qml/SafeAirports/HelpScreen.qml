@@ -131,6 +131,7 @@ ScrollPage {
             }
         }
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
     Rectangle {
         visible: screen.ready && screen.page.vcards.length > 0
         width: parent.width

@@ -31,6 +31,7 @@ ScrollPage {
         Repeater {
             model: screen.page.languages
             BigButton {
+                id: languageButton
                 required property var modelData
                 objectName: "language." + modelData.id
                 width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
@@ -39,6 +40,7 @@ ScrollPage {
                 text: modelData.name
                 fill: modelData.current ? Theme.accent : Theme.surface
                 onClicked: Kiosk.chooseLanguage(modelData.id)
+                ListenButton { language: languageButton.modelData.id }  // issue 13
             }
         }
     }

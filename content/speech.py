@@ -1,0 +1,260 @@
+"""Audio for the "listen" buttons, made when a release is published (never on a kiosk).
+
+Plan, then apply: `plan_audio` decides for every speech item (`content.speech_text`) where its
+sound comes from, as plain data: an administrator's recording (`audio/<item>.<lang>.ogg` in the
+source folder) first, else speech synthesized by espeak-ng in a voice of that language; a
+language without a voice gets no audio (and the kiosk shows no button). `make_audio` then runs
+espeak-ng (text -> WAV) and opusenc (WAV -> Opus in Ogg, mono, ~16 kbit/s) as subprocesses.
+
+Audio travels as release assets (`audio/<item>.<lang>.ogg`), so parts are content-addressed by
+their sha256 and a one-article change downloads only that article's audio. Synthesis is
+deterministic and cached by the hash of (voice, text, format) in `cache_dir`, so unchanged
+texts give byte-identical files (no download) and a publish only synthesizes what changed.
+
+Qt-free; the tools are found on PATH (Debian packages espeak-ng and opus-tools).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from content.build import build_cache
+from content.cache import ContentCache
+from content.model import Content
+from content.speech_text import AUDIO_DIR, AUDIO_SUFFIX, ITEM_KINDS, SpeechItem, speech_items
+from content.translit import cyrillic_to_latin
+
+log = logging.getLogger("safe_airports.speech")
+
+# Kiosk language -> espeak-ng voice. Uzbek Cyrillic is read through its Latin form (the Uzbek
+# voice reads Latin spelling). A language missing here, or whose voice the installed
+# espeak-ng lacks, gets no synthesized audio.
+VOICES: Mapping[str, str] = {
+    "uz": "uz",
+    "uz-Cyrl": "uz",
+    "ky": "ky",
+    "tk": "tk",
+    "kk": "kk",
+    "ru": "ru",
+    "en": "en",
+}
+READ_THROUGH_LATIN = frozenset({"uz-Cyrl"})
+BITRATE_KBPS = 16
+# Bump when the encoding changes: every cached synthesis is then made again.
+SPEECH_FORMAT = f"espeak-ng+opusenc/{BITRATE_KBPS}k/mono/speech/comp0/2"
+RECORDINGS_DIR = "audio"
+
+Runner = Callable[[list[str]], "subprocess.CompletedProcess[bytes]"]
+
+
+class SpeechError(Exception):
+    """The tools are missing or failed; says which and how to fix it."""
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(args, capture_output=True, check=False, timeout=600)
+
+
+def installed_voices(run: Runner = _run) -> frozenset[str]:
+    """The language codes espeak-ng has voices for (`espeak-ng --voices`); empty if absent."""
+    if shutil.which("espeak-ng") is None:
+        return frozenset()
+    out = run(["espeak-ng", "--voices"])
+    codes: set[str] = set()
+    for line in out.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 2:
+            codes.add(cols[1])
+            codes.add(cols[1].split("-")[0])
+    return frozenset(codes)
+
+
+def voice_for(language: str, voices: frozenset[str]) -> str | None:
+    """The espeak-ng voice for a kiosk language, None when there is none."""
+    voice = VOICES.get(language)
+    return voice if voice is not None and voice in voices else None
+
+
+def recording_name(item: str, language: str) -> str:
+    """A recording's file name in the source folder's `audio/`: `<item>.<lang>.ogg`."""
+    return f"{item}.{language}{AUDIO_SUFFIX}"
+
+
+def read_recordings(src_dir: Path) -> dict[str, bytes]:
+    """Recordings of the source folder: asset path (`audio/<name>`) -> bytes."""
+    folder = src_dir / RECORDINGS_DIR
+    if not folder.is_dir():
+        return {}
+    return {
+        f"{AUDIO_DIR}/{p.name}": p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name.endswith(AUDIO_SUFFIX)
+    }
+
+
+@dataclass(frozen=True)
+class AudioSource:
+    path: str  # asset path, audio/<item>.<lang>.ogg
+    kind: str  # "recording" or "synthesis"
+    voice: str = ""
+    text: str = ""  # for synthesis: what espeak-ng reads (Uzbek Cyrillic already in Latin)
+
+
+@dataclass(frozen=True)
+class AudioPlan:
+    sources: tuple[AudioSource, ...]
+    no_voice: tuple[str, ...] = ()  # languages with items but no voice: no audio, no button
+    unused_recordings: tuple[str, ...] = ()  # recordings no item uses (a misspelt name?)
+    recordings: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def plan_audio(
+    items: Iterable[SpeechItem], recordings: Mapping[str, bytes], voices: frozenset[str]
+) -> AudioPlan:
+    """Where each item's audio comes from: its recording, else synthesis, else nothing."""
+    sources: list[AudioSource] = []
+    no_voice: set[str] = set()
+    used: set[str] = set()
+    for item in items:
+        if item.path in recordings:
+            sources.append(AudioSource(item.path, "recording"))
+            used.add(item.path)
+            continue
+        voice = voice_for(item.language, voices)
+        if voice is None:
+            no_voice.add(item.language)
+            continue
+        text = item.text
+        if item.language in READ_THROUGH_LATIN:
+            text = cyrillic_to_latin(text)
+        sources.append(AudioSource(item.path, "synthesis", voice, text))
+    return AudioPlan(
+        tuple(sources),
+        tuple(sorted(no_voice)),
+        tuple(sorted(set(recordings) - used)),
+        recordings,
+    )
+
+
+class Synthesizer:
+    """Text -> Opus-in-Ogg bytes with espeak-ng and opusenc, cached in `cache_dir`."""
+
+    def __init__(self, cache_dir: Path, *, workers: int = 2, run: Runner = _run) -> None:
+        self.cache_dir = cache_dir
+        self.workers = workers
+        self._run = run
+        self.made = 0  # syntheses actually run (not from the cache)
+
+    @staticmethod
+    def check_tools() -> None:
+        missing = [t for t in ("espeak-ng", "opusenc") if shutil.which(t) is None]
+        if missing:
+            raise SpeechError(
+                f"cannot synthesize speech: {', '.join(missing)} not installed "
+                "(Debian packages espeak-ng and opus-tools)"
+            )
+
+    def key(self, voice: str, text: str) -> str:
+        return hashlib.sha256(f"{SPEECH_FORMAT}\0{voice}\0{text}".encode()).hexdigest()
+
+    def synthesize(self, voice: str, text: str) -> bytes:
+        key = self.key(voice, text)
+        cached = self.cache_dir / key[:2] / f"{key}.ogg"
+        if cached.is_file():
+            return cached.read_bytes()
+        with tempfile.TemporaryDirectory(prefix="speech-") as tmp:
+            text_file, wav, ogg = Path(tmp, "text.txt"), Path(tmp, "s.wav"), Path(tmp, "s.ogg")
+            text_file.write_text(text, encoding="utf-8")
+            self._check(["espeak-ng", "-v", voice, "-b", "1", "-f", str(text_file), "-w", str(wav)])
+            # a fixed stream serial (from the key): the same text always gives the same bytes
+            serial = str(int(key[:7], 16))
+            self._check(
+                ["opusenc", "--quiet", "--bitrate", str(BITRATE_KBPS), "--speech", "--comp", "0"]
+                + ["--downmix-mono", "--serial", serial, "--comment", f"language={voice}"]
+                + [str(wav), str(ogg)]
+            )
+            data = ogg.read_bytes()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(cached)
+        self.made += 1
+        return data
+
+    def _check(self, args: list[str]) -> None:
+        done = self._run(args)
+        if done.returncode != 0:
+            err = done.stderr.decode("utf-8", "replace").strip()
+            raise SpeechError(f"{args[0]} failed (exit {done.returncode}): {err[:300]}")
+
+    def make_all(self, sources: Iterable[AudioSource]) -> dict[str, bytes]:
+        todo = [s for s in sources if s.kind == "synthesis"]
+        with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            made = pool.map(lambda s: (s.path, self.synthesize(s.voice, s.text)), todo)
+            return dict(made)
+
+
+def make_audio(plan: AudioPlan, synthesizer: Synthesizer | None) -> dict[str, bytes]:
+    """Apply the plan: asset path -> Ogg Opus bytes (no synthesizer: recordings only)."""
+    out = {s.path: plan.recordings[s.path] for s in plan.sources if s.kind == "recording"}
+    if synthesizer is not None:
+        synthesizer.check_tools()
+        out.update(synthesizer.make_all(plan.sources))
+    return dict(sorted(out.items()))
+
+
+def content_with_audio(
+    content: Content,
+    src_dir: Path,
+    synthesizer: Synthesizer | None,
+    *,
+    voices: frozenset[str] | None = None,
+) -> tuple[Content, AudioPlan]:
+    """The content with its audio added to the assets (recordings, then synthesis)."""
+    recordings = read_recordings(src_dir)
+    if synthesizer is None and not recordings:
+        return content, AudioPlan(())
+    with tempfile.TemporaryDirectory(prefix="speech-cache-") as tmp:
+        db = Path(tmp, "content.db")
+        build_cache(content, db, content_version=0)
+        cache = ContentCache.open(db)
+        try:
+            items = speech_items(content, cache)
+        finally:
+            cache.close()
+    if voices is None:
+        voices = installed_voices() if synthesizer is not None else frozenset()
+    plan = plan_audio(items, recordings, voices)
+    if plan.no_voice and synthesizer is not None:
+        log.warning("no espeak-ng voice, no audio for: %s", ", ".join(plan.no_voice))
+    for name in plan.unused_recordings:
+        log.warning("recording %s belongs to no screen item: not published", name)
+    audio = make_audio(plan, synthesizer)
+    assets = {k: v for k, v in content.assets.items() if not k.startswith(f"{AUDIO_DIR}/")}
+    assets.update(audio)
+    return replace(content, assets=assets), plan
+
+
+_ITEM_NAME = re.compile(r"^[a-z]+(\.[A-Za-z0-9_-]+)*\.[a-z]{2,3}(-[A-Z][a-z]{3})?\.ogg$")
+
+
+def recording_name_problem(name: str) -> str | None:
+    """Why a file in `audio/` cannot be a recording's name (None if it can)."""
+    if not name.endswith(AUDIO_SUFFIX):
+        return "a recording must be an Ogg Opus file named <item>.<language>.ogg"
+    if not _ITEM_NAME.match(name) or name.split(".", 1)[0] not in ITEM_KINDS:
+        return (
+            "a recording is named <item>.<language>.ogg, like "
+            "article.RU.entry-registration.uz.ogg or language.ky.ogg"
+        )
+    return None
