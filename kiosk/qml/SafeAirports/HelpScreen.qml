@@ -32,6 +32,7 @@ ScrollPage {
         font.bold: true
         color: Theme.text
     }
+    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
     LanguageRow { width: parent.width; languages: screen.page.languages }
     NoticeBanner { width: parent.width; notices: screen.page.notices }
     NationalityChip { width: parent.width }
@@ -131,7 +132,6 @@ ScrollPage {
             }
         }
     }
-    ListenButton {}  // issue 13: hear this screen (kiosk/listen.py)
     Rectangle {
         visible: screen.ready && screen.page.vcards.length > 0
         width: parent.width
