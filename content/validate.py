@@ -74,6 +74,7 @@ REQUIRED_UI_KEYS: tuple[str, ...] = (
     "help.languages",
     "help.in_danger",
     "help.no_emergency",
+    "home.no_emergency",
     "help.no_number_site",
     "help.no_number",
     "contact.kind.emergency",
@@ -121,6 +122,7 @@ OPTIONAL_UI_KEY_PREFIXES: tuple[str, ...] = ("language.name.",)
 UI_TEXT_LIMITS: tuple[tuple[str, int], ...] = (
     ("nav.", 28),
     ("home.title", 48),
+    ("home.no_emergency", 160),  # a sentence under the help button, wraps
     ("home.", 28),
     ("idle.continue", 28),
     ("idle.finish", 28),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from content.cache import ContentCache
 from kiosk.screens.help import in_danger_text
 from kiosk.screens.place import Place, asset_url
-from kiosk.screens.text import Strings
+from kiosk.screens.text import Strings, t
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,19 @@ def build_home(
     """`dest`: the session's destination, "" before one is chosen (then the home country's
     number to call in danger)."""
     airport = cache.airport(place.airport, lang)
+    country = dest or place.home_country
+    if cache.emergency_number(country):
+        in_danger = in_danger_text(cache, strings, country, lang)
+    else:  # help's wording says "the contacts below": here they are behind the help button
+        in_danger = t(
+            strings,
+            "home.no_emergency",
+            country=cache.destination_name(country, lang),
+            help=t(strings, "home.get_help_now"),
+        )
     return HomeScreen(
         airport=airport.name,
-        in_danger=in_danger_text(cache, strings, dest or place.home_country, lang),
+        in_danger=in_danger,
         destinations=tuple(
             DestinationButton(d.id, d.name, asset_url(cache, d.flag)) for d in airport.destinations
         ),

@@ -23,3 +23,17 @@ def test_home_shows_the_number_to_call_in_danger(cache: ContentCache, tas: Place
     assert "No emergency number is confirmed for Turkmenistan" in (
         build_home(cache, asb, "en", strings).in_danger
     )
+
+
+def test_without_a_number_home_points_to_the_help_button_not_to_contacts_below(
+    cache: ContentCache,
+) -> None:
+    """Help's wording ("use the contacts below") would mislead on home, which has none below."""
+    asb = place_of(cache, "ASB")
+    for lang in ("en", "ru", "tk"):
+        strings = cache.ui_strings(lang)
+        line = build_home(cache, asb, lang, strings).in_danger
+        assert strings["home.get_help_now"] in line, lang
+        assert cache.destination_name("TM", lang) in line, lang
+        help_line = strings["help.no_emergency"]
+        assert line != help_line.format(country=cache.destination_name("TM", lang))
