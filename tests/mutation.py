@@ -205,9 +205,9 @@ EQUIVALENT: dict[str, str] = {
     "does not matter",
     _I + "x__move_into__mutmut_22": "the staged file was just copied, so it exists: missing_ok "
     "does not matter",
-    "admin_sync.server.console.routes.x__cookie_secure__mutmut_16": "Starlette's headers are "
+    "admin_sync.server.console.access.x_cookie_secure__mutmut_16": "Starlette's headers are "
     "case-insensitive ('X-FORWARDED-PROTO')",
-    "admin_sync.server.console.routes.x__cookie_secure__mutmut_17": "a missing X-Forwarded-Proto "
+    "admin_sync.server.console.access.x_cookie_secure__mutmut_17": "a missing X-Forwarded-Proto "
     "read as 'XXXX' instead of '' is not 'https' either",
     _I + "xǁInstalledStoreǁinstall__mutmut_61": "the name kept when there is no previous cache "
     "(an empty name or 'XXXX') matches no cache file either way",
@@ -221,6 +221,49 @@ EQUIVALENT: dict[str, str] = {
     "admin_sync.agent.fetcher.xǁSessionFetcherǁ_fetch__mutmut_25": "requests' headers are "
     "case-insensitive ('CONTENT-LENGTH')",
 }
+
+_SQL_CASE = (
+    "SQL keywords and SQLite names are case-insensitive (the quoted values in this statement "
+    "are lower-case already, or there are none)"
+)
+_O = "admin_sync.agent.stats_outbox.xǁStatsOutboxǁ"
+EQUIVALENT.update(
+    {
+        **{
+            f"{_O}{name}__mutmut_{n}": _SQL_CASE
+            for name, numbers in [
+                ("_back_off", (26, 32, 33, 55)),
+                ("_prune_sent", (6, 9)),
+                ("pending_bodies", (4,)),
+                ("rejected", (5, 11, 14, 15)),
+                ("status", (4,)),
+                ("upload", (12, 13, 15, 18, 19, 63, 95)),
+                ("_enforce_cap", (4, 19, 37, 38)),
+                ("_meta", (7, 8)),
+                ("_set_meta", (6, 7, 9, 10)),
+                ("seal", (45, 87, 88, 90, 106, 107, 110, 113, 118, 119)),
+                ("recover", (5, 6, 11, 12)),
+                ("__init__", (31, 32, 35, 36)),
+            ]
+            for n in numbers
+        },
+        _O + "_enforce_cap__mutmut_10": "`excess < 0` for `<= 0`: with no excess the query "
+        "(LIMIT 0) finds no victim and the counters are rewritten with the same values",
+        **{
+            f"{_O}_enforce_cap__mutmut_{n}": "the default of `dropped_batches` is never used: "
+            "batch_body writes the field into every body the outbox stores"
+            for n in (25, 27, 31)
+        },
+        "admin_sync.agent.stats_outbox.xǁStatsStepǁfrom_config__mutmut_19": _UTF8_CASE,
+        **{
+            f"admin_sync.agent.stats_outbox.x__make_durable__mutmut_{n}": _SQL_CASE
+            for n in (20, 21, 25, 26)
+        },
+        "admin_sync.agent.stats_outbox.x__make_durable__mutmut_16": "the checkpoint connection "
+        "runs only PRAGMAs, which never open an implicit transaction: its isolation level "
+        "does not matter",
+    }
+)
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout, a type error
 SURVIVED = {0}

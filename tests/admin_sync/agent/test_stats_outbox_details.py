@@ -172,6 +172,19 @@ def test_the_default_clock_is_the_local_time(tmp_path: Path, store: UsageStore) 
     assert outbox.pending_bodies()[0][0] == batch_id
 
 
+def test_an_outbox_from_a_newer_agent_is_refused_with_its_path(tmp_path: Path) -> None:
+    make_outbox(tmp_path).close()
+    with sqlite3.connect(tmp_path / "outbox.db") as conn:
+        conn.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(Exception) as refused:
+        make_outbox(tmp_path)
+    assert str(refused.value) == (
+        f"{tmp_path / 'outbox.db'}: outbox schema {len(MIGRATIONS) + 1} is newer than "
+        f"this agent knows ({len(MIGRATIONS)})"
+    )
+
+
 def test_a_version_1_outbox_is_upgraded_and_its_refused_batches_become_due(
     tmp_path: Path, store: UsageStore
 ) -> None:
@@ -209,7 +222,7 @@ def test_a_sealed_batch_is_the_canonical_wire_body(tmp_path: Path, store: UsageS
     outbox = make_outbox(tmp_path, k=6)
     report = CycleReport()
     [batch_id] = outbox.seal(store, report)
-    assert report.sealed == [batch_id] and report.discarded_cells == 0
+    assert report.sealed == [batch_id] and report.discarded_cells == 0 and report.dropped == 0
     with sqlite3.connect(tmp_path / "outbox.db") as conn:
         day, part, raw, state = conn.execute(
             "SELECT day, part, body, state FROM batches WHERE batch_id=?", (batch_id,)
@@ -339,6 +352,16 @@ def test_batches_are_sealed_oldest_first_and_only_the_first_carries_the_drops(
     assert meta(tmp_path, "dropped_unreported") == 3
 
 
+def test_a_drop_adds_to_drops_not_yet_reported(tmp_path: Path) -> None:
+    outbox = make_outbox(tmp_path, max_pending=1)
+    outbox.seal(ListCounters([Cell("2026-11-21", 3, "session", "start", 9)]))
+    outbox._set_meta("dropped_unreported", 3)  # e.g. dropped while only small cells came
+    report = CycleReport()
+    outbox.seal(ListCounters([Cell("2026-11-22", 0, "session", "start", 9)]), report)
+    [(_, body)] = outbox.pending_bodies()
+    assert body["dropped_batches"] == 3 + 1 and report.dropped == 1
+
+
 def test_the_cap_drops_by_day_and_part_not_by_insertion(tmp_path: Path) -> None:
     outbox = make_outbox(tmp_path, max_pending=2)
     late = ListCounters([Cell("2026-11-22", 1, "session", "start", 9)])
@@ -457,6 +480,22 @@ def test_the_keys_stay_recorded_while_the_usage_file_cannot_be_checkpointed(
     assert [i for i, _ in outbox.pending_bodies()] == [batch_id]
 
 
+def test_sealing_is_forgotten_once_the_open_usage_file_is_checkpointed(
+    tmp_path: Path, store: UsageStore
+) -> None:
+    fill(store, 1)
+    kiosk = sqlite3.connect(tmp_path / "usage.db")  # the kiosk keeps its file open: WAL stays
+    try:
+        kiosk.execute("SELECT count(*) FROM counters").fetchone()
+        outbox = make_outbox(tmp_path)
+        [batch_id] = outbox.seal(store)
+        assert (tmp_path / "usage.db-wal").exists()
+        assert sealing_rows(outbox) == [] and store.cells() == []
+        assert outbox.recover(store) == 0
+    finally:
+        kiosk.close()
+
+
 def test_make_durable(tmp_path: Path, store: UsageStore) -> None:
     assert _make_durable(SimpleNamespace()) is True  # no file: nothing to checkpoint
     fill(store, 1)
@@ -477,9 +516,9 @@ def test_a_put_carries_the_token_the_json_type_the_timeout_and_the_exact_bytes(
     [(_, body)] = outbox.pending_bodies()
     session = Session([204])
     report = CycleReport()
-    outbox.upload(session, server_url="http://s:8/base/", token="tok", report=report)
+    outbox.upload(session, server_url="http://s:8/baseX/", token="tok", report=report)
     [call] = session.calls
-    assert call["url"] == f"http://s:8/base/api/v1/stats/{batch_id}"
+    assert call["url"] == f"http://s:8/baseX/api/v1/stats/{batch_id}"
     assert call["headers"] == {"Authorization": "Bearer tok", "Content-Type": "application/json"}
     assert call["timeout"] == 7.5
     assert call["data"] == json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
