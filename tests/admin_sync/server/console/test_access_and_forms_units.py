@@ -333,3 +333,18 @@ def test_a_malformed_body_is_refused_with_a_reason() -> None:
     with pytest.raises(Refused) as refused:
         check(checked_form, request, SESSION)
     assert refused.value.status == 400 and "could not be read" in refused.value.message
+
+
+def test_a_new_checked_form_is_an_ordinary_signed_in_form_unless_told() -> None:
+    plain = CheckedForm()
+    assert (plain.upload, plain.before_sign_in) == (False, False)
+    with pytest.raises(Refused) as refused:  # the length check of ordinary forms
+        check(plain, form_request({"csrf": "the-token"}, length="x"), SESSION)
+    assert refused.value.status == 413
+    upload = CheckedForm(upload=True)
+    assert (upload.upload, upload.before_sign_in) == (True, False)
+    assert check(upload, form_request({"csrf": "the-token"}, length="x"), SESSION).fields
+    sign_in = CheckedForm(before_sign_in=True)
+    assert (sign_in.upload, sign_in.before_sign_in) == (False, True)
+    request = form_request({"csrf": "c"}, cookies={SIGNIN_COOKIE: "c"})
+    assert check(sign_in, request, None).text("csrf") == "c"
