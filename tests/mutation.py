@@ -195,10 +195,8 @@ EQUIVALENT: dict[str, str] = {
             ),
         ]
     },
-    "admin_sync.server.console.routes.x__upload_form__mutmut_5": "reading parts up to limit + 2 "
-    "instead of limit + 1: an archive over the limit is refused either way (413 or 400)",
-    "admin_sync.server.console.routes.x__form__mutmut_7": "Starlette's headers are "
-    "case-insensitive ('CONTENT-LENGTH')",
+    "admin_sync.server.console.forms.xǁCheckedFormǁ__call____mutmut_25": "Starlette's headers "
+    "are case-insensitive ('CONTENT-LENGTH')",
     "admin_sync.stats_wire.x_canonical_json__mutmut_4": "ensure_ascii=None is falsy like False",
     _I + "x__move_into__mutmut_10": "the temporary file's name ('XX.tmpXX') is never seen",
     _I + "x__move_into__mutmut_11": "the temporary file's name ('.TMP') is never seen",
@@ -259,7 +257,7 @@ EQUIVALENT.update(
         **{
             f"admin_sync.server.console.forms.xǁPostedFormǁ{name}__mutmut_{n}": "a missing "
             "field read as None instead of '' is not a str either: '' is returned"
-            for name, n in [("raw", 3), ("raw", 5), ("text", 4)]
+            for name, n in [("raw", 3), ("raw", 5), ("text", 4), ("text", 6)]
         },
         **{
             f"admin_sync.agent.stats_outbox.x__make_durable__mutmut_{n}": _SQL_CASE
