@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import sqlite3
 from datetime import datetime, timedelta
@@ -804,3 +805,29 @@ def test_the_step_reads_the_sync_table_of_the_config_file(tmp_path: Path) -> Non
     toml.write_text("[sync]\nstats_k = 3\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=str(toml)):
         StatsStep.from_config(SimpleNamespace(source=toml))
+
+
+def test_the_config_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import admin_sync.agent.stats_outbox as module
+
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text("# Tashkent – Oʻzbekiston\n[sync]\nstats_keep_sent = 4\n", encoding="utf-8")
+    code = (
+        "import sys, types\n"
+        "from admin_sync.agent.stats_outbox import StatsStep\n"
+        "print(StatsStep.from_config(types.SimpleNamespace(source=sys.argv[1])).settings.keep_sent)"
+    )
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(toml)],
+        cwd=Path(module.__file__).resolve().parents[2],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "4\n"), done.stderr
