@@ -136,6 +136,10 @@ _UNDER_LOCK = (
     "missing_ok only matters if the file vanishes between listing and unlinking; nothing else "
     "deletes in the store while the install lock is held"
 )
+_SQL_CASE = (
+    "SQL keywords and SQLite names are case-insensitive (the quoted values in this statement "
+    "are lower-case already, or there are none)"
+)
 _I = "content.installed."
 EQUIVALENT: dict[str, str] = {
     _I + "x__fsync_dir__mutmut_6": "O_RDONLY & O_DIRECTORY is O_RDONLY: opening and fsyncing a "
@@ -177,6 +181,12 @@ EQUIVALENT: dict[str, str] = {
             ("set_role", 13, "SQL keywords and SQLite names are case-insensitive"),
             ("sign_out", 6, "SQL keywords and SQLite names are case-insensitive"),
             ("sign_out", 7, "SQL keywords and SQLite names are case-insensitive"),
+            ("_ensure_an_editor", 4, _SQL_CASE),
+            ("_ensure_an_editor", 14, _SQL_CASE),
+            ("set_disabled", 12, _SQL_CASE),
+            ("set_disabled", 13, _SQL_CASE),
+            ("set_disabled", 19, _SQL_CASE),
+            ("set_disabled", 20, _SQL_CASE),
             ("users", 10, "sqlite3.Row looks up column names case-insensitively"),
             ("users", 12, "sqlite3.Row looks up column names case-insensitively"),
             ("users", 14, "sqlite3.Row looks up column names case-insensitively"),
@@ -221,10 +231,6 @@ EQUIVALENT: dict[str, str] = {
     "case-insensitive ('CONTENT-LENGTH')",
 }
 
-_SQL_CASE = (
-    "SQL keywords and SQLite names are case-insensitive (the quoted values in this statement "
-    "are lower-case already, or there are none)"
-)
 _O = "admin_sync.agent.stats_outbox.xǁStatsOutboxǁ"
 EQUIVALENT.update(
     {

@@ -260,3 +260,10 @@ def test_reviewed_today_or_on_the_day_it_was_verified_is_fine(
         assert review == []
     else:  # the same day as verified_on: not an error, but it is past
         assert [p.severity for p in review] == ["warning"]
+
+
+def test_a_contact_verified_today_is_fine(tmp_path: Path) -> None:
+    _, found = problems(
+        tmp_path, "contacts.yaml", "verified_on: 2026-10-01", "verified_on: 2026-11-22"
+    )
+    assert [p for p in found if p.file == "contacts.yaml"] == []

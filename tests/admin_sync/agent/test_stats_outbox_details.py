@@ -807,7 +807,7 @@ def test_the_step_reads_the_sync_table_of_the_config_file(tmp_path: Path) -> Non
         StatsStep.from_config(SimpleNamespace(source=toml))
 
 
-def test_the_config_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+def test_the_toml_file_is_read_as_utf8_under_a_c_locale(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -831,3 +831,5 @@ def test_the_config_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> 
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "4\n"), done.stderr
+    # and in this process (which also ties this test to from_config for `make mutate`)
+    assert StatsStep.from_config(SimpleNamespace(source=toml)).settings.keep_sent == 4
