@@ -112,6 +112,7 @@ MODULES: dict[str, Module] = {
             "tests/admin_sync/server/test_auth_dependencies.py",
             *_CONSOLE_TESTS,
             "tests/admin_sync/test_users.py",
+            "tests/admin_sync/test_users_lock_duration.py",
         ),
         # the store's security code; not the add-user command line (argparse help texts and
         # the password prompt, tested through a subprocess by test_users.py)
@@ -182,6 +183,13 @@ EQUIVALENT: dict[str, str] = {
             ("sign_out", 6, "SQL keywords and SQLite names are case-insensitive"),
             ("sign_out", 7, "SQL keywords and SQLite names are case-insensitive"),
             ("_ensure_an_editor", 4, _SQL_CASE),
+            ("get", 7, _SQL_CASE),
+            ("get", 8, _SQL_CASE),
+            ("users", 19, _SQL_CASE),
+            ("users", 20, _SQL_CASE),
+            ("get", 20, "sqlite3.Row looks up column names case-insensitively"),
+            ("get", 22, "sqlite3.Row looks up column names case-insensitively"),
+            ("get", 24, "sqlite3.Row looks up column names case-insensitively"),
             ("_ensure_an_editor", 14, _SQL_CASE),
             ("set_disabled", 12, _SQL_CASE),
             ("set_disabled", 13, _SQL_CASE),

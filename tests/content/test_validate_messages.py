@@ -122,8 +122,8 @@ def test_none_is_accepted_outside_production(tmp_path: Path) -> None:
     ("old", "new", "needle", "message"),
     [
         (
-            "id: uz-embassy-moscow",
-            "id: Uz_Embassy",
+            "- id: uz-embassy-moscow\n  kind: embassy",  # the id is not the first key here
+            "- kind: embassy\n  id: Uz_Embassy",
             "id: Uz_Embassy",
             "the contact id 'Uz_Embassy' must be lower-case letters, digits and -",
         ),
