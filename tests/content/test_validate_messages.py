@@ -267,3 +267,34 @@ def test_a_contact_verified_today_is_fine(tmp_path: Path) -> None:
         tmp_path, "contacts.yaml", "verified_on: 2026-10-01", "verified_on: 2026-11-22"
     )
     assert [p for p in found if p.file == "contacts.yaml"] == []
+
+
+def test_a_country_served_is_found_on_its_own_line(tmp_path: Path) -> None:
+    root, found = problems(tmp_path, "contacts.yaml", "serves: [UZ]", "serves:\n    - UZ\n    - ZZ")
+    line = line_of(root, "contacts.yaml", "- ZZ")
+    assert Problem("contacts.yaml", line, f"unknown country 'ZZ' in {EMBASSY}", "error") in found
+
+
+def test_no_unknown_country_is_claimed_while_destinations_yaml_is_unreadable(
+    tmp_path: Path,
+) -> None:
+    _, found = problems(tmp_path, "destinations.yaml", "- id: RU", "- id: RU\n  - : [")
+    assert any(p.file == "destinations.yaml" for p in found)
+    assert not any("unknown country" in p.message for p in found)
+
+
+def test_a_contact_name_without_english(tmp_path: Path) -> None:
+    old = "name: {en: Embassy of Uzbekistan in Moscow, uz:"
+    root, found = problems(tmp_path, "contacts.yaml", old, "name: {uz:")
+    line = line_of(root, "contacts.yaml", "name: {uz: Oʻzbekistonning")
+    message = f"the name of {EMBASSY} has no English (en) text, the last fallback"
+    assert Problem("contacts.yaml", line, message, "error") in found
+
+
+def test_a_contact_name_too_long_for_the_screen(tmp_path: Path) -> None:
+    name = "Embassy " + "x" * 113
+    old = "{en: Embassy of Uzbekistan in Moscow,"
+    root, found = problems(tmp_path, "contacts.yaml", old, f"{{en: {name},")
+    line = line_of(root, "contacts.yaml", name)
+    message = f"the contact name {name!r} is 121 characters long; at most 120 fit on the screen"
+    assert Problem("contacts.yaml", line, message, "error") in found
