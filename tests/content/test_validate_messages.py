@@ -298,3 +298,12 @@ def test_a_contact_name_too_long_for_the_screen(tmp_path: Path) -> None:
     line = line_of(root, "contacts.yaml", name)
     message = f"the contact name {name!r} is 121 characters long; at most 120 fit on the screen"
     assert Problem("contacts.yaml", line, message, "error") in found
+
+
+def test_contact_names_get_no_warning_per_language(tmp_path: Path) -> None:
+    # organisations are often named in their own language: the embassy has no Russian name
+    # although its airport now offers Russian, and that is no problem (other texts do warn)
+    old = "languages: [uz, uz-Cyrl, en]"
+    _, found = problems(tmp_path, "airports.yaml", old, "languages: [uz, uz-Cyrl, en, ru]")
+    assert not any(p.message.startswith("the name of contact") for p in found)
+    assert any("has no 'ru' text" in p.message for p in found)
