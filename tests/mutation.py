@@ -357,7 +357,7 @@ def results(name: str) -> dict[str, int | None]:
 
 def report(names: list[str]) -> None:
     totals: Counter[str] = Counter()
-    head = f"{'module':<10} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} "
+    head = f"{'module':<13} {'mutants':>7} {'killed':>7} {'survived':>8} {'no test':>7} "
     lines = [head + f"{'equiv.':>6} {'ratio':>7}"]
     survivors: list[str] = []
     seen: set[str] = set()
@@ -365,7 +365,7 @@ def report(names: list[str]) -> None:
         found = results(name)
         seen |= set(found)
         if not found:
-            lines.append(f"{name:<10} (not run yet)")
+            lines.append(f"{name:<13} (not run yet)")
             continue
         c: Counter[str] = Counter()
         for key, code in found.items():
@@ -398,7 +398,7 @@ def _row(name: str, c: Counter[str]) -> str:
     total = tested + c["equivalent"] + c["not run"]
     extra = f"  ({c['not run']} not run)" if c["not run"] else ""
     return (
-        f"{name:<10} {total:>7} {c['killed']:>7} {c['survived']:>8} {c['no tests']:>7} "
+        f"{name:<13} {total:>7} {c['killed']:>7} {c['survived']:>8} {c['no tests']:>7} "
         f"{c['equivalent']:>6} {ratio:>7}{extra}"
     )
 
