@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from content.cache import ContactView, ContentCache, applies, blocks_for
-from content.markdown_subset import Block, parse_blocks
+from content.cache import Block, ContactView, ContentCache, applies, blocks_for
+from content.markdown_subset import parse_blocks
 from content.model import Content
 
 AUDIO_DIR = "audio"
@@ -148,6 +146,23 @@ class SpeechPart:
         return applies(self.only, nationality)
 
 
+def article_blocks(body: str) -> list[Block]:
+    """An article's blocks as the content cache stores them and the kiosk reads them."""
+    return [
+        Block(
+            b.kind,
+            b.level,
+            b.text,
+            list(b.items),
+            b.src,
+            list(b.only),
+            [list(x) for x in b.item_only],
+            list(b.pictures),
+        )
+        for b in parse_blocks(body)
+    ]
+
+
 _OTHER = "-"  # stands for every nationality that no mark of the article names
 
 
@@ -165,7 +180,7 @@ def _units(blocks: Sequence[Block], prose: bool) -> list[tuple[int, int, str]]:
 def _shown_units(blocks: Sequence[Block], nationality: str) -> set[tuple[int, int]]:
     """The units a traveller of `nationality` sees, by the kiosk's own filter (blocks_for);
     each block is tagged with its index in its text to find it again."""
-    tagged = [replace(b, text=str(i)) for i, b in enumerate(blocks)]
+    tagged = [replace(b, text=str(i)) for i, b in enumerate(blocks)]  # copies, blocks unchanged
     shown: set[tuple[int, int]] = set()
     for kept in blocks_for(tagged, nationality):
         i = int(kept.text)
@@ -201,7 +216,7 @@ def speech_parts(title: str, blocks: Sequence[Block], *, prose: bool = True) -> 
             runs[-1][1].append(text)
         else:
             runs.append((only, [text]))
-    parts = []
+    parts: list[SpeechPart] = []
     for only, lines in runs:
         text = _join(lines)
         if text:
@@ -283,7 +298,7 @@ def speech_items(content: Content, cache: ContentCache) -> list[SpeechItem]:
             items.setdefault(found.path, found)
 
     for article in content.articles:
-        blocks = parse_blocks(article.body)
+        blocks = article_blocks(article.body)
         item = article_item(article.scope, article.topic)
         for part in speech_parts(article.title, blocks):
             add(part.item(item), article.language, part.text)

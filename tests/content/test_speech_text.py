@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from content.build import build_cache
-from content.cache import ContentCache
-from content.markdown_subset import Block, parse_blocks
+from content.cache import Block, ContentCache
 from content.model import Content
 from content.source import load_source
 from content.speech_text import (
+    article_blocks,
     article_item,
     article_text,
     digits,
@@ -69,7 +69,7 @@ def test_every_screen_item_in_every_language(sample: tuple[Content, ContentCache
     assert kinds == {"article", "checklist", "help", "language", "attract"}
     for article in content.articles:
         name = f"article.{article.scope}.{article.topic}"
-        for part in speech_parts(article.title, parse_blocks(article.body)):
+        for part in speech_parts(article.title, article_blocks(article.body)):
             assert (part.item(name), article.language) in items  # one part: `name` itself
     for language in content.languages:
         assert items[("language", language.id)].text.startswith(language.name)
@@ -133,7 +133,7 @@ def test_a_marked_article_is_heard_only_where_it_is_shown(
     articles = [a for a in content.articles if a.scope == "RU" and a.topic == topic]
     assert len(articles) >= 4
     for article in articles:
-        blocks = parse_blocks(article.body)
+        blocks = article_blocks(article.body)
         uz_only = _only_for(blocks, "UZ")
         assert uz_only, article.language
         parts = speech_parts(article.title, blocks)
@@ -152,14 +152,16 @@ def test_a_marked_article_is_heard_only_where_it_is_shown(
 
 
 def test_an_unmarked_article_stays_one_clip_named_like_its_item() -> None:
-    blocks = parse_blocks("Text.\n\n## Part\n\n- one\n- two\n")
+    blocks = article_blocks("Text.\n\n## Part\n\n- one\n- two\n")
     parts = speech_parts("Title", blocks)
     assert [(p.suffix, p.only) for p in parts] == [("", ())]
     assert parts[0].item("article.RU.x") == "article.RU.x"
 
 
 def test_a_heading_with_only_marked_items_is_heard_only_by_those_who_see_it() -> None:
-    blocks = parse_blocks("Intro.\n\n## Heading\n\n- uz {for=UZ}\n- kg {for=KG}\n\n## End\n\nBye.")
+    blocks = article_blocks(
+        "Intro.\n\n## Heading\n\n- uz {for=UZ}\n- kg {for=KG}\n\n## End\n\nBye."
+    )
     parts = speech_parts("Title", blocks)
     assert [(p.suffix, p.text.splitlines()) for p in parts] == [
         ("01", ["Title.", "Intro."]),

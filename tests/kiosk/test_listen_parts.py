@@ -22,7 +22,9 @@ CLIP = b"OggS\x00\x02" + b"\x00" * 22 + b"\x01\x13OpusHead"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ContentCache, dict[str, str]]]:
+def sample(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ContentCache, dict[str, str]]]:
     content, report = load_source(SAMPLE_DIR)
     assert report.ok
     folder = tmp_path_factory.mktemp("listen-parts")
