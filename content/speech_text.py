@@ -11,6 +11,12 @@ Items:
 - `article.<scope>.<topic>.<lang>`: an article (title and body) in the language it is written
   in (the kiosk plays the general part, then the destination's own);
 - `checklist.<scope>.<lang>`: the items of the `before-you-go` article, as the checklist shows;
+- an article or checklist with nationality marks (`{for=UZ}`) is split into **parts**, one
+  clip each, so that a traveller hears exactly what the screen shows them:
+  `article.<scope>.<topic>.<NN>` for a run of text shown to everyone and
+  `article.<scope>.<topic>.<NN>-UZ-TM` for a run shown only to those nationalities (`NN`: the
+  part's position, from 01). The kiosk computes the same parts from the same blocks
+  (`speech_parts`) and plays, in order, those for the traveller's nationality.
 - `help.<dest|home>.<home country>.<nationality>.<lang>`: the help screen, the in-danger line
   first, then each contact's name and numbers, read digit by digit;
 - `language.<lang>`: the language's name said in that language (language screen);
@@ -21,9 +27,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from content.cache import ContactView, ContentCache
+from content.cache import Block, ContactView, ContentCache, applies, blocks_for
 from content.markdown_subset import parse_blocks
 from content.model import Content
 
@@ -122,6 +129,102 @@ def article_text(title: str, body: str) -> str:
     return _join(lines)
 
 
+@dataclass(frozen=True)
+class SpeechPart:
+    """One clip of an article or checklist: `suffix` is appended to the item's name ("" when
+    the article has no marks: one clip, named like the item), `only` the nationalities it is
+    for (() everyone)."""
+
+    suffix: str
+    only: tuple[str, ...]
+    text: str
+
+    def item(self, item: str) -> str:
+        return f"{item}.{self.suffix}" if self.suffix else item
+
+    def applies(self, nationality: str) -> bool:
+        return applies(self.only, nationality)
+
+
+def article_blocks(body: str) -> list[Block]:
+    """An article's blocks as the content cache stores them and the kiosk reads them."""
+    return [
+        Block(
+            b.kind,
+            b.level,
+            b.text,
+            list(b.items),
+            b.src,
+            list(b.only),
+            [list(x) for x in b.item_only],
+            list(b.pictures),
+        )
+        for b in parse_blocks(body)
+    ]
+
+
+_OTHER = "-"  # stands for every nationality that no mark of the article names
+
+
+def _units(blocks: Sequence[Block], prose: bool) -> list[tuple[int, int, str]]:
+    """What is read, in order: (block index, item index or -1, plain text)."""
+    out: list[tuple[int, int, str]] = []
+    for i, block in enumerate(blocks):
+        if block.kind in ("bullets", "numbers"):
+            out.extend((i, j, plain(item)) for j, item in enumerate(block.items))
+        elif prose and block.kind != "image":
+            out.append((i, -1, plain(block.text)))
+    return out
+
+
+def _shown_units(blocks: Sequence[Block], nationality: str) -> set[tuple[int, int]]:
+    """The units a traveller of `nationality` sees, by the kiosk's own filter (blocks_for);
+    each block is tagged with its index in its text to find it again."""
+    tagged = [replace(b, text=str(i)) for i, b in enumerate(blocks)]  # copies, blocks unchanged
+    shown: set[tuple[int, int]] = set()
+    for kept in blocks_for(tagged, nationality):
+        i = int(kept.text)
+        shown.add((i, -1))
+        original = blocks[i]
+        for j in range(len(original.items)):
+            marks = original.item_only[j] if j < len(original.item_only) else ()
+            if applies(marks, nationality):
+                shown.add((i, j))
+    return shown
+
+
+def speech_parts(title: str, blocks: Sequence[Block], *, prose: bool = True) -> list[SpeechPart]:
+    """An article (`prose`) or a checklist (list items only) as clips: one when it has no
+    nationality marks, else one per run of text shown to the same nationalities (a heading
+    the screen drops for a nationality, with nothing left under it, is left out too)."""
+    units = _units(blocks, prose)
+    marked = {n for b in blocks for n in b.only} | {
+        n for b in blocks for marks in b.item_only for n in marks
+    }
+    if not marked:
+        text = _join([title] + [t for _, _, t in units])
+        return [SpeechPart("", (), text)] if text else []
+    everyone = tuple(sorted(marked)) + (_OTHER,)
+    seen = {n: _shown_units(blocks, n) for n in everyone}
+    runs: list[tuple[tuple[str, ...], list[str]]] = [((), [title])]
+    for i, j, text in units:
+        who = tuple(n for n in everyone if (i, j) in seen[n])
+        if not who or not text.strip():
+            continue
+        only = () if who == everyone else tuple(n for n in who if n != _OTHER)
+        if runs[-1][0] == only:
+            runs[-1][1].append(text)
+        else:
+            runs.append((only, [text]))
+    parts: list[SpeechPart] = []
+    for only, lines in runs:
+        text = _join(lines)
+        if text:
+            number = f"{len(parts) + 1:02d}"
+            parts.append(SpeechPart("-".join((number, *only)), only, text))
+    return parts
+
+
 def checklist_text(title: str, body: str) -> str:
     lines = [title]
     for block in parse_blocks(body):
@@ -195,17 +298,14 @@ def speech_items(content: Content, cache: ContentCache) -> list[SpeechItem]:
             items.setdefault(found.path, found)
 
     for article in content.articles:
-        add(
-            article_item(article.scope, article.topic),
-            article.language,
-            article_text(article.title, article.body),
-        )
+        blocks = article_blocks(article.body)
+        item = article_item(article.scope, article.topic)
+        for part in speech_parts(article.title, blocks):
+            add(part.item(item), article.language, part.text)
         if article.topic == CHECKLIST_TOPIC:
-            add(
-                checklist_item(article.scope),
-                article.language,
-                checklist_text(article.title, article.body),
-            )
+            item = checklist_item(article.scope)
+            for part in speech_parts(article.title, blocks, prose=False):
+                add(part.item(item), article.language, part.text)
     ui_languages = set(content.ui)
     for language in content.languages:
         add(language_item(), language.id, _sentence(language.name))

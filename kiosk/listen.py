@@ -20,6 +20,7 @@ from content.speech_text import (
     checklist_item,
     help_item,
     language_item,
+    speech_parts,
 )
 from kiosk.screens.place import Place
 from kiosk.usage_metrics import LISTEN_KINDS
@@ -50,20 +51,28 @@ def looks_like_ogg_opus(data: bytes | None) -> bool:
 
 
 def _sections_clips(
-    cache: ContentCache, dest: str, topic: str, lang: str, item: str, available: frozenset[str]
+    cache: ContentCache,
+    dest: str,
+    topic: str,
+    lang: str,
+    item: str,
+    available: frozenset[str],
+    nationality: str,
 ) -> tuple[str, ...]:
+    """The clips of each section, in order: an article with nationality marks is split into
+    parts at publish (`speech_parts`); only the parts for `nationality` are played, as the
+    screen shows only those."""
     try:
         article = cache.article(dest, topic, lang)
     except NotFound:
         return ()
     paths = []
     for section in article.sections:
-        name = (
-            checklist_item(section.scope)
-            if item == "checklist"
-            else article_item(section.scope, topic)
-        )
-        paths.append(audio_path(name, section.language))
+        checklist = item == "checklist"
+        name = checklist_item(section.scope) if checklist else article_item(section.scope, topic)
+        for part in speech_parts(section.title, section.blocks, prose=not checklist):
+            if part.applies(nationality):
+                paths.append(audio_path(part.item(name), section.language))
     return tuple(paths) if paths and all(p in available for p in paths) else ()
 
 
@@ -90,10 +99,17 @@ def clips_for_screen(
             lang,
             "article",
             available,
+            place.nationality,
         )
     elif kind == "checklist":
         paths = _sections_clips(
-            cache, dest or "general", CHECKLIST_TOPIC, lang, "checklist", available
+            cache,
+            dest or "general",
+            CHECKLIST_TOPIC,
+            lang,
+            "checklist",
+            available,
+            place.nationality,
         )
     elif kind == "help":
         help_dest = params.get("dest", dest) or ""

@@ -13,12 +13,14 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from content.cache import applies
 from content.parts import split_parts
 from content.source import load_source
-from content.speech import content_with_audio, voice_for
+from content.speech import AudioSource, content_with_audio, voice_for
 from content.speech_text import article_item, checklist_item, help_item
 from tests.content.sample_audio import SAMPLE, sample_with_audio
 
@@ -38,6 +40,25 @@ def _sox_stats(wav: Path) -> tuple[float, float]:
     length = float(re.search(r"Length s\s+([\d.]+)", out.stderr).group(1))  # type: ignore[union-attr]
     rms = float(re.search(r"RMS lev dB\s+(-?[\d.]+)", out.stderr).group(1))  # type: ignore[union-attr]
     return length, rms
+
+
+def _heard(
+    sources: dict[str, AudioSource], item: str, lang: str, nationality: str
+) -> AudioSource | None:
+    """What a traveller of `nationality` hears of an item: its one clip, or, for an article
+    with nationality marks, its parts for that nationality read as one text."""
+    whole = sources.get(f"audio/{item}.{lang}.ogg")
+    if whole is not None:
+        return whole
+    part = re.compile(rf"^audio/{re.escape(item)}\.(\d{{2}}(?:-[A-Z]+)*)\.{re.escape(lang)}\.ogg$")
+    heard = []
+    for path, source in sorted(sources.items()):
+        found = part.match(path)
+        if found and applies(found.group(1).split("-")[1:], nationality):
+            heard.append(source)
+    if not heard:
+        return None
+    return replace(heard[0], text="\n".join(s.text for s in heard))
 
 
 def run() -> dict[str, Any]:
@@ -79,7 +100,7 @@ def run() -> dict[str, Any]:
                 if item is None:
                     home = {"UZ": "UZ", "KG": "KG", "TM": "TM"}[nationality]
                     item = help_item("RU", home, nationality)
-                source_of = texts.get(f"audio/{item}.{lang}.ogg")
+                source_of = _heard(texts, item, lang, nationality)
                 if source_of is None or voice_for(lang, frozenset({source_of.voice})) is None:
                     figures[f"listened {kind} {lang}"] = "no audio"
                     continue
