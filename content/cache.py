@@ -472,7 +472,8 @@ class ContentCache:
 
         A contact with a `serves` list is shown only to the nationalities it lists (an embassy
         of Uzbekistan in Moscow is not shown at Manas airport); `nationality` defaults to the
-        home country.
+        home country. Contacts at home are seen from abroad (`seen_from_abroad`): only the
+        numbers a phone there can dial.
         """
         nationality = nationality or home_country
         self._check_language(lang)
@@ -487,7 +488,9 @@ class ContentCache:
             if r[2] == dest_id and (not serves or nationality in serves):
                 there.append(self._contact(r))
             elif r[2] == home_country and r[2] != dest_id and (not serves or dest_id in serves):
-                home.append(self._contact(r))
+                reachable = seen_from_abroad(self._contact(r))
+                if reachable is not None:
+                    home.append(reachable)
         return there, home
 
     def _contacts_by_id(self, ids: list[str], lang: str) -> list[ContactView]:
@@ -726,3 +729,18 @@ def make_snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str
             piece = piece[:cut]
         piece += "…"
     return ("…" if start else "") + piece
+
+
+def seen_from_abroad(contact: ContactView) -> ContactView | None:
+    """A home-country contact as a person abroad can use it: only the numbers a phone abroad
+    can dial (never a short home number like 103); None when it has numbers but none of them
+    works from abroad (an ambulance at home). A contact with no number at all (a website) is
+    kept as it is."""
+    numbers = [*contact.phones, *([contact.short] if contact.short else [])]
+    if not numbers:
+        return contact
+    phones = [n for n in contact.phones if n in contact.abroad]
+    short = contact.short if contact.short and contact.short in contact.abroad else None
+    if not phones and not short:
+        return None
+    return replace(contact, phones=phones, short=short)

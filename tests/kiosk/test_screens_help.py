@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content.cache import ContentCache
+from content.cache import ContentCache, seen_from_abroad
 from kiosk.screens.help import FIRST_CONTACTS, build_help, help_qr_payloads
 from kiosk.screens.place import Place, place_of
 
@@ -75,8 +75,8 @@ def test_every_airport_and_destination_shows_the_declared_number(cache: ContentC
                 strings = cache.ui_strings(lang)
                 page = build_help(cache, place, lang, strings, dest)
                 home = build_home(cache, place, lang, strings, dest)
-                assert home.in_danger == page.in_danger
                 if want:
+                    assert home.in_danger == page.in_danger
                     assert page.in_danger == strings["help.in_danger"].replace("{number}", want)
                     assert page.in_danger_code is not None
                     assert page.in_danger_code.payload == f"tel:{want}"
@@ -88,6 +88,9 @@ def test_every_airport_and_destination_shows_the_declared_number(cache: ContentC
                         "{country}", country
                     )
                     assert page.in_danger_code is None
+                    assert home.in_danger == strings["home.no_emergency"].replace(
+                        "{country}", country
+                    ).replace("{help}", strings["home.get_help_now"])
                 assert not any(n in page.in_danger.split() for n in AMBULANCE_ONLY)
                 checked += 1
     assert checked > 100
@@ -179,3 +182,27 @@ def test_numbers_are_printed_grouped_and_the_vcards_follow_the_traveller(
                 en["help.vcard_part"].format(part=i, count=len(page.vcards))
                 for i in range(1, len(page.vcards) + 1)
             ]
+
+
+def test_abroad_no_home_number_is_shown_that_a_phone_there_cannot_dial(
+    cache: ContentCache, tas: Place
+) -> None:
+    """Uzbekistan's ambulance (103) does not work from Russia: abroad, the help screen and the
+    articles show a home contact only with the numbers a phone abroad can dial."""
+    strings = cache.ui_strings("en")
+    home = cache.contacts(["UZ"], "en")
+    short_only = [c for c in home if c.short and not c.phones]
+    assert short_only, "the sample has home contacts with only a short number"
+    for dest in sorted(tas.destination_ids):
+        page = build_help(cache, tas, "en", strings, dest)
+        shown = {card.id: card for card in page.home_contacts}
+        assert not {c.id for c in short_only} & set(shown), dest
+        for card in shown.values():
+            for code in card.codes:
+                if code.kind == "tel":
+                    number = code.payload.removeprefix("tel:")
+                    assert number.startswith("+") and cache.dialable_from_abroad(number), number
+    at_home = build_help(cache, tas, "en", strings, "")
+    assert {c.id for c in short_only} <= {card.id for card in at_home.home_contacts}
+    web_only = [c for c in home if not c.short and not c.phones]
+    assert all(seen_from_abroad(c) == c for c in web_only)
