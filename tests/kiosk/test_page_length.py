@@ -17,8 +17,11 @@ from tests.kiosk.page_length import AIRPORTS, MAX_SCREENS, PageLength, measure
 # Pages whose content is still too long for MAX_SCREENS whatever the layout does (issue 11:
 # the get-help article and the help screens of the destinations with the most contacts), with
 # the length they may not exceed meanwhile. Only shrinks: the test says when one is no longer
-# needed, and no other kind of page may pass MAX_SCREENS.
-KNOWN_LONG = {"get-help": 8.0, "help": 5.0}
+# needed, and no other kind of page may pass MAX_SCREENS. The help cap went from 5 to 6 when the
+# "save all numbers" vCard was split into codes of at least 7 px per module: two to four 560 px
+# codes stack in portrait (measured 2026-11-30: longest help 5.82 screens, TAS ru GB; longest
+# get-help article 5.57, TAS ru GB; `python -m tests.benchmarks page_length`).
+KNOWN_LONG = {"get-help": 6.0, "help": 6.0}
 
 
 def over(pages: list[PageLength]) -> list[str]:
