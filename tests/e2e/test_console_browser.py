@@ -131,6 +131,19 @@ def test_sign_in_publish_fleet_and_chart(tmp_path) -> None:
                 page.get_by_role("navigation").get_by_role("link", name="Programme report").click()
                 expect(page.locator("p.big")).to_contain_text(f"{sessions} kiosk sessions")
 
+                # every page of the navigation opens (a heading, no error) and is photographed
+                nav = page.get_by_role("navigation").get_by_role("link")
+                names = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
+                assert len(names) >= 15, names
+                for name in names:
+                    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+                    with page.expect_navigation():
+                        link.first.click()
+                    expect(page.get_by_role("heading", level=1)).to_be_visible()
+                    assert "Internal Server Error" not in page.content(), name
+                    slug = name.lower().replace(" ", "-")
+                    page.screenshot(path=str(shots / f"nav-{slug}.png"), full_page=True)
+
                 phone = browser.new_page(viewport={"width": 390, "height": 844})
                 phone.context.add_cookies(page.context.cookies())
                 phone.goto(f"{server.url}/console/stats")
