@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -185,7 +186,9 @@ class Synthesizer:
             )
             data = ogg.read_bytes()
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
+        # one name per process and thread: two threads may make the same text at once (Uzbek
+        # Latin and Cyrillic read the same), and each must rename its own file
+        partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
         partial.write_bytes(data)
         partial.replace(cached)
         self.made += 1

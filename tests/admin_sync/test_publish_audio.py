@@ -43,7 +43,7 @@ def test_a_recording_is_published_as_its_own_part(tmp_path: Path) -> None:
     source = tmp_path / "src"
     shutil.copytree(SAMPLE, source)
     (source / "audio").mkdir()
-    wav, ogg = tmp_path / "r.wav", source / "audio" / "article.RU.entry-registration.ky.ogg"
+    wav, ogg = tmp_path / "r.wav", source / "audio" / "article.TR.entry-registration.ky.ogg"
     subprocess.run(
         ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(wav), "synth", "3"]
         + ["sine", "300", "vol", "0.3"],
@@ -67,7 +67,7 @@ def test_a_recording_is_published_as_its_own_part(tmp_path: Path) -> None:
         for name, info in manifest.parts.items()
     }
     content = join_parts({k: v for k, v in parts.items() if v is not None})
-    assert content.assets["audio/article.RU.entry-registration.ky.ogg"] == ogg.read_bytes()
+    assert content.assets["audio/article.TR.entry-registration.ky.ogg"] == ogg.read_bytes()
 
 
 @needs_tools
