@@ -49,6 +49,10 @@ def test_an_editor_writes_a_notice_in_the_browser(tmp_path: Path) -> None:
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{server.url}/console/notices")
+                # type only once the sign-in page is there (under load, typing into a page still
+                # loading lost the name, and the test stayed on the sign-in page)
+                expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+                expect(page.get_by_label("User name")).to_be_focused()
                 page.keyboard.type("nodira")
                 page.keyboard.press("Tab")
                 page.keyboard.type("a long console passphrase")
