@@ -156,6 +156,31 @@ async def preview_article(
     )
 
 
+async def _screen_preview(
+    you: SignedIn,
+    history: ContentHistory,
+    worker: PreviewWorker,
+    choice: Choice,
+    title: str,
+    screen: str,
+) -> Response:
+    """A screen with no text of its own to approximate (help, home): the worker's pictures, or
+    why there are none."""
+    pictures, failed = await _pictures(worker, history, choice.key)
+    return you.render(
+        "preview.html",
+        title=title,
+        choice=choice,
+        key=choice.key,
+        pictures=pictures,
+        failed=failed or ("" if worker.available else "the kiosk's renderer is not installed"),
+        worker=worker.available,
+        article_title="",
+        blocks=[],
+        screen=screen,
+    )
+
+
 @router.get("/preview/help")
 async def preview_help(
     you: SignedInDep,
@@ -179,19 +204,8 @@ async def preview_help(
         size=size,
         rev=rev,
     )
-    pictures, failed = await _pictures(worker, history, choice.key)
-    return you.render(
-        "preview.html",
-        title=f"Preview: who to call, {scope} in {lang}",
-        choice=choice,
-        key=choice.key,
-        pictures=pictures,
-        failed=failed or ("" if worker.available else "the kiosk's renderer is not installed"),
-        worker=worker.available,
-        article_title="",
-        blocks=[],
-        screen="help",
-    )
+    title = f"Preview: who to call, {scope} in {lang}"
+    return await _screen_preview(you, history, worker, choice, title, "help")
 
 
 @router.get("/preview/home")
@@ -217,19 +231,8 @@ async def preview_home(
         size=size,
         rev=rev,
     )
-    pictures, failed = await _pictures(worker, history, choice.key)
-    return you.render(
-        "preview.html",
-        title=f"Preview: the home screen in {lang}",
-        choice=choice,
-        key=choice.key,
-        pictures=pictures,
-        failed=failed or ("" if worker.available else "the kiosk's renderer is not installed"),
-        worker=worker.available,
-        article_title="",
-        blocks=[],
-        screen="home",
-    )
+    title = f"Preview: the home screen in {lang}"
+    return await _screen_preview(you, history, worker, choice, title, "home")
 
 
 @router.get("/preview/picture")
