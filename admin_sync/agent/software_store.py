@@ -18,8 +18,8 @@ pointing at a complete version.
 from __future__ import annotations
 
 import json
-import math
 import logging
+import math
 import os
 import shutil
 import time

@@ -11,6 +11,7 @@ appended to the log as a JSON line with the wall-clock time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -47,10 +48,8 @@ def main(config_path: str) -> int:
 
     def reap(p: subprocess.Popen[bytes]) -> None:
         # like systemd's control group: what the unit started dies with it
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def stop_all() -> None:
         for p in procs.values():
