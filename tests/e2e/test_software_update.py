@@ -254,11 +254,16 @@ def test_software_update_installs_switches_and_rolls_back(tmp_path: Path) -> Non
         assert store.is_complete("0.9.2")
         units.kill9("sync")  # kill -9 mid-trial: the restarted agent carries the trial on
         last = wait_until(
-            lambda: store.state().get("last_rollback"), HEALTH_SECONDS + 60, "the rollback"
+            lambda: (
+                store.current() == "0.9.1"
+                and store.trial() is None
+                and store.state().get("last_rollback")
+            ),
+            HEALTH_SECONDS + 60,
+            "the rollback",
         )
         assert last["version"] == "0.9.2" and last["back_to"] == "0.9.1"  # type: ignore[index]
         assert "first frame" in last["reason"]  # type: ignore[index]
-        assert store.current() == "0.9.1" and store.trial() is None
         rolled_at = float(last["at"])  # type: ignore[index]
         back_at = wait_until(
             lambda: kiosk_runs("0.9.1", rolled_at), 120, "the kiosk to run 0.9.1 again"
