@@ -169,9 +169,9 @@ def publish_software(
             raise RepositoryError(f"wheel {name} does not match the manifest's length/sha256")
         blobs[path] = data
     for path, data in sorted(blobs.items()):
-        info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
-        repo.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
-        targets[path] = info
+        target = TargetFile.from_data(path, data, [HASH_ALGORITHM])
+        repo.store.put_target(hashed_target_name(path, target.hashes[HASH_ALGORITHM]), data)
+        targets[path] = target
     old = load_software(repo)
     version = (old.signed.version + 1) if old else 1
     software_files, software_meta = _sign_software(repo, version, targets, software_signer)

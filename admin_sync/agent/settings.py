@@ -59,7 +59,7 @@ class SyncSettings:
     software_dir: Path | None = setting(
         None,
         help="Folder of the installed software versions (versions/, the `current` symlink the "
-        "units start through); the installer sets /opt/safe-airports/software. Unset: no "
+        "units start through); the installer sets /var/lib/safe-airports/software. Unset: no "
         "software updates.",
     )
     software_restart_command: str = setting(

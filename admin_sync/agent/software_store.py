@@ -115,7 +115,7 @@ class SoftwareStore:
 
     def prune(self, keep: set[str]) -> list[str]:
         """Remove every version folder but `keep` (and leftovers of interrupted removals)."""
-        removed = []
+        removed: list[str] = []
         if not self.versions.is_dir():
             return removed
         for folder in sorted(self.versions.iterdir()):
