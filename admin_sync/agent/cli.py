@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         agent.steps.append(StatsStep.from_config(config))  # seal + upload usage statistics
         software = software_updater(config)  # swupdate: signed software updates
         if software is not None:
-            agent.steps.append(software.step)
+            agent.steps.append(software.software_step)
     except (SettingsError, AgentError, ValueError) as exc:
         print(f"safe-airports sync: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Software updates of the kiosk itself: check, install beside, switch, prove healthy or roll back.
 
-One cycle step (`SoftwareUpdater.step`, after the content check):
+One cycle step (`SoftwareUpdater.software_step`, after the content check):
 
 1. refresh TUF and read the `software` role's manifest (`software_fetch`: only the pinned,
    offline-signed role is trusted);
@@ -247,7 +247,7 @@ class SoftwareUpdater:
         return True
 
     # ---- the cycle step ---------------------------------------------------------------------
-    def step(self, agent: Agent, report: UpdateReport) -> None:
+    def software_step(self, agent: Agent, report: UpdateReport) -> None:
         if self.watching is None and self.store.trial() is None:
             self.check(agent)
         last = self.store.state().get("last_rollback")
