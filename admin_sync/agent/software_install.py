@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -83,7 +84,10 @@ def link_tree(src: Path, dst: Path) -> int:
             if s.is_symlink():
                 (target / name).symlink_to(os.readlink(s))
             else:
-                os.link(s, target / name)
+                try:
+                    os.link(s, target / name)
+                except OSError:  # another file system, or links not allowed: copy
+                    shutil.copy2(s, target / name)
             count += 1
         for name in list(dirs):
             s = Path(folder) / name
@@ -116,8 +120,7 @@ def install_version(
     needed = wheels_needed(manifest, previous_venv)
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], "python -m venv", timeout)
     if previous_venv is not None and site_packages(previous_venv).is_dir():
-        shutil_target = site_packages(venv)
-        n = link_tree(site_packages(previous_venv), shutil_target)
+        n = link_tree(site_packages(previous_venv), site_packages(venv))
         log.info("reused %d files of software %s's site-packages (hard links)", n, previous)
     _run(
         [
@@ -131,6 +134,7 @@ def install_version(
             "--no-deps",
             "--disable-pip-version-check",
             "--no-input",
+            "--no-cache-dir",
             "--quiet",
             "--find-links",
             str(downloads),

@@ -10,7 +10,8 @@ One test walks the whole story (each step costs process starts, so they share th
 3. 0.9.2, whose kiosk crashes right after its first frame, is published: it is installed —
    the agent killed -9 once mid-install and once mid-trial on the way — and switched to,
    never reports healthy, and 0.9.1 comes back by itself; the heartbeat says why;
-4. 0.9.2 is never installed again.
+4. 0.9.2 is never installed again;
+5. 0.9.3, whose agent cannot be imported, is refused before anything is switched.
 
 The times from publishing to the kiosk running the new version, and from the failed health
 check to the kiosk running the previous version again, are printed (`-s`) for the report.
@@ -41,6 +42,7 @@ from tests.e2e.wheel_maker import make_wheel, project_files
 pytestmark = pytest.mark.e2e
 
 HEALTH_SECONDS = 15.0
+BROKEN_AGENT = "admin_sync/agent/agent.py"
 BROKEN_FIRST_FRAME = b"""
 import os
 
@@ -286,6 +288,23 @@ def test_software_update_installs_switches_and_rolls_back(tmp_path: Path) -> Non
         assert len([e for e in units.events() if e["event"] == "restart"]) == restarts
         assert store.current() == "0.9.1"
         assert "failed here before" in (kiosk_root / "sync.log").read_text()
+
+        # --- 5. a version whose agent cannot even be imported is refused before the switch ----
+        no_import = b'raise ImportError("deliberately broken release")\n'
+        admin(
+            "software-publish",
+            make_wheel(wheels / "0.9.3", "0.9.3", files, replace={BROKEN_AGENT: no_import}),
+            "--data",
+            data,
+            "--software-key",
+            software_key,
+        )
+        failed = wait_until(
+            lambda: store.state().get("failed", {}).get("0.9.3"), 120, "0.9.3 to be refused"
+        )
+        assert "pre-flight import failed" in failed and "deliberately broken" in failed  # type: ignore[operator]
+        assert store.current() == "0.9.1" and not store.version_dir("0.9.3").exists()
+        assert len([e for e in units.events() if e["event"] == "restart"]) == restarts
         print(
             f"\nsoftware update: published -> kiosk running it: {update_seconds:.1f} s "
             f"(publish command itself {admin_done - published:.1f} s); "
