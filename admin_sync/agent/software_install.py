@@ -36,7 +36,14 @@ PREFLIGHT = "import admin_sync.agent.cli, admin_sync.agent.agent, safe_airports_
 
 
 class SoftwareInstallError(Exception):
-    """The version could not be installed; the message says which step failed."""
+    """The version could not be installed; the message says which step failed.
+
+    `permanent`: the version itself is broken (its pre-flight import failed), so it is never
+    tried again; otherwise (disk full, pip interrupted...) the next cycle tries again."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def site_packages(venv: Path) -> Path:
@@ -62,14 +69,16 @@ def wheels_needed(manifest: SoftwareManifest, previous_venv: Path | None) -> lis
     return sorted(n for n in manifest.wheels if wheel_distribution(n) not in have)
 
 
-def _run(cmd: list[str], step: str, timeout: float) -> None:
+def _run(cmd: list[str], step: str, timeout: float, *, permanent: bool = False) -> None:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SoftwareInstallError(f"{step}: {exc}") from exc
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip()[-800:]
-        raise SoftwareInstallError(f"{step} failed (exit {done.returncode}): {tail}")
+        raise SoftwareInstallError(
+            f"{step} failed (exit {done.returncode}): {tail}", permanent=permanent
+        )
 
 
 def link_tree(src: Path, dst: Path) -> int:
@@ -143,7 +152,12 @@ def install_version(
         "pip install",
         timeout,
     )
-    _run([str(venv / "bin" / "python"), "-c", PREFLIGHT], "pre-flight import", timeout)
+    _run(
+        [str(venv / "bin" / "python"), "-c", PREFLIGHT],
+        "pre-flight import",
+        timeout,
+        permanent=True,
+    )
     store.mark_complete(
         version,
         {"version": version, "wheels": sorted(manifest.wheels), "installed": needed},

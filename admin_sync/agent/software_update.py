@@ -308,9 +308,10 @@ class SoftwareUpdater:
         try:
             install_version(store, manifest, downloads, previous=current)
         except SoftwareInstallError as exc:
-            store.record_failure(offered, None, f"not installed: {exc}")
-            self._mark_tried(offered)
             store.remove_version(offered)
+            if exc.permanent:  # the version is broken: never again
+                store.record_failure(offered, None, f"not installed: {exc}")
+                self._mark_tried(offered)
             raise
         finally:
             shutil.rmtree(downloads, ignore_errors=True)

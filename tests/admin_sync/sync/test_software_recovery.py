@@ -125,3 +125,18 @@ def test_the_start_wrapper_rolls_back_an_agent_that_cannot_start(tmp_path: Path)
     up.recover()  # the previous agent records and reports what the wrapper did
     assert store.state()["last_rollback"]["version"] == "1.1"
     assert not store.note_path.exists() and restarts(tmp_path) == 1
+
+
+def test_a_failed_pip_install_is_tried_again(tmp_path: Path) -> None:
+    from admin_sync.agent.software_install import SoftwareInstallError, install_version
+    from admin_sync.software_manifest import SoftwareManifest, WheelInfo
+
+    store = SoftwareStore(tmp_path / "software")
+    name = "safe_airports-2.0-py3-none-any.whl"
+    manifest = SoftwareManifest("2.0", "t", {name: WheelInfo(1, "0" * 64)})
+    (tmp_path / "downloads").mkdir()
+    (tmp_path / "downloads" / name).write_bytes(b"not a zip file")  # pip cannot install it
+    with pytest.raises(SoftwareInstallError, match="pip install failed") as failed:
+        install_version(store, manifest, tmp_path / "downloads", previous=None, timeout=120)
+    assert not failed.value.permanent  # a disk full or a damaged download: tried again
+    assert not store.is_complete("2.0")
