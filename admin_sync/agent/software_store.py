@@ -23,7 +23,7 @@ import math
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +165,6 @@ class SoftwareStore:
         }
         self.save_state(state)
         return state
-
-
-def trial_as_dict(trial: Trial) -> dict[str, Any]:
-    return asdict(trial)
 
 
 def restarted(trial: Trial) -> Trial:

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuf.ngclient import Updater
 
@@ -325,13 +325,3 @@ class SoftwareUpdater:
             self.rollback(trial, "the restart command failed")
             return "restart failed"
         return f"switched to software {offered}"
-
-
-def software_status(store: SoftwareStore) -> dict[str, Any]:
-    """What the maintenance screen and tests read."""
-    trial = store.trial()
-    return {
-        "current": store.current(),
-        "trial": None if trial is None else trial.version,
-        **store.state(),
-    }
