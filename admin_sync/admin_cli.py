@@ -112,6 +112,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_list_kiosks)
 
+    from admin_sync import software_cli  # swupdate: software-init, software-publish
+
+    software_cli.register(sub)
+
     p = sub.add_parser("status", help="repository versions, expiry dates, latest release")
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_status)

@@ -20,6 +20,7 @@ from admin_sync.tuf_repo import Clock, utc_now
 
 ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
+ACTIONS += ("software",)  # swupdate: a signed software release (admin software-publish)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

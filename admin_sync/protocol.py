@@ -229,3 +229,30 @@ class Provisioning:
             token=raw["token"],
             trusted_root=root,
         )
+
+
+# ---- swupdate: the kiosk's first-frame record (health evidence of a software update) ---------
+# The kiosk writes it (atomically) next to its usage counters once it has drawn its first frame;
+# the agent reads it to decide whether a newly switched software version is healthy.
+FIRST_FRAME_FILE = "kiosk-first-frame.json"
+
+
+@dataclass(frozen=True)
+class FirstFrame:
+    app_version: str
+    pid: int
+    at: float  # wall clock, epoch seconds
+
+    def to_bytes(self) -> bytes:
+        return (
+            json.dumps({"app_version": self.app_version, "pid": self.pid, "at": self.at}) + "\n"
+        ).encode()
+
+
+def read_first_frame(path: Any) -> FirstFrame | None:
+    """The record at `path` (a pathlib.Path), or None if missing or malformed."""
+    try:
+        raw = json.loads(path.read_bytes())
+        return FirstFrame(str(raw["app_version"]), int(raw["pid"]), float(raw["at"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

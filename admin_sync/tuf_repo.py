@@ -142,6 +142,7 @@ class TufRepository:
         *,
         new_targets: Targets | None,
         new_snapshot: bool,
+        extra_meta: Mapping[str, MetaFile] | None = None,
     ) -> dict[str, bytes]:
         """Sign (optionally) targets, then snapshot, then timestamp: the files to commit."""
         files: dict[str, bytes] = {}
@@ -152,7 +153,7 @@ class TufRepository:
             targets_meta = _metafile(new_targets.version, tbytes)
         else:
             targets_meta = None
-        if new_snapshot or targets_meta is not None:
+        if new_snapshot or targets_meta is not None or extra_meta:
             self._check_signer(root, "snapshot", online["snapshot"])
             if self.store.read_metadata("timestamp.json") is None:
                 snap_version = 1
@@ -163,6 +164,7 @@ class TufRepository:
                 meta = dict(old.meta)
             if targets_meta is not None:
                 meta["targets.json"] = targets_meta
+            meta.update(extra_meta or {})  # swupdate: delegated roles (software.json)
             snapshot = Snapshot(version=snap_version, expires=self._expiry("snapshot"), meta=meta)
             _, sbytes = self._signed(snapshot, [online["snapshot"]])
             files[f"{snap_version}.snapshot.json"] = sbytes
@@ -208,6 +210,7 @@ class TufRepository:
         root = self.root().signed
         old_targets = self.targets().signed
         targets = Targets(version=old_targets.version + 1, expires=self._expiry("targets"))
+        targets.delegations = old_targets.delegations  # swupdate: the software role stays
         for path in keep:
             if path in old_targets.targets and path not in target_files:
                 targets.targets[path] = old_targets.targets[path]
@@ -229,6 +232,7 @@ class TufRepository:
             version=old_targets.version + 1,
             expires=self._expiry("targets"),
             targets=dict(old_targets.targets),
+            delegations=old_targets.delegations,  # swupdate: the software role stays
         )
         for path, data in sorted(target_files.items()):
             check_relative_path(path)
@@ -254,6 +258,7 @@ class TufRepository:
                 version=targets_md.version + 1,
                 expires=self._expiry("targets"),
                 targets=dict(targets_md.targets),
+                delegations=targets_md.delegations,  # swupdate
             )
             resigned.append("targets")
         new_snapshot = new_targets is not None or (
@@ -301,6 +306,7 @@ class TufRepository:
                     version=old.version + 1,
                     expires=self._expiry("targets"),
                     targets=dict(old.targets),
+                    delegations=old.delegations,  # swupdate
                 )
             files.update(
                 self._chain(

@@ -40,6 +40,7 @@ from kiosk.display_metrics import (
     default_window_size,
     display_metrics,
 )
+from kiosk.first_frame import write_first_frame
 from kiosk.images import AssetImageProvider, QrImageProvider
 from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
 
@@ -264,6 +265,7 @@ class KioskApp:
         self._warm_up_started = True
         self.window.frameSwapped.disconnect(self._after_first_frame)
         self.controller.start_warm_up()
+        write_first_frame(self.settings.usage_file)  # swupdate: health of a software update
 
     def _read_asset(self, path: str) -> bytes | None:
         current = self.source.current

@@ -106,6 +106,7 @@ class Agent:
         self.failures = int(self.state.get("consecutive_failures", 0))
         self.steps: list[CycleStep] = []  # extension point: run after the update check
         self.progress = progress  # called whenever the agent makes progress (watchdog)
+        self.heartbeat_delivered_at: float | None = None  # wall clock (software health check)
 
     # ---- state ------------------------------------------------------------------------------
     def _load_state(self) -> dict[str, Any]:
@@ -189,6 +190,8 @@ class Agent:
             )
             if problem:
                 errors.append(problem)
+            else:
+                self.heartbeat_delivered_at = time.time()
         self.failures = 0 if report.ok else self.failures + 1
         self._record(report, errors, self.monotonic() - started)
         return report

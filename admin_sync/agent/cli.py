@@ -8,6 +8,11 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from admin_sync.agent.settings import AgentConfig
+    from admin_sync.agent.software_update import SoftwareUpdater
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         )
         agent = Agent(config, progress=liveness.mark)
         agent.steps.append(StatsStep.from_config(config))  # seal + upload usage statistics
+        software = software_updater(config)  # swupdate: signed software updates
+        if software is not None:
+            agent.steps.append(software.software_step)
     except (SettingsError, AgentError, ValueError) as exc:
         print(f"safe-airports sync: {exc}", file=sys.stderr)
         return 2
@@ -65,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s; exiting", exc)
         return 3
     try:
+        if software is not None:
+            try:
+                software.recover()  # a trial to watch, an interrupted rollback to finish
+            except Exception:  # never keeps the agent from running
+                log.exception("software recovery failed")
         if args.once:
             report = agent.run_cycle()
             return 0 if report.ok else 1
@@ -72,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         log.info("sync agent started for kiosk %s, server %s", agent.kiosk_id, agent.server_url)
+        if software is not None and software.watching is not None:
+            threading.Thread(
+                target=software.watch,
+                args=(lambda: agent.heartbeat_delivered_at, stop),
+                name="software-trial",
+                daemon=True,
+            ).start()
         liveness.ready(f"sync agent for kiosk {agent.kiosk_id}")
         try:
             agent.run_forever(stop)
@@ -81,3 +101,26 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         lock.release()
+
+
+def software_updater(config: AgentConfig) -> SoftwareUpdater | None:
+    """The software update step when `[sync] software_dir` is set (None otherwise)."""
+    import shlex
+
+    from admin_sync.agent.agent import app_version
+    from admin_sync.agent.software_update import SoftwareConfig, SoftwareUpdater
+    from admin_sync.protocol import FIRST_FRAME_FILE
+
+    s = config.sync
+    if s.software_dir is None:
+        return None
+    return SoftwareUpdater(
+        SoftwareConfig(
+            software_dir=s.software_dir,
+            restart_command=shlex.split(s.software_restart_command),
+            health_seconds=s.software_health_seconds,
+            first_frame_path=config.usage_file.parent / FIRST_FRAME_FILE,
+            state_dir=s.state_dir,
+        ),
+        running_version=app_version(),
+    )

@@ -55,6 +55,23 @@ class SyncSettings:
         900.0, help="Longest time one file download may take before it is abandoned."
     )
     heartbeat: bool = setting(True, help="Send a heartbeat to the server after every cycle.")
+    # swupdate: signed software updates (admin_sync/agent/software_update.py)
+    software_dir: Path | None = setting(
+        None,
+        help="Folder of the installed software versions (versions/, the `current` symlink the "
+        "units start through); the installer sets /var/lib/safe-airports/software. Unset: no "
+        "software updates.",
+    )
+    software_restart_command: str = setting(
+        "systemctl --no-block restart safe-airports-kiosk.service safe-airports-sync.service",
+        help="Command (split like a shell would) that restarts the kiosk and the agent after "
+        "a software switch or rollback.",
+    )
+    software_health_seconds: float = setting(
+        180.0,
+        help="Time a new software version has to draw the kiosk's first frame and deliver a "
+        "heartbeat; otherwise the previous version comes back by itself.",
+    )
 
 
 @dataclass(frozen=True)
@@ -105,6 +122,7 @@ def load_config(path: Path) -> AgentConfig:
                 "provisioning_file": resolve(sync.provisioning_file),
                 "state_dir": resolve(sync.state_dir),
                 "token_file": resolve(sync.token_file) if sync.token_file else None,
+                "software_dir": resolve(sync.software_dir) if sync.software_dir else None,
             }
         ),
         content_dir=resolve(config.content_dir),

@@ -15,7 +15,10 @@ from admin_sync.repo_store import DirectoryStore, check_relative_path
 
 router = APIRouter(prefix="/tuf", tags=["tuf"])
 
-_METADATA_NAME = re.compile(r"^([1-9][0-9]{0,9}\.)?(root|targets|snapshot|timestamp)\.json$")
+# swupdate: software.json is the delegated software role (admin_sync/software_repo.py)
+_METADATA_NAME = re.compile(
+    r"^([1-9][0-9]{0,9}\.)?(root|targets|snapshot|timestamp|software)\.json$"
+)
 
 
 def _store(request: Request) -> DirectoryStore:

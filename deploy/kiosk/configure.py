@@ -31,6 +31,7 @@ from typing import Any
 CONTENT_DIR = "/var/lib/safe-airports/content"
 USAGE_FILE = "/var/lib/safe-airports/usage/usage.sqlite"
 STATE_DIR = "/var/lib/safe-airports/sync"
+SOFTWARE_DIR = "/var/lib/safe-airports/software"  # versions/, current (signed software updates)
 # The kiosk unit's CacheDirectory (writable under ProtectSystem=strict): the kiosk builds the
 # cache of its shipped sample content there when installed content is missing or unreadable.
 FALLBACK_CACHE_DIR = "/var/cache/safe-airports-kiosk/fallback"
@@ -201,6 +202,7 @@ def plan_kiosk_config(
         server_url=data["server_url"],
         token_file=token_file,
         state_dir=STATE_DIR,
+        software_dir=SOFTWARE_DIR,
     )
     config["sync"] = sync
     return config

@@ -24,10 +24,12 @@ set -euo pipefail
 
 readonly KIOSK_USER=kiosk
 readonly PREFIX=/opt/safe-airports
-readonly VENV=$PREFIX/venv
+readonly OLD_VENV=$PREFIX/venv # the single virtualenv of installs before software updates
 readonly LIBEXEC=$PREFIX/libexec
 readonly CONF_DIR=/etc/safe-airports
 readonly DATA_DIR=/var/lib/safe-airports
+readonly SOFTWARE=$DATA_DIR/software # versions/VERSION/venv and `current` (software updates)
+readonly POLKIT_RULE=/etc/polkit-1/rules.d/50-safe-airports.rules
 readonly UNIT_DIR=/etc/systemd/system
 readonly CURSOR_THEME=/usr/share/icons/safe-airports-blank
 readonly TOUCH_RULE=/etc/udev/rules.d/90-safe-airports-touch.rules
@@ -35,7 +37,7 @@ readonly PAM_FILE=/etc/pam.d/safe-airports-kiosk
 readonly JOURNALD_DROPIN=/etc/systemd/journald.conf.d/safe-airports.conf
 readonly UNITS=(safe-airports-sync.service safe-airports-kiosk.service)
 readonly SLEEP_TARGETS=(sleep.target suspend.target hibernate.target hybrid-sleep.target)
-readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd)
+readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd polkitd)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
@@ -154,8 +156,39 @@ create_directories() {
     "$DATA_DIR/content" "$DATA_DIR/usage" "$DATA_DIR/sync"
 }
 
+# The first software version: its own folder and virtualenv, and the `current` symlink the
+# units start through. Software updates add versions beside it (admin_sync/agent/
+# software_update.py); running the installer again never switches away from a newer one.
+install_software() {
+  local version folder
+  version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$SOURCE_DIR/pyproject.toml" | head -n 1)
+  [[ -n $version ]] || die "$SOURCE_DIR/pyproject.toml: no version"
+  folder=$SOFTWARE/versions/$version
+  run install -d -m 0755 -o "$KIOSK_USER" -g "$KIOSK_USER" "$SOFTWARE" "$SOFTWARE/versions"
+  if [[ -f $folder/COMPLETE ]]; then
+    note "software $version is installed"
+  else
+    run rm -rf "$folder"
+    install_venv "$folder/venv" "${SOURCE_DIR}[kiosk,agent]" "$WHEELHOUSE"
+    run touch "$folder/COMPLETE"
+    run chown -R "$KIOSK_USER:$KIOSK_USER" "$folder"
+  fi
+  if [[ -L $SOFTWARE/current ]]; then
+    note "current software: $(readlink "$SOFTWARE/current") (kept)"
+  else
+    run ln -sfn "versions/$version" "$SOFTWARE/.current.install"
+    run mv -fT "$SOFTWARE/.current.install" "$SOFTWARE/current"
+  fi
+  if [[ -d $OLD_VENV ]]; then
+    run rm -rf "$OLD_VENV"
+  fi
+  run install -m 0755 "$HERE/software-run.sh" "$LIBEXEC/software-run"
+  # the agent (user kiosk) may restart the two kiosk units, nothing else
+  run install -D -m 0644 "$HERE/polkit-safe-airports.rules" "$POLKIT_RULE"
+}
+
 install_app() {
-  install_venv "$VENV" "${SOURCE_DIR}[kiosk,agent]" "$WHEELHOUSE"
+  install_software
   run install -m 0755 "$HERE/kiosk-session.sh" "$LIBEXEC/kiosk-session"
   run install -m 0755 "$HERE/kiosk-app.sh" "$LIBEXEC/kiosk-app"
   run install -m 0644 "$SOURCE_DIR/deploy/README.md" "$PREFIX/share/README.md"
@@ -211,7 +244,8 @@ install_units() {
 uninstall() {
   remove_units "$UNIT_DIR" "${UNITS[@]}"
   run systemctl unmask "${SLEEP_TARGETS[@]}"
-  run rm -f "$PAM_FILE" "$TOUCH_RULE" "$JOURNALD_DROPIN"
+  run rm -f "$PAM_FILE" "$TOUCH_RULE" "$JOURNALD_DROPIN" "$POLKIT_RULE"
+  run rm -rf "$SOFTWARE"
   run udevadm control --reload
   run rm -rf "$PREFIX" "$CURSOR_THEME"
   if [[ $PURGE == 1 ]]; then

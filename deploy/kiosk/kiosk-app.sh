@@ -22,5 +22,9 @@ if [[ -n ${WATCHDOG_USEC:-} ]]; then
   export WATCHDOG_PID=$$
 fi
 
-exec "${SAFE_AIRPORTS_BIN:-/opt/safe-airports/venv/bin/safe-airports}" kiosk \
+if [[ -n ${SAFE_AIRPORTS_BIN:-} ]]; then # the tests' stand-in for the app
+  exec "$SAFE_AIRPORTS_BIN" kiosk --config /etc/safe-airports/kiosk.toml
+fi
+# The current software version (switched by signed software updates, deploy/README.md).
+exec /opt/safe-airports/libexec/software-run /var/lib/safe-airports/software kiosk \
   --config /etc/safe-airports/kiosk.toml

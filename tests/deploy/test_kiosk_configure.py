@@ -63,6 +63,7 @@ def test_kiosk_config_and_token(tmp_path, prov):
             "server_url": "https://safe-airports.example.org",
             "token_file": str(token),
             "state_dir": "/var/lib/safe-airports/sync",
+            "software_dir": "/var/lib/safe-airports/software",
         },
     }
     assert token.read_text() == "kiosk_abc\n"

@@ -6,6 +6,7 @@ import json
 import os
 import pwd
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,10 @@ def test_the_runtime_list_has_what_the_display_tests_needed() -> None:
     assert "deploy/kiosk/runtime-packages.txt" in makefile
 
 
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+SOFTWARE = f"/var/lib/safe-airports/software/versions/{VERSION}"  # the first software version
+
+
 def expected_install_actions(prov: Path, rotation_args: str) -> list[str]:
     apt = "env DEBIAN_FRONTEND=noninteractive apt-get"
     user = (
@@ -104,16 +109,27 @@ def expected_install_actions(prov: Path, rotation_args: str) -> list[str]:
     return [
         f"{apt} update -q",
         f"{apt} install -y -q --no-install-recommends python3 python3-venv udev dbus "
-        f"libpam-systemd {' '.join(runtime_packages())}",
+        f"libpam-systemd polkitd {' '.join(runtime_packages())}",
         *user,
         "usermod --append --groups video,render,input kiosk",
         "install -d -m 0755 -o root -g root /etc/safe-airports /opt/safe-airports "
         "/opt/safe-airports/libexec /opt/safe-airports/share",
         "install -d -m 0750 -o kiosk -g kiosk /var/lib/safe-airports "
         "/var/lib/safe-airports/content /var/lib/safe-airports/usage /var/lib/safe-airports/sync",
-        "python3 -m venv /opt/safe-airports/venv",
-        "/opt/safe-airports/venv/bin/pip install --quiet --upgrade pip",
-        f"/opt/safe-airports/venv/bin/pip install --quiet --upgrade '{REPO}[kiosk,agent]'",
+        "install -d -m 0755 -o kiosk -g kiosk /var/lib/safe-airports/software "
+        "/var/lib/safe-airports/software/versions",
+        f"rm -rf {SOFTWARE}",
+        f"python3 -m venv {SOFTWARE}/venv",
+        f"{SOFTWARE}/venv/bin/pip install --quiet --upgrade pip",
+        f"{SOFTWARE}/venv/bin/pip install --quiet --upgrade '{REPO}[kiosk,agent]'",
+        f"touch {SOFTWARE}/COMPLETE",
+        f"chown -R kiosk:kiosk {SOFTWARE}",
+        f"ln -sfn versions/{VERSION} /var/lib/safe-airports/software/.current.install",
+        "mv -fT /var/lib/safe-airports/software/.current.install "
+        "/var/lib/safe-airports/software/current",
+        f"install -m 0755 {HERE}/software-run.sh /opt/safe-airports/libexec/software-run",
+        f"install -D -m 0644 {HERE}/polkit-safe-airports.rules "
+        "/etc/polkit-1/rules.d/50-safe-airports.rules",
         f"install -m 0755 {HERE}/kiosk-session.sh /opt/safe-airports/libexec/kiosk-session",
         f"install -m 0755 {HERE}/kiosk-app.sh /opt/safe-airports/libexec/kiosk-app",
         f"install -m 0644 {REPO}/deploy/README.md /opt/safe-airports/share/README.md",
@@ -190,7 +206,7 @@ def test_offline_install_uses_only_the_wheelhouse(tmp_path):
     assert result.returncode == 0, result.stderr
     pip = [a for a in actions(result.stdout) if "/pip " in a]
     assert pip == [
-        f"/opt/safe-airports/venv/bin/pip install --quiet --no-index --find-links {wheels} "
+        f"{SOFTWARE}/venv/bin/pip install --quiet --no-index --find-links {wheels} "
         f"--upgrade '{REPO}[kiosk,agent]'"
     ]
 

@@ -1,0 +1,187 @@
+"""`safe-airports admin software-init` and `admin software-publish`: the release engineer's
+commands for signed software updates (see admin_sync/README.md, "Software updates").
+
+Both run on the server's data folder (`--data`) with the offline keys plugged in: the software
+key (and, for `software-init`, the root key) never live in the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import sys
+from pathlib import Path
+
+from admin_sync.datadir import DataDir
+from admin_sync.keys import KeyFileError, generate_key, load_key, save_key
+from admin_sync.software_manifest import (
+    PROJECT_DISTRIBUTION,
+    SoftwareManifest,
+    SoftwareManifestError,
+    WheelInfo,
+    version_key,
+    wheel_distribution,
+)
+from admin_sync.software_repo import (
+    live_software_manifest,
+    publish_software,
+    setup_software_role,
+)
+from admin_sync.tuf_repo import Clock, RepositoryError, utc_now
+
+
+def _err(message: str) -> int:
+    print(f"safe-airports admin: {message}", file=sys.stderr)
+    return 1
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "software-init",
+        help="create (or rotate) the offline software key and delegate software/* to it",
+    )
+    p.add_argument("--data", required=True, help="server data folder")
+    p.add_argument("--root-key", required=True, help="the OFFLINE root key file")
+    p.add_argument(
+        "--software-key",
+        required=True,
+        help="the OFFLINE software key file; created if missing (keep it off the server)",
+    )
+    p.set_defaults(handler=cmd_software_init)
+
+    p = sub.add_parser(
+        "software-publish",
+        help="sign and publish the kiosk software (wheels) as a new version",
+        description="Publish the project's wheel and the wheels it needs that changed since the "
+        "last software release (the others are carried over). The version is the project "
+        "wheel's; it must be higher than the live one. Build the wheels with e.g. "
+        "`pip wheel --wheel-dir wheelhouse '.[kiosk,agent]'`.",
+    )
+    p.add_argument("wheels", nargs="+", type=Path, help="wheel files or folders of wheels")
+    p.add_argument("--data", required=True, help="server data folder")
+    p.add_argument("--software-key", required=True, help="the OFFLINE software key file")
+    p.add_argument("--notes", default="", help="what changed (shown in logs)")
+    p.set_defaults(handler=cmd_software_publish)
+
+
+def cmd_software_init(args: argparse.Namespace) -> int:
+    data = DataDir(Path(args.data))
+    key_path = Path(args.software_key)
+    if data.path.resolve() in key_path.resolve().parents:
+        return _err(f"{key_path}: the software key must not live in the server's data folder")
+    try:
+        root_signer = load_key(Path(args.root_key))
+        online = data.online_signers()
+        created = not key_path.exists()
+        software = generate_key() if created else load_key(key_path)
+    except KeyFileError as exc:
+        return _err(str(exc))
+    try:
+        with data.lock():
+            repo = data.repository()
+            version = setup_software_role(
+                repo, root_signer=root_signer, software_signer=software, online=online
+            )
+    except RepositoryError as exc:
+        return _err(str(exc))
+    if created:
+        save_key(software, key_path)
+    print(f"software role delegated to key {software.public_key.keyid[:12]}…; root v{version}")
+    if created:
+        print(f"OFFLINE software key written to {key_path}: keep it off the server")
+    return 0
+
+
+def collect_wheels(paths: list[Path]) -> dict[str, bytes]:
+    """Wheel file name -> bytes from files and folders; one wheel per distribution."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.whl")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SoftwareManifestError(f"{path}: no such wheel file or folder")
+    wheels: dict[str, bytes] = {}
+    seen: dict[str, str] = {}
+    for f in files:
+        dist, _ = wheel_distribution(f.name)
+        if dist in seen:
+            raise SoftwareManifestError(f"two wheels of {dist}: {seen[dist]} and {f.name}")
+        seen[dist] = f.name
+        wheels[f.name] = f.read_bytes()
+    return wheels
+
+
+def plan_software_release(
+    given: dict[str, bytes],
+    previous: SoftwareManifest | None,
+    *,
+    published_at: str,
+    notes: str = "",
+) -> SoftwareManifest:
+    """The manifest: the given wheels plus the previous release's wheels of every other
+    distribution (unchanged ones are carried over)."""
+    dists = {wheel_distribution(name)[0]: name for name in given}
+    project = dists.get(PROJECT_DISTRIBUTION)
+    if project is None:
+        raise SoftwareManifestError(f"no wheel of the project ({PROJECT_DISTRIBUTION}) given")
+    version = wheel_distribution(project)[1]
+    if previous is not None and version_key(version) <= version_key(previous.version):
+        raise SoftwareManifestError(
+            f"software {version} is not newer than the live {previous.version}: versions only grow"
+        )
+    wheels = {
+        name: WheelInfo(len(blob), hashlib.sha256(blob).hexdigest()) for name, blob in given.items()
+    }
+    if previous is not None:
+        for name, info in previous.wheels.items():
+            if wheel_distribution(name)[0] not in dists:
+                wheels[name] = info
+    return SoftwareManifest(version=version, published_at=published_at, wheels=wheels, notes=notes)
+
+
+def publish_wheels(
+    data: DataDir,
+    given: dict[str, bytes],
+    software_key: Path,
+    *,
+    notes: str = "",
+    who: str = "",
+    clock: Clock = utc_now,
+) -> SoftwareManifest:
+    signer = load_key(software_key)
+    with data.lock():
+        repo = data.repository(clock=clock)
+        manifest = plan_software_release(
+            given,
+            live_software_manifest(repo),
+            published_at=clock().replace(microsecond=0).isoformat(),
+            notes=notes,
+        )
+        publish_software(
+            repo, manifest, given, software_signer=signer, online=data.online_signers()
+        )
+    data.audit_log(clock=clock).record(
+        who or getpass.getuser(),
+        "software",
+        f"software {manifest.version}",
+        f"{len(manifest.wheels)} wheels, {len(given)} new; {notes}".strip("; "),
+        via="cli",
+    )
+    return manifest
+
+
+def cmd_software_publish(args: argparse.Namespace) -> int:
+    data = DataDir(Path(args.data))
+    try:
+        given = collect_wheels(args.wheels)
+        manifest = publish_wheels(data, given, Path(args.software_key), notes=args.notes)
+    except (SoftwareManifestError, KeyFileError, RepositoryError, OSError) as exc:
+        return _err(str(exc))
+    print(
+        f"published software {manifest.version}: {len(manifest.wheels)} wheels "
+        f"({len(given)} new, {manifest.total_bytes()} bytes in all)"
+    )
+    return 0
