@@ -177,7 +177,7 @@ class AlertChecker:
 
 
 def contacts_from_yaml(text: str | None) -> list[ContactDate]:
-    """The contacts' ids and `verified_on` dates from contacts.yaml (entries without one skipped)."""
+    """The contacts' ids and `verified_on` dates from contacts.yaml (skipping those without)."""
     found = []
     for entry in parse_list(text, "contacts.yaml") if text else []:
         if not isinstance(entry, dict):
