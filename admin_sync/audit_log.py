@@ -20,6 +20,7 @@ from admin_sync.tuf_repo import Clock, utc_now
 
 ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
+ACTIONS += ("alert-mail",)  # alerts: a user changed their own alert e-mail (alert_pages)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """
