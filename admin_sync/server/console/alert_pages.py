@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin_sync.server.alerts import store
 from admin_sync.server.alerts.mail import describe, group_label
 from admin_sync.server.alerts.settings import AlertSettings
 from admin_sync.server.console.access import SignedIn, SignedInDep
 from admin_sync.server.console.forms import FormDep
+from admin_sync.server.console.pages import secure
 from admin_sync.server.console.providers import (
     AlertSettingsDep,
     AuditDep,
@@ -71,6 +72,7 @@ def alerts_page(
         mode=mine.mode if mine else "off",
         modes=MODE_LABELS,
         describe=describe,
+        when=_when,
         group_label=group_label,
         alerts=alerts,
         console=console,
@@ -79,14 +81,25 @@ def alerts_page(
     )
 
 
+def _when(stamp: str) -> str:
+    """ "2026-11-30T23:05:55+00:00" as "2026-11-30 23:05" (the page says UTC)."""
+    return stamp[:16].replace("T", " ")
+
+
 @router.get("/alerts")
 def show_alerts(
     you: SignedInDep,
     db: ServerDbDep,
     alerts: AlertSettingsDep,
     console: SettingsDep,
+    saved: str = "",
 ) -> Response:
-    return alerts_page(you, db, alerts, console)
+    ok = ""
+    if saved:
+        with db.connect() as conn:
+            mine = store.subscription(conn, you.user.name)
+        ok = f"Saved: {MODE_LABELS[mine.mode]}." if mine else ""
+    return alerts_page(you, db, alerts, console, ok=ok)
 
 
 @router.post("/alerts/subscription")
@@ -125,4 +138,5 @@ def save_subscription(
     with db.transaction() as conn:
         store.set_subscription(conn, you.user.name, email, mode, clock())
     audit.record(you.user.name, "alert-mail", you.user.name, f"{mode} {email}", via="console")
-    return alerts_page(you, db, alerts, console, ok=f"Saved: {MODE_LABELS[mode]}.")
+    # after a post, a redirect: reloading the page does not send the form again
+    return secure(RedirectResponse("/console/alerts?saved=1", status_code=303))

@@ -145,6 +145,7 @@ def test_alerts_page_shows_open_alerts_and_saves_only_a_valid_choice(tmp_path: P
     ok = env.client.post(
         "/console/alerts/subscription",
         data={"csrf": csrf, "email": "vic@example.org", "mode": "digest"},
+        follow_redirects=True,
     )
     assert ok.status_code == 200 and "Saved: One daily digest." in ok.text
     with db.connect() as conn:
