@@ -18,6 +18,8 @@ from admin_sync.server.alerts.settings import AlertSettings
 from admin_sync.server.alerts.store import Alert, Event
 
 SUBJECT_PREFIX = "[Safe Airports]"
+MAX_NAMES = 30  # per line of a message; a whole fleet going dark is not 10,000 names
+MAX_DETAILS = 30
 _NOUNS = {"connection": "kiosk", "error": "kiosk", "disk": "kiosk", "review": "contact"}
 
 
@@ -66,10 +68,11 @@ def _lines(events: Sequence[Event]) -> list[str]:
         lines.append(f"{group_label(group)}")
         for phrase, found in phrases.items():
             names = sorted({e.subject for e in found})
-            lines.append(f"  {phrase}: {', '.join(names)}")
-            for e in found:
-                if e.change != "closed" and e.kind in ("error", "disk"):
-                    lines.append(f"    {e.subject}: {e.detail}")
+            more = f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else ""
+            lines.append(f"  {phrase}: {', '.join(names[:MAX_NAMES])}{more}")
+            details = [e for e in found if e.change != "closed" and e.kind in ("error", "disk")]
+            for e in details[:MAX_DETAILS]:
+                lines.append(f"    {e.subject}: {e.detail}")
         lines.append("")
     return lines
 
@@ -115,7 +118,9 @@ def compose_digest(
         groups.setdefault(alert.group, []).append(alert)
     for group, alerts in groups.items():
         body.append(group_label(group))
-        for a in alerts:
+        if len(alerts) > MAX_NAMES:
+            body.append(f"  ({len(alerts)} open; the first {MAX_NAMES} below, all on the page)")
+        for a in alerts[:MAX_NAMES]:
             body.append(
                 f"  {a.subject}: {describe(a.kind, 'opened', a.level)} since "
                 f"{a.opened_at} ({a.detail})"

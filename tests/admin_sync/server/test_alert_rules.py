@@ -152,3 +152,11 @@ def test_alerts_page_shows_open_alerts_and_saves_only_a_valid_choice(tmp_path: P
         mine = store.subscription(conn, VIEWER[0])
         assert mine is not None and (mine.email, mine.mode) == ("vic@example.org", "digest")
         assert mine.last_event_id == store.last_event_id(conn) == 1  # no old changes mailed
+
+
+def test_a_whole_fleet_dark_is_one_short_message() -> None:
+    many = [_event(i, f"K{i:05d}", "TAS") for i in range(5000)]
+    subject, body = compose(many, AlertSettings())
+    assert subject == "[Safe Airports] Tashkent (TAS): 5000 kiosks went offline"
+    assert "K00029 and 4970 more" in body and "K00030" not in body
+    assert len(body) < 2000
