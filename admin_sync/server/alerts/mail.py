@@ -123,7 +123,7 @@ def compose_digest(
         for a in alerts[:MAX_NAMES]:
             body.append(
                 f"  {a.subject}: {describe(a.kind, 'opened', a.level)} since "
-                f"{a.opened_at} ({a.detail})"
+                f"{a.opened_at[:16].replace('T', ' ')} UTC ({a.detail})"
             )
         body.append("")
     if not still_open:

@@ -3,11 +3,15 @@ text of a message, the contacts' dates from contacts.yaml, and the console's ale
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from admin_sync.server.alerts import store
-from admin_sync.server.alerts.checker import contacts_from_yaml
+from admin_sync.server.alerts.checker import AlertChecker, contacts_from_yaml
 from admin_sync.server.alerts.mail import compose, subject_for
 from admin_sync.server.alerts.rules import (
     ContactDate,
@@ -17,7 +21,9 @@ from admin_sync.server.alerts.rules import (
     plan_changes,
 )
 from admin_sync.server.alerts.settings import AlertSettings
-from admin_sync.server.registry import Heartbeat, Kiosk
+from admin_sync.server.alerts.task import run_alert_checks
+from admin_sync.server.db import Database
+from admin_sync.server.registry import Heartbeat, Kiosk, add_kiosk
 from tests.admin_sync.console_env import VIEWER, ConsoleEnv
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -160,3 +166,49 @@ def test_a_whole_fleet_dark_is_one_short_message() -> None:
     assert subject == "[Safe Airports] Tashkent (TAS): 5000 kiosks went offline"
     assert "K00029 and 4970 more" in body and "K00030" not in body
     assert len(body) < 2000
+
+
+def test_the_background_task_mails_off_the_event_loop(tmp_path: Path) -> None:
+    """An SMTP server that does not answer holds a worker thread, never the event loop."""
+    db = Database(tmp_path / "server.db")
+    db.migrate()
+    kiosk, _ = add_kiosk(db, airport="TAS", name="TAS-01")
+    with db.connect() as conn:
+        conn.execute(
+            "INSERT INTO heartbeats (kiosk_id, received_at, app_version, uptime_seconds, "
+            "last_error) VALUES (?,?,?,?,?)",
+            (kiosk.id, NOW.isoformat(), "1", 1, "boom"),
+        )
+    with db.transaction() as conn:
+        store.set_subscription(conn, "u", "u@example.org", "immediate", NOW)
+    started, release = threading.Event(), threading.Event()
+    released_while_sending: list[bool] = []
+
+    def hanging_send(settings: AlertSettings, msg: EmailMessage) -> None:
+        started.set()
+        # set by the event loop below: only possible if the loop is free while this waits
+        released_while_sending.append(release.wait(timeout=10))
+
+    checker = AlertChecker(
+        db,
+        AlertSettings(smtp_host="smtp.invalid", mail_from="a@example.org", group_wait_seconds=0),
+        late_after_minutes=20,
+        offline_after_minutes=120,
+        clock=lambda: NOW,
+        send=hanging_send,
+    )
+
+    async def loop_side() -> None:
+        task = asyncio.create_task(run_alert_checks(checker, 3600))
+        while not started.is_set():  # a condition polled on the loop
+            await asyncio.sleep(0.01)
+        release.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(loop_side())  # waits for the worker thread to finish at exit
+    assert released_while_sending == [True]
+    with db.connect() as conn:
+        (mail,) = store.recent_mail(conn)
+    assert mail.sent_at is not None and "reports an error" in mail.subject
