@@ -70,7 +70,6 @@ def test_background_checker_mails_and_the_alerts_page(tmp_path: Path) -> None:
         "SAFE_AIRPORTS_ALERTS_MAIL_FROM": "Safe Airports <alerts@example.org>",
     }
     server = ServerProcess(data, env=env)
-    server.start()
 
     def beat(**fields: object) -> None:
         body = {"kiosk_id": kiosk.id, "app_version": "1", "uptime_seconds": 60, **fields}
@@ -85,6 +84,7 @@ def test_background_checker_mails_and_the_alerts_page(tmp_path: Path) -> None:
     shots = tmp_path / "screens"
     shots.mkdir()
     try:
+        server.start()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
             try:
