@@ -21,6 +21,7 @@ from admin_sync.tuf_repo import Clock, utc_now
 ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
 ACTIONS += ("software",)  # swupdate: a signed software release (admin software-publish)
+ACTIONS += ("alert-mail",)  # alerts: a user changed their own alert e-mail (alert_pages)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

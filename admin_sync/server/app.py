@@ -22,6 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
 from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
+from admin_sync.server.alerts.settings import AlertSettings
+from admin_sync.server.alerts.task import checker_for, run_alert_checks
 from admin_sync.server.auth import PasswordChecks, require_kiosk
 from admin_sync.server.body_guard import ASGIApp, BodyGuard, Message, Receive, Scope, Send
 from admin_sync.server.console.settings import ConsoleSettings
@@ -63,19 +65,28 @@ def create_app(
     *,
     clock: Clock = utc_now,
     console_settings: ConsoleSettings | None = None,
+    alert_settings: AlertSettings | None = None,
 ) -> FastAPI:
     data = DataDir(settings.data_dir)
+    alert_settings = alert_settings or AlertSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_timestamp_task(app))
+        tasks = [asyncio.create_task(_timestamp_task(app))]
+        if alert_settings.check_seconds > 0:  # alerts: checked and mailed off the loop
+            checker = checker_for(console_services, alert_settings)
+            tasks.append(
+                asyncio.create_task(run_alert_checks(checker, alert_settings.check_seconds))
+            )
         log.info("server ready; data folder %s", settings.data_dir)
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             app.state.password_checks.close()
             await run_in_threadpool(app.state.db.close)
             await run_in_threadpool(app.state.stats_db.close)
@@ -107,6 +118,7 @@ def create_app(
         clock=clock,
         stats=stats,
         password_checks=app.state.password_checks,
+        alert_settings=alert_settings,
     )
 
     @app.get(HEALTH_PATH, tags=["health"], summary="Liveness and repository state")

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from admin_sync.server.alerts.settings import AlertSettings
     from admin_sync.server.console.settings import ConsoleSettings
     from admin_sync.server.settings import ServerSettings
 
@@ -31,12 +32,15 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(help_lines(ServerSettings)))
         print("\nConsole settings (environment SAFE_AIRPORTS_CONSOLE_<NAME>):")
         print("\n".join(help_lines(ConsoleSettings)))
+        print("\nAlert settings (environment SAFE_AIRPORTS_ALERTS_<NAME>):")
+        print("\n".join(help_lines(AlertSettings)))
         return 0
     try:
         settings = ServerSettings.from_environ(
             os.environ, {"data_dir": args.data_dir, "host": args.host, "port": args.port}
         )
         console_settings = ConsoleSettings.from_environ(os.environ)
+        alert_settings = AlertSettings.from_environ(os.environ)
     except (SettingsError, ValueError) as exc:
         print(f"safe-airports server: {exc}", file=sys.stderr)
         return 2
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    app = create_app(settings, console_settings=console_settings)
+    app = create_app(settings, console_settings=console_settings, alert_settings=alert_settings)
     uvicorn.run(
         app,
         host=settings.host,

@@ -89,6 +89,53 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE releases ADD COLUMN source_languages TEXT;
     """,
+    # 7 (alerts helper): alerts and their state changes, each administrator's e-mail
+    # subscription (with the last change already mailed), and the outgoing mail queue
+    # (admin_sync/server/alerts/store.py)
+    """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        level TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE closed_at IS NULL;
+    CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        at TEXT NOT NULL,
+        change TEXT NOT NULL,
+        level TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE alert_subscriptions (
+        user TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('off', 'immediate', 'digest')),
+        last_event_id INTEGER NOT NULL DEFAULT 0,
+        last_digest_on TEXT,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE alert_mail (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user TEXT NOT NULL,
+        email TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at TEXT NOT NULL,
+        sent_at TEXT,
+        failed_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX alert_mail_user_created ON alert_mail (user, created_at);
+    """,
 ]
 
 

@@ -55,6 +55,7 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/verification/checked", "console_editor"),
     ("/console/notices/save", "console_editor"),  # urgent notices
     ("/console/notices/expire", "console_editor"),
+    ("/console/alerts/subscription", "console"),  # alerts: a user's own e-mail choice
 )
 
 

@@ -21,6 +21,7 @@ page group, each with its own router:
 | `preview_pages` | an article or help screen as the kiosk shows it (`preview_worker`) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 | `notice_pages` | urgent notices: write (signed at once as `notices.json`), withdraw |
+| `alert_pages` | alerts: open alerts, recent changes, e-mail sent, your own e-mail choice |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -43,8 +44,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from admin_sync.datadir import DataDir
+from admin_sync.server.alerts.settings import AlertSettings
 from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console import (
+    alert_pages,
     article_pages,
     audit_pages,
     content_pages,
@@ -94,6 +97,7 @@ ROUTERS = (
     preview_pages.router,
     audit_pages.router,
     notice_pages.router,
+    alert_pages.router,
 )
 
 
@@ -119,6 +123,7 @@ def install(
     stats: StatsDB | None = None,
     hasher: PasswordHasher | None = None,
     password_checks: PasswordChecks | None = None,
+    alert_settings: AlertSettings | None = None,
 ) -> ConsoleServices:
     """Add the console to `app`: its services (users: `DIR/users.db`), routers, static files."""
     settings = settings or ConsoleSettings()
@@ -144,6 +149,7 @@ def install(
         clock=clock,
         password_checks=password_checks or PasswordChecks(),
         preview=PreviewWorker(data.path / PREVIEW_CACHE, enabled=settings.preview_worker != "off"),
+        alerts=alert_settings or AlertSettings(),
     )
     setattr(app.state, STATE_NAME, services)
     app.state.users_db = users  # the administrators' API signs in against the same users

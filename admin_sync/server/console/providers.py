@@ -12,7 +12,7 @@ Tests swap one piece with `app.dependency_overrides[provider] = ...` (for exampl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from admin_sync.audit_log import AuditLog
 from admin_sync.content_history import ContentHistory
 from admin_sync.datadir import DataDir
+from admin_sync.server.alerts.settings import AlertSettings
 from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database
@@ -43,6 +44,7 @@ class ConsoleServices:
     clock: Clock
     password_checks: PasswordChecks  # argon2 off the event loop, attempts reserved first
     preview: PreviewWorker  # pictures from the kiosk's own renderer, where it is installed
+    alerts: AlertSettings = field(default_factory=AlertSettings)  # thresholds, SMTP (alerts)
 
 
 STATE_NAME = "console"  # the one `app.state` attribute the console reads
@@ -98,6 +100,10 @@ def audit_log(services: ServicesDep) -> AuditLog:
     return services.data.audit_log(clock=services.clock)
 
 
+def alert_settings(services: ServicesDep) -> AlertSettings:
+    return services.alerts
+
+
 def password_checks(services: ServicesDep) -> PasswordChecks:
     return services.password_checks
 
@@ -117,3 +123,4 @@ HistoryDep = Annotated[ContentHistory, Depends(content_history)]
 AuditDep = Annotated[AuditLog, Depends(audit_log)]
 PasswordChecksDep = Annotated[PasswordChecks, Depends(password_checks)]
 PreviewDep = Annotated[PreviewWorker, Depends(preview_worker)]
+AlertSettingsDep = Annotated[AlertSettings, Depends(alert_settings)]

@@ -49,6 +49,7 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/users/enable": {"data": {"name": VIEWER[0]}},
         "/console/notices/save": {"data": {"airport": "TAS", "text_en": "Notice."}},
         "/console/notices/expire": {"data": {"notice": "1"}},
+        "/console/alerts/subscription": {"data": {"email": "e@example.org", "mode": "digest"}},
         SIGN_OUT: {"data": {}},
     }
 
