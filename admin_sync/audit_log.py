@@ -20,6 +20,7 @@ from admin_sync.tuf_repo import Clock, utc_now
 
 ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
+ACTIONS += ("stage", "promote", "halt")  # staged rollout (rollout_publish)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """
