@@ -54,6 +54,15 @@ def rollout_status(data: DataDir) -> RolloutStatus:
     return RolloutStatus(live_content_version(data), staged)
 
 
+def _check_expected(staged: StagedRelease, expected: int | None) -> None:
+    """Refuse to act on another staged release than the one the administrator looked at."""
+    if expected is not None and staged.version != expected:
+        raise RolloutActionError(
+            f"content version {staged.version} is staged now, not {expected}: look at the "
+            "page again before promoting or halting"
+        )
+
+
 def promote(
     data: DataDir,
     to: Rollout,
@@ -62,15 +71,18 @@ def promote(
     via: str,
     clock: Clock = utc_now,
     expiries: Expiries | None = None,
+    expect_version: int | None = None,
 ) -> tuple[int, Rollout]:
     """Offer the staged release to `to` as well (`Rollout.to_all()`: make it everyone's).
-    Returns the staged content version and its audience now."""
+    Returns the staged content version and its audience now. `expect_version`: refuse unless
+    that version is the one staged (the page the administrator acted on)."""
     with data.lock():
         repo = data.repository(clock=clock, expiries=expiries)
         try:
             staged = read_staged(repo)
             if staged is None:
                 raise RolloutActionError("no release is staged: there is nothing to promote")
+            _check_expected(staged, expect_version)
             wider = staged.rollout.widened(to)
             if wider.everyone:
                 promote_to_all(repo, data.online_signers())
@@ -95,6 +107,7 @@ def halt(
     via: str,
     clock: Clock = utc_now,
     expiries: Expiries | None = None,
+    expect_version: int | None = None,
 ) -> tuple[int, int | None]:
     """Withdraw the staged release; kiosks on it go back to the previous content (module
     docstring). Returns the halted version and the new version republishing the previous
@@ -107,6 +120,7 @@ def halt(
             raise RolloutActionError(str(exc)) from exc
         if staged is None:
             raise RolloutActionError("no release is staged: there is nothing to halt")
+        _check_expected(staged, expect_version)
         previous = live_content_version(data)
         if previous is None:
             withdraw(repo, data.online_signers())
