@@ -130,7 +130,7 @@ def halt(
             republished = rollback_to(
                 data,
                 previous,
-                published_by=who,
+                published_by=who if via == "cli" else f"{via}:{who}",
                 author=who,
                 via=via,
                 clock=clock,

@@ -99,9 +99,12 @@ def _targets(data: DataDir) -> dict[str, object]:
 
 def test_stage_widen_promote_and_halt_in_the_signed_targets(tmp_path: Path) -> None:
     path = tmp_path / "data"
-    assert safe_airports_cli.main(
-        ["admin", "init-keys", "--data", str(path), "--root-key", str(tmp_path / "root.pem")]
-    ) == 0
+    assert (
+        safe_airports_cli.main(
+            ["admin", "init-keys", "--data", str(path), "--root-key", str(tmp_path / "root.pem")]
+        )
+        == 0
+    )
     data = DataDir(path)
     publish_parts(data, {"shared.json": b"one"}, title="v1", published_by="t")
     tmj = Rollout.first_to(airports=["TMJ"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from admin_sync.audit_log import AuditFilter
+from admin_sync.datadir import DataDir
 from admin_sync.rollout import MAX_RING, Rollout, RolloutError
 from admin_sync.rollout_publish import RolloutActionError, rollout_status
 from admin_sync.server import registry
@@ -71,4 +73,15 @@ def rollout_values(request_holder: Any, db: Database) -> dict[str, Any]:
         "rollout_problem": problem,
         "rollout_kiosks": [k for k in registry.list_kiosks(db) if not k.revoked],
         "rollout_rings": RINGS,
+        "halted": halted_versions(data),
+    }
+
+
+def halted_versions(data: DataDir) -> set[int]:
+    """Content versions an administrator halted (from the audit log's halt rows)."""
+    entries = data.audit_log().entries(AuditFilter(action="halt"), limit=1000)
+    return {
+        int(e.item.rsplit(" ", 1)[-1])
+        for e in entries
+        if e.item.startswith("content version ") and e.item.rsplit(" ", 1)[-1].isdigit()
     }

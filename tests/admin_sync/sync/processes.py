@@ -72,7 +72,11 @@ class KioskDisk:
             "read_timeout_seconds": 5.0,
             **sync,
         }
-        lines = [f'airport = "{airport}"', f'kiosk_id = "{self.kiosk_id}"', 'content_dir = "content"']
+        lines = [
+            f'airport = "{airport}"',
+            f'kiosk_id = "{self.kiosk_id}"',
+            'content_dir = "content"',
+        ]
         lines.append("[sync]")
         lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
         self.config.write_text("\n".join(lines) + "\n")
