@@ -146,8 +146,12 @@ class Rollout:
             raise RolloutError(f"rollout has unknown field(s): {', '.join(sorted(unknown))}")
         kiosks = value.get("kiosks", [])
         airports = value.get("airports", [])
-        if not isinstance(kiosks, list) or not isinstance(airports, list):
-            raise RolloutError("rollout kiosks and airports must be lists")
+        if (
+            not isinstance(kiosks, list)
+            or not isinstance(airports, list)
+            or not all(isinstance(v, str) for v in kiosks + airports)
+        ):
+            raise RolloutError("rollout kiosks and airports must be lists of strings")
         rollout = cls(frozenset(kiosks), frozenset(airports), value.get("ring"))
         rollout.check()
         return rollout

@@ -351,7 +351,10 @@ class TufRepository:
         old_targets = self.targets().signed
         kept = {p: t for p, t in old_targets.targets.items() if p not in set(remove)}
         targets = Targets(
-            version=old_targets.version + 1, expires=self._expiry("targets"), targets=kept
+            version=old_targets.version + 1,
+            expires=self._expiry("targets"),
+            targets=kept,
+            delegations=old_targets.delegations,  # e.g. software/*: kept as they are
         )
         for path, data in sorted((add or {}).items()):
             check_relative_path(path)

@@ -70,6 +70,8 @@ def test_newest_release_offered_to_the_kiosk_wins() -> None:
         {"rollout": {"rings": 1}},
         {"rollout": ["TAS"]},
         {"rollout": {"kiosks": ["../x"]}},
+        {"rollout": {"kiosks": [{"id": 1}]}},
+        {"rollout": {"ring": 1.5}},
     ],
 )
 def test_malformed_rollout_is_an_error(custom: dict[str, object]) -> None:
