@@ -55,6 +55,8 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/verification/checked", "console_editor"),
     ("/console/notices/save", "console_editor"),  # urgent notices
     ("/console/notices/expire", "console_editor"),
+    ("/console/releases/promote", "console_editor"),  # staged rollout
+    ("/console/releases/halt", "console_editor"),
 )
 
 
