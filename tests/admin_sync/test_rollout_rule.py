@@ -151,3 +151,35 @@ def test_stage_widen_promote_and_halt_in_the_signed_targets(tmp_path: Path) -> N
         halt(data, who="ed", via="cli")
     actions = [e.action for e in data.audit_log().entries()]
     assert actions[:3] == ["halt", "rollback", "promote"]
+
+
+def test_rollout_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "data")
+    root = str(tmp_path / "root.pem")
+    assert safe_airports_cli.main(["admin", "init-keys", "--data", path, "--root-key", root]) == 0
+    data = DataDir(Path(path))
+    publish_parts(data, {"shared.json": b"one"}, title="v1", published_by="t")
+    publish_parts(
+        data, {"shared.json": b"two"}, title="v2", published_by="t", rollout=Rollout(ring=0)
+    )
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = safe_airports_cli.main(["admin", "rollout", *args, "--data", path])
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    assert run("status") == (
+        0,
+        "content version for all kiosks: 1\nstaged: content version 2 to ring 0\n",
+    )
+    code, said = run("promote")
+    assert code == 1 and "promote to whom?" in said
+    code, said = run("promote", "--airports", "tmj,FRU")
+    assert code == 0 and "offered to airports FRU, TMJ; ring 0" in said
+    code, said = run("promote", "--ring", "12")
+    assert code == 1 and "ring 12" in said
+    assert run("promote", "--all") == (0, "content version 2 is now offered to all kiosks\n")
+    assert run("status")[1].endswith("nothing staged\n")
+    code, said = run("halt")
+    assert code == 1 and "nothing to halt" in said
