@@ -18,7 +18,7 @@ import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from admin_sync import users
+from admin_sync import rollout_cli, users
 from admin_sync.datadir import DataDir
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, Provisioning
@@ -69,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "version no other editor approved in the console",
     )
     p.add_argument("--rollback-to", type=int, help="republish this older version's content")
+    rollout_cli.add_first_to_arguments(p)  # staged rollout: who gets it first (with --data)
     p.set_defaults(handler=cmd_publish)
 
     p = sub.add_parser("rollback", help="republish an older version's content as a new version")
@@ -120,6 +121,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--data", required=True)
     p.set_defaults(handler=cmd_status)
 
+    rollout_cli.register(sub)  # rollout status|promote|halt (staged rollout)
     users.register(sub)  # add-user: administrators of the console and the API (users.py)
 
 
@@ -183,6 +185,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return _err("give exactly one of --data DIR (local) or --server URL (over HTTP)")
     if args.rollback_to is None and not args.source:
         return _err("give the content source folder to publish (or --rollback-to N)")
+    try:
+        rollout = rollout_cli.rollout_from_args(args) if hasattr(args, "first_to_ring") else None
+    except ValueError as exc:  # RolloutError
+        return _err(str(exc))
+    if rollout is not None and (args.server or args.rollback_to is not None):
+        return _err("--first-to-* stages a publish with --data DIR (or in the console)")
     if args.server:
         return _publish_http(args)
     data = DataDir(Path(args.data))
@@ -204,6 +212,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 expiries=expiries,
                 four_eyes=four_eyes,
                 speech=speech_synthesizer(data, _settings(args.data).speech_synthesis),
+                rollout=rollout,
             )
     except PublishError as exc:
         for line in exc.lines:
@@ -215,6 +224,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         f"published content version {manifest.content_version} "
         f"({len(manifest.parts)} parts, {manifest.total_bytes()} bytes)"
         + (f", the content of version {manifest.rollback_of}" if manifest.rollback_of else "")
+        + (f", staged first to {rollout.describe()}" if rollout is not None else "")
     )
     return 0
 

@@ -22,6 +22,7 @@ ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", 
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
 ACTIONS += ("software",)  # swupdate: a signed software release (admin software-publish)
 ACTIONS += ("alert-mail",)  # alerts: a user changed their own alert e-mail (alert_pages)
+ACTIONS += ("stage", "promote", "halt")  # staged rollout (rollout_publish)
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

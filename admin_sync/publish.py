@@ -23,8 +23,17 @@ from admin_sync.protocol import (
     part_target,
 )
 from admin_sync.review import production_refusal
+from admin_sync.rollout import Rollout
+from admin_sync.rollout_targets import StagedRelease, StagingError, read_staged, stage
 from admin_sync.server.db import release_source_commit
-from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
+from admin_sync.tuf_repo import (
+    HASH_ALGORITHM,
+    Clock,
+    Expiries,
+    TufRepository,
+    hashed_target_name,
+    utc_now,
+)
 from content.build import release_title
 from content.notices import NOTICES_TARGET
 from content.parts import split_parts
@@ -91,16 +100,24 @@ def publish_parts(
     source_commit: str | None = None,
     production: bool | None = None,
     source_languages: tuple[str, ...] = (),
+    rollout: Rollout | None = None,
 ) -> ReleaseManifest:
     """Sign and publish `parts` as the next content version; returns its manifest.
 
     `source_commit`: the commit of the content history the parts were built from (recorded).
+    `rollout`: stage it first to these kiosks (admin_sync.rollout_targets); None: everyone.
     """
     with data.lock():
         repo = data.repository(clock=clock, expiries=expiries)
         if not repo.is_initialized():
             raise PublishError(
                 f"{data.path}: no TUF repository here; run `safe-airports admin init-keys` first"
+            )
+        staged = rollout is not None and not rollout.everyone
+        if staged and (current := _staged_or_none(repo)) is not None:
+            raise PublishError(
+                f"content version {current.version} is staged to {current.rollout.describe()}: "
+                "promote it or halt it before staging another release"
             )
         # versions only grow: above every recorded release and above what is live now
         version = max(data.latest_content_version() or 0, live_content_version(data) or 0) + 1
@@ -114,7 +131,14 @@ def publish_parts(
         )
         # Recorded before it goes live: a crash in between leaves a gap, never a reused number.
         data.save_release(plan.manifest)
-        targets_version = repo.publish(plan.targets, data.online_signers(), keep=STANDING_TARGETS)
+        if staged and rollout is not None:
+            targets_version = stage(
+                repo, data.online_signers(), plan.targets, version=version, rollout=rollout
+            )
+        else:  # to everyone: also replaces a staged release (admin_sync.rollout_targets)
+            targets_version = repo.publish(
+                plan.targets, data.online_signers(), keep=STANDING_TARGETS
+            )
         with data.database().transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO releases (content_version, title, published_at, "
@@ -142,6 +166,13 @@ def publish_parts(
         f", republishing version {rollback_of}" if rollback_of else "",
     )
     return plan.manifest
+
+
+def _staged_or_none(repo: TufRepository) -> StagedRelease | None:
+    try:
+        return read_staged(repo)
+    except StagingError as exc:
+        raise PublishError(str(exc)) from exc
 
 
 def speech_synthesizer(data: DataDir, enabled: bool) -> Synthesizer | None:
@@ -199,6 +230,7 @@ def publish_source(
     via: str = "cli",
     four_eyes: bool = True,
     speech: Synthesizer | None = None,
+    rollout: Rollout | None = None,
 ) -> ReleaseManifest:
     """Validate the content sources, commit them to the history and publish them.
 
@@ -259,12 +291,17 @@ def publish_source(
         source_commit=source_commit,
         production=production,
         source_languages=sources,
+        rollout=rollout,
+    )
+    staged_to = (
+        f", staged first to {rollout.describe()}" if rollout and not rollout.everyone else ""
     )
     data.audit_log(clock=clock).record(
         author or published_by,
-        "publish",
+        "stage" if staged_to else "publish",
         f"content version {manifest.content_version}",
-        f"{'production' if production else 'sample'} release of commit {source_commit[:10]}",
+        f"{'production' if production else 'sample'} release of commit {source_commit[:10]}"
+        + staged_to,
         via=via,
     )
     return manifest

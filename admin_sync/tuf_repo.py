@@ -342,6 +342,42 @@ class TufRepository:
             out[role] = {"version": md.signed.version, "expires": md.signed.expires.isoformat()}
         return out
 
+    def edit_targets(
+        self,
+        online: Mapping[str, Signer],
+        *,
+        add: Mapping[str, bytes] | None = None,
+        custom: Mapping[str, Mapping[str, Any]] | None = None,
+        remove: Collection[str] = (),
+    ) -> int:
+        """Sign a new targets version from the live one: `remove` dropped, `add` (path -> bytes)
+        put, then `custom` set on the named targets (the staged rollout, rollout_publish.py).
+        Every other target is kept as it is. Returns the new targets version."""
+        root = self.root().signed
+        old_targets = self.targets().signed
+        kept = {p: t for p, t in old_targets.targets.items() if p not in set(remove)}
+        targets = Targets(
+            version=old_targets.version + 1,
+            expires=self._expiry("targets"),
+            targets=kept,
+            delegations=old_targets.delegations,  # e.g. software/*: kept as they are
+        )
+        for path, data in sorted((add or {}).items()):
+            check_relative_path(path)
+            info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
+            self.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
+            targets.targets[path] = info
+        for path, fields in (custom or {}).items():
+            if path not in targets.targets:
+                raise RepositoryError(f"cannot set the custom field of {path}: no such target")
+            old = targets.targets[path]
+            targets.targets[path] = TargetFile(
+                old.length, dict(old.hashes), path, {"custom": dict(fields)}
+            )
+        files = self._chain(root, online, new_targets=targets, new_snapshot=True)
+        self.store.commit_metadata(files)
+        return targets.version
+
 
 def dumps_canonical(obj: object) -> bytes:
     """Deterministic JSON bytes (sorted keys, no spaces): same data, same bytes, same hash."""

@@ -28,6 +28,7 @@ from admin_sync.agent.install import Installer
 from admin_sync.agent.settings import AgentConfig
 from admin_sync.agent.update import UpdateReport, check_for_update
 from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
+from admin_sync.rollout import KioskIdentity
 from content.durable import write_atomic
 from content.notices import NOTICES_FILE
 
@@ -149,6 +150,12 @@ class Agent:
             on_chunk=self.progress,
         )
 
+    def identity(self) -> KioskIdentity:
+        """Who this kiosk is for staged releases (admin_sync.rollout)."""
+        return KioskIdentity(
+            self.kiosk_id, self.provisioning.airport, self.config.sync.rollout_ring
+        )
+
     def run_cycle(self) -> UpdateReport:
         started = self.monotonic()
         fetcher = self.make_fetcher()
@@ -159,6 +166,7 @@ class Agent:
             fetcher=fetcher,
             installer=self.installer,
             notices_path=self.config.content_dir / NOTICES_FILE,
+            kiosk=self.identity(),
         )
         errors = [] if report.ok else [report.message]
         for step in self.steps:

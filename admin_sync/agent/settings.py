@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from content.settings_base import SettingsError, from_mapping, setting
+from admin_sync.rollout import MAX_RING
+from content.settings_base import SettingsError, from_mapping, in_range, setting
 
 DEFAULT_CONTENT_DIR = Path("/var/lib/safe-airports/content")
 DEFAULT_USAGE_FILE = Path("/var/lib/safe-airports/usage.db")
@@ -71,6 +72,13 @@ class SyncSettings:
         180.0,
         help="Time a new software version has to draw the kiosk's first frame and deliver a "
         "heartbeat; otherwise the previous version comes back by itself.",
+    )
+    rollout_ring: int | None = setting(
+        None,
+        help="Staged rollout ring of this kiosk (0 = first to get a staged release, then 1, "
+        "2...); a release staged to ring N reaches kiosks of ring N or lower. None: only "
+        "releases staged to this kiosk or its airport, and releases to all.",
+        check=in_range(0, MAX_RING),
     )
 
 

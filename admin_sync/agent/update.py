@@ -20,14 +20,15 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 from admin_sync.agent.install import Installer
 from admin_sync.agent.notices_sync import sync_notices
 from admin_sync.agent.part_cache import PartCache
+from admin_sync.agent.release_choice import choose_release
 from admin_sync.protocol import (
-    MANIFEST_TARGET,
     TUF_METADATA_PATH,
     TUF_TARGETS_PATH,
     ProtocolError,
     ReleaseManifest,
     part_target,
 )
+from admin_sync.rollout import KioskIdentity
 from content.durable import write_atomic
 from content.notices import NoticeError
 
@@ -115,12 +116,13 @@ def check_for_update(
     installer: Installer,
     counter: object | None = None,
     notices_path: Path | None = None,
+    kiosk: KioskIdentity | None = None,
 ) -> UpdateReport:
     """Run one update check; never raises for network or trust problems (see the report).
 
     `counter` is the object whose `bytes_received` counts the bytes fetched (normally the
     fetcher itself). `notices_path`: where the signed urgent notices are kept (not fetched
-    when None)."""
+    when None). `kiosk`: who this kiosk is, for staged releases (None: only releases to all)."""
     counter = counter if counter is not None else fetcher
     start_bytes = getattr(counter, "bytes_received", 0)
     installed: int | None = None
@@ -140,6 +142,7 @@ def check_for_update(
             installed=installed,
             notices_path=notices_path,
             notes=notes,
+            kiosk=kiosk,
         )
     except Exception as exc:
         reason = explain(exc)
@@ -172,6 +175,7 @@ def _check(
     installed: int | None,
     notices_path: Path | None = None,
     notes: dict[str, str] | None = None,
+    kiosk: KioskIdentity | None = None,
 ) -> UpdateReport:
     base = server_url.rstrip("/")
     metadata_dir = state_dir / "tuf"
@@ -195,14 +199,19 @@ def _check(
         (notes if notes is not None else {})["notices"] = sync_notices(
             updater, download_dir, notices_path
         )
-    manifest_info = updater.get_targetinfo(MANIFEST_TARGET)
-    if manifest_info is None:
+    chosen = choose_release(updater, download_dir, kiosk)  # the staged-rollout rule
+    if chosen is None:
         log.info("the server has no release published yet; nothing to do")
         return UpdateReport("no-release", "no release published yet", installed_version=installed)
-
-    manifest_path = updater.download_target(manifest_info, str(download_dir / "release.json"))
-    manifest = ReleaseManifest.from_bytes(Path(manifest_path).read_bytes())
+    manifest = chosen.manifest
     offered = manifest.content_version
+    if installed is not None and offered < installed and installed in chosen.signed_versions:
+        message = (
+            f"keeping content version {installed}: a staged release not offered to this "
+            f"kiosk any more (the release for all is version {offered})"
+        )
+        log.info("%s", message)
+        return UpdateReport("up-to-date", message, offered, installed)
     if installed is not None and offered < installed:
         message = (
             f"server offers content version {offered}, older than installed version "
@@ -224,7 +233,7 @@ def _check(
     blobs: dict[str, bytes] = {}
     downloaded = reused = downloaded_bytes = 0
     for name, info in sorted(manifest.parts.items()):
-        target = updater.get_targetinfo(part_target(name))
+        target = updater.get_targetinfo(chosen.prefix + part_target(name))
         if target is None:
             raise ProtocolError(f"part {name} is in the manifest but not in the signed targets")
         if target.hashes.get("sha256") != info.sha256 or target.length != info.length:

@@ -56,6 +56,8 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/notices/save", "console_editor"),  # urgent notices
     ("/console/notices/expire", "console_editor"),
     ("/console/alerts/subscription", "console"),  # alerts: a user's own e-mail choice
+    ("/console/releases/promote", "console_editor"),  # staged rollout
+    ("/console/releases/halt", "console_editor"),
 )
 
 

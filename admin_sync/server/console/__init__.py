@@ -8,6 +8,7 @@ page group, each with its own router:
 | `sign_in_pages` | sign-in, sign-out, `/console/` |
 | `fleet_page` | fleet: kiosks' status from their heartbeats |
 | `release_pages` | releases: history, publish an uploaded archive (`archive`), roll back |
+| `rollout_pages` | releases: promote or halt the staged release (`rollout_forms`: who first) |
 | `statistics_pages` | statistics charts (`charts`), CSV export, programme report |
 | `kiosk_pages` | kiosks: add (provisioning file), revoke |
 | `user_pages` | users: add, role, disable/enable (editors only) |
@@ -58,6 +59,7 @@ from admin_sync.server.console import (
     preview_pages,
     release_pages,
     review_pages,
+    rollout_pages,
     sign_in_pages,
     statistics_pages,
     translation_pages,
@@ -84,6 +86,7 @@ ROUTERS = (
     sign_in_pages.router,
     fleet_page.router,
     release_pages.router,
+    rollout_pages.router,
     statistics_pages.router,
     kiosk_pages.router,
     user_pages.router,

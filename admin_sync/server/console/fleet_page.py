@@ -13,6 +13,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from admin_sync.rollout_publish import RolloutActionError, RolloutStatus, rollout_status
 from admin_sync.server import registry
 from admin_sync.server.console.access import SignedInDep
 from admin_sync.server.console.pages import AIRPORTS
@@ -53,7 +54,11 @@ def kiosk_status(kiosk: Kiosk, age_min: float | None, settings: ConsoleSettings)
     return "offline"
 
 
-def version_note(version: int | None, latest: int | None) -> str:
+def version_note(version: int | None, latest: int | None, staged: int | None = None) -> str:
+    """How a kiosk's content version compares with the release for all (`latest`) and the
+    staged release (staged rollout), if any."""
+    if version is not None and version == staged:
+        return "staged release"
     if version is None or latest is None:
         return "unknown"
     if version >= latest:
@@ -68,6 +73,7 @@ def fleet_rows(
     now: datetime,
     latest: int | None,
     settings: ConsoleSettings,
+    staged: int | None = None,
 ) -> list[FleetRow]:
     rows = []
     for kiosk in kiosks:
@@ -85,7 +91,7 @@ def fleet_rows(
                 last_seen=ago(age_min),
                 received_at=beat.received_at if beat else None,
                 content_version=version,
-                version_note=version_note(version, latest),
+                version_note=version_note(version, latest, staged),
                 app_version=beat.app_version if beat else None,
                 free_disk=beat.free_disk_bytes if beat else None,
                 last_error=beat.last_error if beat else None,
@@ -111,12 +117,20 @@ def fleet(
     you: SignedInDep, db: ServerDbDep, data: DataDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     latest = data.latest_content_version()
+    try:
+        rollout: RolloutStatus | None = rollout_status(data)
+    except RolloutActionError:  # a damaged staged file: the releases page says so
+        rollout = None
+    staged = rollout.staged if rollout else None
+    if rollout is not None and staged is not None:
+        latest = rollout.general_version  # the staged one is not everyone's yet
     rows = fleet_rows(
         registry.list_kiosks(db),
         registry.latest_heartbeats(db),
         now=clock(),
         latest=latest,
         settings=settings,
+        staged=staged.version if staged else None,
     )
     counts: dict[str, int] = {}
     for row in rows:
@@ -129,4 +143,5 @@ def fleet(
         counts=counts,
         latest=latest,
         settings=settings,
+        staged=staged,
     )

@@ -21,6 +21,7 @@ from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to, speech_synthesizer
 from admin_sync.review import production_refusal
+from admin_sync.rollout import Rollout, RolloutError
 from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.archive import ArchiveError, extract_archive
 from admin_sync.server.console.forms import FormDep, UploadFormDep
@@ -33,6 +34,7 @@ from admin_sync.server.console.providers import (
     ServerSettingsDep,
     SettingsDep,
 )
+from admin_sync.server.console.rollout_forms import rollout_from_form, rollout_values
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import Database, release_history
 from admin_sync.tuf_repo import RepositoryError
@@ -63,7 +65,12 @@ def releases_page(
         problems=problems or [],
         ok=ok,
         max_mb=settings.max_archive_bytes // (1024 * 1024),
+        **rollout_values(you, db),
     )
+
+
+def _first_to(rollout: Rollout) -> str:
+    return "" if rollout.everyone else f", staged first to {rollout.describe()}"
 
 
 @router.get("/releases")
@@ -103,6 +110,10 @@ def publish(
         )
     who = you.user.name
     try:
+        rollout = rollout_from_form(form, db)
+    except RolloutError as exc:
+        return releases_page(you, db, settings, history, status=400, message=str(exc))
+    try:
         with tempfile.TemporaryDirectory(prefix="console-publish-") as tmp:
             source = extract_archive(archive, Path(tmp), max_bytes=limit)
             manifest: ReleaseManifest = publish_source(
@@ -117,6 +128,7 @@ def publish(
                 via="console",
                 four_eyes=settings.four_eyes,
                 speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                rollout=rollout,
             )
     except ArchiveError as exc:
         return releases_page(you, db, settings, history, status=400, message=str(exc))
@@ -149,7 +161,7 @@ def publish(
         settings,
         history,
         ok=f"Published content version {manifest.content_version} "
-        f"({manifest.title}). Kiosks pick it up at their next check.",
+        f"({manifest.title}){_first_to(rollout)}. Kiosks pick it up at their next check.",
     )
 
 
@@ -233,6 +245,10 @@ def publish_current(
             "change below and publish again.",
         )
     production = form.raw("production") == "on"
+    try:
+        rollout = rollout_from_form(form, db)
+    except RolloutError as exc:
+        return releases_page(you, db, settings, history, status=400, message=str(exc))
     if production and settings.four_eyes:
         why = production_refusal(history, audit, db, head)
         if why:
@@ -254,6 +270,7 @@ def publish_current(
                 via="console",
                 four_eyes=settings.four_eyes,
                 speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                rollout=rollout,
             )
     except (PublishError, HistoryError) as exc:
         lines = list(exc.lines) if isinstance(exc, PublishError) else []
@@ -266,5 +283,5 @@ def publish_current(
         settings,
         history,
         ok=f"Published content version {manifest.content_version} from version {head[:10]} "
-        "of the content. Kiosks pick it up at their next check.",
+        f"of the content{_first_to(rollout)}. Kiosks pick it up at their next check.",
     )

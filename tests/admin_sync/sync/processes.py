@@ -35,14 +35,23 @@ def admin(*args: str) -> None:
 class KioskDisk:
     """A provisioned kiosk: its TOML settings, content store and agent state folder."""
 
-    def __init__(self, root: Path, data: Path, server_url: str, name: str, **sync: object):
+    def __init__(
+        self,
+        root: Path,
+        data: Path,
+        server_url: str,
+        name: str,
+        *,
+        airport: str = "TAS",
+        **sync: object,
+    ):
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.provisioning = root / "provisioning.json"
         admin(
             "add-kiosk",
             "--airport",
-            "TAS",
+            airport,
             "--name",
             name,
             "--data",
@@ -63,7 +72,11 @@ class KioskDisk:
             "read_timeout_seconds": 5.0,
             **sync,
         }
-        lines = ['airport = "TAS"', f'kiosk_id = "{self.kiosk_id}"', 'content_dir = "content"']
+        lines = [
+            f'airport = "{airport}"',
+            f'kiosk_id = "{self.kiosk_id}"',
+            'content_dir = "content"',
+        ]
         lines.append("[sync]")
         lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
         self.config.write_text("\n".join(lines) + "\n")

@@ -28,6 +28,8 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         PUBLISH: {"files": {"archive": ("content.zip", archive, "application/zip")}},
         "/console/releases/rollback": {"data": {"version": "1"}},
         "/console/releases/publish-current": {"data": {"commit": "0" * 40}},
+        "/console/releases/promote": {"data": {"to": "all"}},  # staged rollout
+        "/console/releases/halt": {"data": {}},
         "/console/content/restore": {"data": {"path": "release.yaml", "rev": "0" * 40}},
         "/console/items/contacts/save": {"data": {"id": "ru-police", "kind": "police"}},
         "/console/items/contacts/check": {"data": {"id": "ru-police", "phones.0": "+7 495"}},
@@ -58,6 +60,8 @@ EDITOR_ROUTES = [
     PUBLISH,
     "/console/releases/rollback",
     "/console/releases/publish-current",
+    "/console/releases/promote",
+    "/console/releases/halt",
     "/console/content/restore",
     "/console/items/contacts/save",
     "/console/items/contacts/check",
