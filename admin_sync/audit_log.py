@@ -20,6 +20,8 @@ from admin_sync.tuf_repo import Clock, utc_now
 
 ACTIONS: tuple[str, ...] = ("edit", "restore", "upload", "publish", "rollback", "approve")
 ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (notice_pages)
+# commands: remote commands to kiosks (asked, refused for the role, answered), notice edits
+ACTIONS += ("command", "command-refused", "command-result", "edit-notice")
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

@@ -55,6 +55,12 @@ class SyncSettings:
         900.0, help="Longest time one file download may take before it is abandoned."
     )
     heartbeat: bool = setting(True, help="Send a heartbeat to the server after every cycle.")
+    command_poll_seconds: float = setting(
+        60.0,
+        help="While waiting between cycles, send a heartbeat this often to collect remote "
+        "commands (screenshot, restart, sync now) and report their outcome; 0: only with "
+        "each cycle.",
+    )
 
 
 @dataclass(frozen=True)

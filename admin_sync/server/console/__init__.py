@@ -20,7 +20,8 @@ page group, each with its own router:
 | `verification_pages` | due for checking, "checked today", what blocks a production release |
 | `preview_pages` | an article or help screen as the kiosk shows it (`preview_worker`) |
 | `audit_pages` | audit log: who did what, filterable, CSV download |
-| `notice_pages` | urgent notices: write (signed at once as `notices.json`), withdraw |
+| `notice_pages` | urgent notices: write (signed as `notices.json`), edit, withdraw; who has them |
+| `command_pages` | a kiosk: ask for a screenshot, restart, sync now (by role, audited); its shot |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -47,6 +48,7 @@ from admin_sync.server.auth import PasswordChecks
 from admin_sync.server.console import (
     article_pages,
     audit_pages,
+    command_pages,
     content_pages,
     fleet_page,
     item_pages,
@@ -94,6 +96,7 @@ ROUTERS = (
     preview_pages.router,
     audit_pages.router,
     notice_pages.router,
+    command_pages.router,
 )
 
 
