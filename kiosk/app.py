@@ -281,7 +281,7 @@ class KioskApp:
     def _grab(self, path: Path) -> bool:
         """Save what the window shows as PNG (only called between sessions)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        return bool(self.window.grabWindow().save(str(path), b"PNG"))
+        return bool(self.window.grabWindow().save(str(path)))  # PNG: from the suffix
 
     def _restart(self) -> None:
         """A remote restart: leave the event loop with status 0 (systemd starts the app

@@ -36,7 +36,7 @@ class RemoteCommands(QObject):
         self,
         mailbox: Mailbox,
         controller: KioskController,
-        grab: Callable[[Path], bool],
+        grab: Callable[[Path], bool],  # saves the window as PNG (the path ends in .png)
         restart: Callable[[], None],
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -90,7 +90,7 @@ class RemoteCommands(QObject):
                 answer(CommandResult(ident, "busy", BUSY_DETAIL))
         elif action == "screenshot":
             path = self.mailbox.screenshot_path(ident)
-            tmp = path.with_name(path.name + ".tmp")
+            tmp = path.with_name(f"{ident}.tmp.png")
             if self.grab(tmp):
                 os.replace(tmp, path)
                 answer(CommandResult(ident, "done", "taken on the attract screen"))
