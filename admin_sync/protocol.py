@@ -149,7 +149,7 @@ class ReleaseManifest:
 # Fields added to the heartbeat after its first version. A kiosk sends them only when they
 # say something (a healthy kiosk's heartbeat is the first version's), and `send_heartbeat`
 # resends without them to a server that refuses unknown fields; a server accepts them missing.
-HEARTBEAT_EXTENSIONS = ("stats_rejected", "stats_rejected_reason")
+HEARTBEAT_EXTENSIONS: tuple[str, ...] = ("stats_rejected", "stats_rejected_reason")
 # commands: the urgent notices serial the kiosk app shows, and remote commands' outcomes
 HEARTBEAT_EXTENSIONS += ("notices_serial", "command_results")
 MAX_COMMAND_RESULTS = 20

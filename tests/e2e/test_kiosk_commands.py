@@ -178,7 +178,7 @@ def test_commands_and_notices_across_server_agent_and_kiosk(qapp, qtbot, tmp_pat
         assert "1 of 1" in editor.http.get(f"{server.url}/console/notices").text
         notice_id = int(re.search(r"Notice (\d+) saved", saved.text).group(1))
         edit = editor.http.get(f"{server.url}/console/notices?edit={notice_id}").text
-        assert 'name="edit" value="%d"' % notice_id in edit and "New border card" in edit
+        assert f'name="edit" value="{notice_id}"' in edit and "New border card" in edit
         edited = editor.post("/console/notices/save", "/console/notices", **times,
                              edit=str(notice_id), heading_en="Border card: new date",
                              text_en="From 15 December a new card is needed.")  # fmt: skip

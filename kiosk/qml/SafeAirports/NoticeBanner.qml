@@ -33,7 +33,7 @@ Column {
                     objectName: "notice.heading"
                     width: lines.width
                     visible: text !== ""
-                    text: box.modelData.heading || ""
+                    text: box.modelData.heading
                     wrapMode: Text.Wrap
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.heading

@@ -82,7 +82,7 @@ STATS_FIELDS = {"stats_rejected", "stats_rejected_reason"}
 
 def test_refused_batches_travel_and_an_old_server_still_gets_the_rest(old_server) -> None:
     beat = _beat(last_error="statistics: refused", stats_rejected=2, stats_rejected_reason="k")
-    assert STATS_FIELDS <= set(HEARTBEAT_EXTENSIONS)
+    assert set(HEARTBEAT_EXTENSIONS) >= STATS_FIELDS
     assert set(beat.to_dict()) == FIRST_VERSION_FIELDS | STATS_FIELDS
     problem = send_heartbeat(
         requests.Session(), server_url=old_server.url, token="t", beat=beat, timeout=(5, 5)
@@ -112,4 +112,5 @@ def test_the_notices_serial_and_command_results_travel_and_the_server_reads_them
     assert beat.has_extensions() and set(beat.to_dict(extensions=False)) == FIRST_VERSION_FIELDS
     read = HeartbeatIn.model_validate(body)
     assert read.notices_serial == 7
-    assert [(r.id, r.status, r.detail) for r in read.command_results] == [(4, "busy", "in a session")]
+    got = [(r.id, r.status, r.detail) for r in read.command_results]
+    assert got == [(4, "busy", "in a session")]

@@ -43,8 +43,10 @@ def upload(env: ConsoleEnv, command: int, body: bytes, token: str | None = None)
     return env.client.put(
         f"/api/v1/commands/{command}/screenshot",
         content=body,
-        headers={"Authorization": f"Bearer {token or env.kiosk_token}",
-                 "Content-Type": "image/png"},  # fmt: skip
+        headers={
+            "Authorization": f"Bearer {token or env.kiosk_token}",
+            "Content-Type": "image/png",
+        },  # fmt: skip
     )
 
 
@@ -55,7 +57,8 @@ def test_a_command_is_handed_out_until_answered_and_never_after_its_expiry(env) 
     first = env.heartbeat().json()["commands"]
     assert [(c["id"], c["kind"]) for c in first] == [(command, "screenshot")]
     # "busy" keeps it open: handed out again, the page says why it waits
-    again = env.heartbeat(command_results=[{"id": command, "status": "busy", "detail": "in a session"}])
+    busy = {"id": command, "status": "busy", "detail": "in a session"}
+    again = env.heartbeat(command_results=[busy])
     assert [c["id"] for c in again.json()["commands"]] == [command]
     assert "in a session" in env.client.get(f"/console/kiosks/{env.kiosk.id}").text
 
@@ -85,9 +88,12 @@ def test_a_screenshot_is_stored_served_to_the_signed_in_and_audited(env) -> None
     served = env.client.get(f"/console/commands/{command}/screenshot.png")
     assert served.status_code == 200 and served.content == png(9, 16)
     assert served.headers["cache-control"] == "no-store"
-    assert env.new_client().get(
-        f"/console/commands/{command}/screenshot.png", follow_redirects=False
-    ).status_code == 303
+    assert (
+        env.new_client()
+        .get(f"/console/commands/{command}/screenshot.png", follow_redirects=False)
+        .status_code
+        == 303
+    )
     assert env.heartbeat().json()["commands"] == []  # done
     audit = DataDir(env.data).audit_log().entries()
     assert [(e.action, e.via) for e in audit][:2] == [("command-result", "kiosk"),
@@ -104,7 +110,8 @@ def test_roles_unknown_commands_and_the_open_limit(env) -> None:
         assert answer.status_code == status, (kind, answer.text)
     refused = DataDir(env.data).audit_log().entries()
     assert sorted(e.item.split(" ")[0] for e in refused if e.action == "command-refused") == [
-        "restart", "screenshot"
+        "restart",
+        "screenshot",
     ]
     assert ask(env, "format-disk").status_code == 400
     assert ask(env, "sync", "tas-00000000").status_code == 404
