@@ -4,7 +4,8 @@
 `PUT /api/v1/commands/{command_id}/screenshot` (kiosk token; a PNG of at most
 `protocol.MAX_SCREENSHOT_BYTES`, checked by `body_guard` before a byte is read): the picture
 an open screenshot command of this kiosk asked for. It is stored as `DIR/screenshots/<id>.png`
-(the console serves it to signed-in users) and finishes the command.
+(the console serves it to signed-in users) and finishes the command; a kiosk's pictures beyond
+its newest `commands_db.KEEP_SCREENSHOTS` are deleted.
 """
 
 from __future__ import annotations
@@ -124,7 +125,15 @@ async def upload_screenshot(
         write_atomic(folder / name, body, mode=0o640)
 
     await run_in_threadpool(store)
-    await db.writer.run(lambda conn: record_screenshot(conn, command_id, name, clock()))
+    older = await db.writer.run(
+        lambda conn: record_screenshot(conn, command_id, name, clock(), kiosk.id)
+    )
+
+    def prune() -> None:
+        for old in older:
+            (folder / old).unlink(missing_ok=True)
+
+    await run_in_threadpool(prune)
     log_ = audit(request)
     await run_in_threadpool(
         log_.record,

@@ -32,6 +32,7 @@ COMMAND_ROLES: dict[str, tuple[str, ...]] = {
 OPEN = ("waiting", "delivered", "busy")
 FINAL = ("done", "failed", "expired")
 MAX_OPEN_PER_KIOSK = 10
+KEEP_SCREENSHOTS = 5  # per kiosk: older pictures are deleted
 
 
 class CommandError(ValueError):
@@ -200,10 +201,23 @@ def screenshot_target(
 
 
 def record_screenshot(
-    conn: sqlite3.Connection, command_id: int, file_name: str, now: datetime
-) -> None:
+    conn: sqlite3.Connection, command_id: int, file_name: str, now: datetime, kiosk_id: str
+) -> list[str]:
+    """Finish the command with its picture; returns the files of this kiosk's older pictures
+    beyond the newest `KEEP_SCREENSHOTS`, no longer referenced (the caller deletes them)."""
     conn.execute(
         "UPDATE kiosk_commands SET status = 'done', detail = 'screenshot received', "
         "finished_at = ?, screenshot = ? WHERE id = ?",
         (iso(now), file_name, command_id),
     )
+    old = [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT id, screenshot FROM kiosk_commands WHERE kiosk_id = ? AND screenshot IS NOT "
+            "NULL ORDER BY id DESC LIMIT -1 OFFSET ?",
+            (kiosk_id, KEEP_SCREENSHOTS),
+        )
+    ]
+    for ident, _ in old:
+        conn.execute("UPDATE kiosk_commands SET screenshot = NULL WHERE id = ?", (ident,))
+    return [name for _, name in old]

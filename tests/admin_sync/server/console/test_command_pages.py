@@ -119,3 +119,16 @@ def test_roles_unknown_commands_and_the_open_limit(env) -> None:
     for _ in range(9):
         assert ask(env, "sync").status_code == 200
     assert ask(env, "sync").status_code == 409  # ten open already
+
+
+def test_only_the_newest_screenshots_of_a_kiosk_are_kept(env) -> None:
+    from admin_sync.server.commands_db import KEEP_SCREENSHOTS
+
+    taken = []
+    for _ in range(KEEP_SCREENSHOTS + 2):
+        command = int(re.search(r"Command (\d+) \(", ask(env, "screenshot").text).group(1))
+        assert upload(env, command, png(2, 2)).status_code == 201
+        taken.append(command)
+    folder = env.data / "screenshots"
+    assert sorted(int(p.stem) for p in folder.iterdir()) == taken[-KEEP_SCREENSHOTS:]
+    assert env.client.get(f"/console/commands/{taken[0]}/screenshot.png").status_code == 404
