@@ -3,6 +3,7 @@ lives in its own module)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from admin_sync.server.db import Database
 
 MAX_INT64 = 2**63 - 1
 
+log = logging.getLogger("safe_airports.server.kiosk")
 router = APIRouter(tags=["kiosk"])
 
 
@@ -129,7 +131,10 @@ async def heartbeat(
     except sqlite3.Error as exc:
         raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
     if outcomes:
-        await audit_outcomes(request, kiosk.id, outcomes)
+        try:
+            await audit_outcomes(request, kiosk.id, outcomes)
+        except (OSError, sqlite3.Error):  # recorded in server.db already; the beat is good
+            log.exception("could not write the audit rows of kiosk %s's answers", kiosk.id)
     return HeartbeatOut(
         ok=True,
         server_time=now,
