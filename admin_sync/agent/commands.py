@@ -87,7 +87,12 @@ class CommandHandler:
                 self._set(entry, "waiting", "")
                 log.info("command %d: sync now", ident)
             else:
-                self.mailbox.post(CommandRequest(ident, str(kind), expires))
+                try:
+                    self.mailbox.post(CommandRequest(ident, str(kind), expires))
+                except OSError as exc:  # the folder is missing or not writable
+                    self._set(entry, "failed", f"cannot hand it to the kiosk app: {exc}")
+                    log.error("command %d: cannot write to %s: %s", ident, self.mailbox.path, exc)
+                    continue
                 self._set(entry, "posted", "")
                 log.info("command %d: %s handed to the kiosk app", ident, kind)
 

@@ -83,3 +83,12 @@ def test_the_mailbox_refuses_garbage_and_reads_the_notices_serial(tmp_path: Path
     assert box.notices_serial() == 4
     (box.path / "kiosk-status.json").write_text('{"notices_serial": true}')
     assert box.notices_serial() is None
+
+
+def test_a_mailbox_that_cannot_be_written_fails_the_command_not_the_agent(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    handler = CommandHandler({}, Mailbox(blocker / "kiosk-commands"), clock=lambda: NOW)
+    handler.take([{"id": 9, "kind": "screenshot", "expires_at": later(15)}])
+    (result,) = handler.results(requests.Session(), "http://127.0.0.1:9", (0.1, 0.1))
+    assert result["status"] == "failed" and "cannot hand it to the kiosk app" in result["detail"]
