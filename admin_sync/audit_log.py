@@ -23,6 +23,8 @@ ACTIONS += ("verify", "notice", "expire-notice")  # notice: urgent notices (noti
 ACTIONS += ("software",)  # swupdate: a signed software release (admin software-publish)
 ACTIONS += ("alert-mail",)  # alerts: a user changed their own alert e-mail (alert_pages)
 ACTIONS += ("stage", "promote", "halt")  # staged rollout (rollout_publish)
+# commands: remote commands to kiosks (asked, refused for the role, answered), notice edits
+ACTIONS += ("command", "command-refused", "command-result", "edit-notice")
 MIGRATIONS: list[str] = [
     # 1: one row per action
     """

@@ -25,6 +25,14 @@ KIOSK_AUTH_PATH = "/api/v1/kiosk-auth"
 HEALTH_PATH = "/healthz"
 ADMIN_PUBLISH_PATH = "/api/v1/admin/publish"
 ADMIN_ROLLBACK_PATH = "/api/v1/admin/rollback"
+# a kiosk uploads the screenshot a command asked for (PUT, image/png, kiosk token)
+COMMAND_SCREENSHOT_PATH = "/api/v1/commands/{command_id}/screenshot"
+MAX_SCREENSHOT_BYTES = 4 * 1024 * 1024
+
+
+def command_screenshot_path(command_id: int) -> str:
+    return COMMAND_SCREENSHOT_PATH.replace("{command_id}", str(int(command_id)))
+
 
 MANIFEST_TARGET = "release.json"
 PART_TARGET_PREFIX = "parts/"
@@ -141,7 +149,10 @@ class ReleaseManifest:
 # Fields added to the heartbeat after its first version. A kiosk sends them only when they
 # say something (a healthy kiosk's heartbeat is the first version's), and `send_heartbeat`
 # resends without them to a server that refuses unknown fields; a server accepts them missing.
-HEARTBEAT_EXTENSIONS = ("stats_rejected", "stats_rejected_reason")
+HEARTBEAT_EXTENSIONS: tuple[str, ...] = ("stats_rejected", "stats_rejected_reason")
+# commands: the urgent notices serial the kiosk app shows, and remote commands' outcomes
+HEARTBEAT_EXTENSIONS += ("notices_serial", "command_results")
+MAX_COMMAND_RESULTS = 20
 MAX_REASON_CHARS = 500
 
 
@@ -156,6 +167,10 @@ class Heartbeat:
     # statistics batches the server refused, kept in the kiosk's outbox, and the latest reason
     stats_rejected: int = 0
     stats_rejected_reason: str | None = None
+    # the serial of the urgent notices the kiosk app shows (None: unknown)
+    notices_serial: int | None = None
+    # outcomes of remote commands: {"id", "status", "detail"} each (content.kiosk_commands)
+    command_results: tuple[dict[str, object], ...] = ()
 
     def to_dict(self, *, extensions: bool = True) -> dict[str, object]:
         out: dict[str, object] = {
@@ -169,6 +184,10 @@ class Heartbeat:
         if extensions and self.stats_rejected:
             out["stats_rejected"] = self.stats_rejected
             out["stats_rejected_reason"] = (self.stats_rejected_reason or "")[:MAX_REASON_CHARS]
+        if extensions and self.notices_serial is not None:
+            out["notices_serial"] = self.notices_serial
+        if extensions and self.command_results:
+            out["command_results"] = list(self.command_results[:MAX_COMMAND_RESULTS])
         return out
 
     def has_extensions(self) -> bool:

@@ -28,6 +28,7 @@ NOTICES_TARGET = "notices.json"  # the TUF target and the file beside the instal
 NOTICES_FILE = "notices.json"
 NOTICES_FORMAT = 1
 MAX_TEXT_CHARS = 280  # one short paragraph: a banner, not an article
+MAX_HEADING_CHARS = 60  # a few words, shown bold above the text
 MAX_NOTICES = 200
 MAX_FILE_BYTES = 512 * 1024
 _CODE = re.compile(r"^[A-Z]{2,3}$")
@@ -61,6 +62,8 @@ class Notice:
     starts_at: datetime
     expires_at: datetime
     texts: Mapping[str, str] = field(default_factory=dict)  # language -> text
+    # language -> a short heading (optional; shown only with the text of its language)
+    headings: Mapping[str, str] = field(default_factory=dict)
 
     def is_live(self, now: datetime) -> bool:
         return self.starts_at <= now < self.expires_at
@@ -87,6 +90,7 @@ class Notice:
             "starts_at": format_time(self.starts_at),
             "expires_at": format_time(self.expires_at),
             "texts": dict(sorted(self.texts.items())),
+            "headings": dict(sorted(self.headings.items())),  # older kiosks ignore it
         }
 
     @classmethod
@@ -109,7 +113,17 @@ class Notice:
             raise NoticeError(f"notice {ident}: texts must map language ids to strings")
         if any(len(v) > MAX_TEXT_CHARS for v in texts.values()):
             raise NoticeError(f"notice {ident}: a text is longer than {MAX_TEXT_CHARS} characters")
-        return cls(ident, airport, dest, parse_time(starts), parse_time(expires), texts)
+        headings = raw.get("headings", {})  # absent from files written before headings
+        if not isinstance(headings, dict) or not all(
+            isinstance(k, str) and _LANG.match(k) and isinstance(v, str)
+            and len(v) <= MAX_HEADING_CHARS
+            for k, v in headings.items()
+        ):  # fmt: skip
+            raise NoticeError(
+                f"notice {ident}: headings must map language ids to strings of at most "
+                f"{MAX_HEADING_CHARS} characters"
+            )
+        return cls(ident, airport, dest, parse_time(starts), parse_time(expires), texts, headings)
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,7 @@ class ShownNotice:
     text: str
     language: str  # the language the text is in (after fallback)
     expires_at: str  # ISO 8601 UTC
+    heading: str = ""  # in the same language as the text ("" when it has none)
 
 
 def notices_for(
@@ -188,6 +203,12 @@ def notices_for(
         picked = notice.text_for(chain)
         if picked is not None:
             shown.append(
-                ShownNotice(notice.id, picked[1], picked[0], format_time(notice.expires_at))
+                ShownNotice(
+                    notice.id,
+                    picked[1],
+                    picked[0],
+                    format_time(notice.expires_at),
+                    notice.headings.get(picked[0], ""),
+                )
             )
     return tuple(shown)

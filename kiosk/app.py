@@ -32,6 +32,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeyEvent, QPoi
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from content.kiosk_commands import Mailbox, mailbox_dir
 from kiosk.content_loader import ContentSource, ContentUnavailable
 from kiosk.controller import KioskController
 from kiosk.display_metrics import (
@@ -42,6 +43,7 @@ from kiosk.display_metrics import (
 )
 from kiosk.first_frame import write_first_frame
 from kiosk.images import AssetImageProvider, QrImageProvider
+from kiosk.remote_commands import RemoteCommands
 from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,7 @@ class KioskApp:
         usage_clock: Callable[[], datetime] = datetime.now,
         monotonic: Callable[[], float] = time.monotonic,
         qml_module: str = QML_MODULE,
+        remote_commands: bool = True,
     ) -> None:
         self.qt_app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
         self.settings = settings
@@ -171,9 +174,19 @@ class KioskApp:
             raise FatalError(f"the QML module {qml_module} did not load (see the errors above)")
         self.window: QQuickWindow = roots[0]
         self._warm_up_started = False
+        self.restarting = False  # a remote restart asked the event loop to end
         self.watchdog: Any = None  # kiosk.sd_notify.Watchdog, once started
         self.watchdog_timer: QTimer | None = None
         self.window.frameSwapped.connect(self._after_first_frame)
+        self.remote = RemoteCommands(
+            Mailbox(mailbox_dir(settings.usage_file)),
+            self.controller,
+            self._grab,
+            self._restart,
+            parent=self.controller,
+        )
+        if remote_commands:  # off for the screenshot tour: no agent, nothing to report
+            self.remote.start()
         self._filter = WindowFilter(self, parent=self.window)
         self.window.installEventFilter(self._filter)
         self.metrics: DisplayMetrics | None = None
@@ -267,6 +280,18 @@ class KioskApp:
         self.controller.start_warm_up()
         write_first_frame(self.settings.usage_file)  # swupdate: health of a software update
 
+    def _grab(self, path: Path) -> bool:
+        """Save what the window shows as PNG (only called between sessions)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return bool(self.window.grabWindow().save(str(path)))  # PNG: from the suffix
+
+    def _restart(self) -> None:
+        """A remote restart: leave the event loop with status 0 (systemd starts the app
+        again). exit(), not quit(): Qt 6's quit() first closes the windows, which kiosk mode
+        refuses."""
+        self.restarting = True
+        QTimer.singleShot(0, lambda: self.qt_app.exit(0))
+
     def _read_asset(self, path: str) -> bytes | None:
         current = self.source.current
         return None if current is None else current.cache.asset(path)
@@ -290,6 +315,7 @@ class KioskApp:
         Deferred deletions are flushed before and after the engine goes, so that no QML object
         is deleted later, during some other event loop run, after its engine is gone.
         """
+        self.remote.stop()
         self.controller.shutdown()
         self.recorder.close()
         self.window.removeEventFilter(self._filter)

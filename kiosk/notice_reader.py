@@ -31,6 +31,7 @@ class NoticeReader:
         self.path = content_dir / NOTICES_FILE
         self._seen: tuple[int, int] | None = None
         self._notices: tuple[Notice, ...] = ()
+        self.serial: int | None = None  # of the file read last (None: none, or damaged)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -50,6 +51,7 @@ class NoticeReader:
                 log.warning("urgent notices not shown: %s: %s", self.path, exc)
                 found = None
             self._notices = found.notices if found else ()
+            self.serial = found.serial if found else None
         return self._notices
 
     def shown(

@@ -243,7 +243,11 @@ def run_tour(
     )
     clock = ShiftableClock()
     kiosk_app = KioskApp(
-        tour_settings, windowed=True, size=ORIENTATIONS["portrait"], monotonic=clock
+        tour_settings,
+        windowed=True,
+        size=ORIENTATIONS["portrait"],
+        monotonic=clock,
+        remote_commands=False,
     )
     driver = TourDriver(kiosk_app)
     kiosk_app.window.show()

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import requests
 
 from admin_sync.agent.backoff import next_delay
+from admin_sync.agent.commands import CommandHandler
 from admin_sync.agent.fetcher import SessionFetcher
 from admin_sync.agent.heartbeat import free_disk_bytes, send_heartbeat
 from admin_sync.agent.install import Installer
@@ -30,6 +32,7 @@ from admin_sync.agent.update import UpdateReport, check_for_update
 from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
 from admin_sync.rollout import KioskIdentity
 from content.durable import write_atomic
+from content.kiosk_commands import Mailbox, mailbox_dir
 from content.notices import NOTICES_FILE
 
 log = logging.getLogger("safe_airports.sync")
@@ -108,6 +111,8 @@ class Agent:
         self.steps: list[CycleStep] = []  # extension point: run after the update check
         self.progress = progress  # called whenever the agent makes progress (watchdog)
         self.heartbeat_delivered_at: float | None = None  # wall clock (software health check)
+        # remote commands (commands.py): collected with heartbeats, answered with later ones
+        self.commands = CommandHandler(self.state, Mailbox(mailbox_dir(config.usage_file)))
 
     # ---- state ------------------------------------------------------------------------------
     def _load_state(self) -> dict[str, Any]:
@@ -158,6 +163,7 @@ class Agent:
 
     def run_cycle(self) -> UpdateReport:
         started = self.monotonic()
+        self.commands.cycle_started()  # a "sync now" is done by this cycle
         fetcher = self.make_fetcher()
         report = check_for_update(
             server_url=self.server_url,
@@ -186,16 +192,7 @@ class Agent:
                 last_error=errors[0][:2000] if errors else None,
                 **self._stats_rejected(),
             )
-            problem = send_heartbeat(
-                self.session,
-                server_url=self.server_url,
-                token=self.token,
-                beat=beat,
-                timeout=(
-                    self.config.sync.connect_timeout_seconds,
-                    self.config.sync.read_timeout_seconds,
-                ),
-            )
+            problem = self._send_beat(beat)
             if problem:
                 errors.append(problem)
             else:
@@ -203,6 +200,46 @@ class Agent:
         self.failures = 0 if report.ok else self.failures + 1
         self._record(report, errors, self.monotonic() - started)
         return report
+
+    def _timeouts(self) -> tuple[float, float]:
+        return (self.config.sync.connect_timeout_seconds, self.config.sync.read_timeout_seconds)
+
+    def _send_beat(self, beat: Heartbeat) -> str | None:
+        """Send `beat` with the commands' outcomes and the notices serial the kiosk app shows;
+        take the commands of the answer."""
+        results = self.commands.results(self.session, self.server_url, self._timeouts())
+        beat = replace(
+            beat,
+            notices_serial=self.commands.notices_serial(),
+            command_results=tuple(results),
+        )
+        problem = send_heartbeat(
+            self.session,
+            server_url=self.server_url,
+            token=self.token,
+            beat=beat,
+            timeout=self._timeouts(),
+            on_answer=lambda answer: self.commands.take(answer.get("commands")),
+        )
+        if problem is None:
+            self.commands.reported(results)
+        return problem
+
+    def poll_commands(self) -> None:
+        """Between cycles: a heartbeat that reports and collects commands (kiosks behind NAT
+        are reached only this way)."""
+        last_error = self.state.get("last_error")
+        beat = Heartbeat(
+            kiosk_id=self.kiosk_id,
+            app_version=app_version(),
+            content_version=self._installed_version(),
+            uptime_seconds=int(self.monotonic() - self.started),
+            free_disk_bytes=free_disk_bytes(self.config.content_dir),
+            last_error=str(last_error)[:2000] if last_error else None,
+            **self._stats_rejected(),
+        )
+        self._send_beat(beat)
+        self._save_state()
 
     def _record(self, report: UpdateReport, errors: list[str], seconds: float) -> None:
         now = _now_iso()
@@ -237,6 +274,8 @@ class Agent:
             if max_cycles is not None and cycles >= max_cycles:
                 return
             delay = next_delay(self.failures, self.config.sync, self.rng)
+            if self.commands.sync_requested():
+                delay = 0.0  # an administrator asked for a sync now
             if self.failures:
                 log.info(
                     "%d failed cycle(s) in a row: backing off, next try in %.1f s",
@@ -248,9 +287,20 @@ class Agent:
             self.state["next_cycle_in_seconds"] = round(delay, 1)
             self._save_state()
             deadline = self.monotonic() + delay
+            poll = self.config.sync.command_poll_seconds if self.config.sync.heartbeat else 0
+            next_poll = self.monotonic() + poll
             while not stop.is_set() and self.monotonic() < deadline:  # waiting is progress too
                 self.progress()
-                stop.wait(min(1.0, max(0.0, deadline - self.monotonic())))
+                if poll > 0 and self.monotonic() >= next_poll:
+                    try:
+                        self.poll_commands()
+                    except Exception:  # a bug here must not stop the loop
+                        log.exception("polling for commands failed")
+                    next_poll = self.monotonic() + poll
+                    if self.commands.sync_requested():
+                        break
+                wake = min(deadline, next_poll) if poll > 0 else deadline
+                stop.wait(min(1.0, max(0.0, wake - self.monotonic())))
 
 
 def state_of(state_dir: Path) -> dict[str, Any]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -30,8 +32,10 @@ def send_heartbeat(
     token: str,
     beat: Heartbeat,
     timeout: tuple[float, float],
+    on_answer: Callable[[dict[str, Any]], None] | None = None,
 ) -> str | None:
-    """POST the heartbeat; returns None on success, else the reason in plain words."""
+    """POST the heartbeat; returns None on success, else the reason in plain words.
+    `on_answer` is given the server's answer (a JSON object) when it was accepted."""
     url = server_url.rstrip("/") + HEARTBEAT_PATH
     try:
         response = session.post(
@@ -56,6 +60,12 @@ def send_heartbeat(
         return reason
     if response.status_code == 200:
         log.info("heartbeat delivered (content version %s)", beat.content_version)
+        if on_answer is not None:
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            on_answer(answer if isinstance(answer, dict) else {})
         return None
     try:
         detail = response.json().get("detail")

@@ -80,6 +80,12 @@ class SyncSettings:
         "releases staged to this kiosk or its airport, and releases to all.",
         check=in_range(0, MAX_RING),
     )
+    command_poll_seconds: float = setting(
+        60.0,
+        help="While waiting between cycles, send a heartbeat this often to collect remote "
+        "commands (screenshot, restart, sync now) and report their outcome; 0: only with "
+        "each cycle.",
+    )
 
 
 @dataclass(frozen=True)

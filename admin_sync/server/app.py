@@ -21,7 +21,14 @@ from starlette.concurrency import run_in_threadpool
 
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
-from admin_sync.server import admin_api, console, kiosk_api, stats_api, tuf_routes
+from admin_sync.server import (
+    admin_api,
+    commands_api,
+    console,
+    kiosk_api,
+    stats_api,
+    tuf_routes,
+)
 from admin_sync.server.alerts.settings import AlertSettings
 from admin_sync.server.alerts.task import checker_for, run_alert_checks
 from admin_sync.server.auth import PasswordChecks, require_kiosk
@@ -34,7 +41,7 @@ from admin_sync.tuf_repo import Clock, utc_now
 log = logging.getLogger("safe_airports.server")
 access_log = logging.getLogger("safe_airports.server.access")
 
-ROUTERS = (tuf_routes.router, kiosk_api.router, admin_api.router)
+ROUTERS = (tuf_routes.router, kiosk_api.router, admin_api.router, commands_api.router)
 
 
 def refresh_metadata(data: DataDir, settings: ServerSettings, clock: Clock) -> list[str]:

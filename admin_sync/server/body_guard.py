@@ -71,6 +71,8 @@ def _type_refusal(rule: BodyRule, request: Request) -> Refusal | None:
         # token is a 403 that says so, clearer than "wrong content type").
         empty = kind == "" and request.headers.get("content-length") == "0"
         ok, wanted = kind in _FORM_TYPES or empty, "a form (urlencoded or multipart)"
+    elif rule.body == "image":
+        ok, wanted = kind == "image/png", "image/png"
     else:
         ok, wanted = kind in _ARCHIVE_TYPES or kind == "", "a tar.gz archive"
     if ok:

@@ -136,6 +136,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX alert_mail_user_created ON alert_mail (user, created_at);
     """,
+    # 8 (commands helper): remote commands to kiosks (admin_sync/server/commands_db.py), the urgent
+    # notices serial a kiosk shows, notice headings and edits
+    """
+    CREATE TABLE kiosk_commands (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
+        kind TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        delivered_at TEXT,
+        status TEXT NOT NULL DEFAULT 'waiting',
+        detail TEXT NOT NULL DEFAULT '',
+        finished_at TEXT,
+        screenshot TEXT
+    );
+    CREATE INDEX kiosk_commands_open ON kiosk_commands (kiosk_id, status);
+    ALTER TABLE heartbeats ADD COLUMN notices_serial INTEGER;
+    ALTER TABLE notices ADD COLUMN headings TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE notices ADD COLUMN edited_by TEXT;
+    ALTER TABLE notices ADD COLUMN edited_at TEXT;
+    """,
 ]
 
 

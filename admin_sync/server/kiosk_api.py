@@ -3,22 +3,32 @@ lives in its own module)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from admin_sync.datadir import DataDir
-from admin_sync.protocol import HEARTBEAT_PATH, KIOSK_AUTH_PATH, MAX_REASON_CHARS
+from admin_sync.protocol import (
+    HEARTBEAT_PATH,
+    KIOSK_AUTH_PATH,
+    MAX_COMMAND_RESULTS,
+    MAX_REASON_CHARS,
+)
 from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
+from admin_sync.server.commands_api import CommandOut, CommandResultIn, audit_outcomes
+from admin_sync.server.commands_db import exchange
 from admin_sync.server.db import Database
 
 MAX_INT64 = 2**63 - 1
 
+log = logging.getLogger("safe_airports.server.kiosk")
 router = APIRouter(tags=["kiosk"])
 
 
@@ -34,12 +44,19 @@ class HeartbeatIn(BaseModel):
     # added later: absent from older agents' heartbeats (protocol.HEARTBEAT_EXTENSIONS)
     stats_rejected: int = Field(default=0, ge=0, le=10_000_000)
     stats_rejected_reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    # commands: the urgent notices serial the kiosk app shows, remote commands' outcomes
+    notices_serial: int | None = Field(default=None, ge=0, le=MAX_INT64)
+    command_results: list[CommandResultIn] = Field(
+        default_factory=list, max_length=MAX_COMMAND_RESULTS
+    )
 
 
 class HeartbeatOut(BaseModel):
     ok: bool
     server_time: str
     latest_content_version: int | None
+    # commands for this kiosk, open and unexpired (older agents ignore the field)
+    commands: list[CommandOut] = Field(default_factory=list)
 
 
 _latest_cache: dict[Path, tuple[int, int | None]] = {}
@@ -76,7 +93,9 @@ async def heartbeat(
         raise HTTPException(
             403, detail=f"this token belongs to kiosk {kiosk.id}, not {body.kiosk_id}"
         )
-    now = request.app.state.clock().astimezone(UTC).replace(microsecond=0).isoformat()
+    moment = request.app.state.clock()
+    now = moment.astimezone(UTC).replace(microsecond=0).isoformat()
+    results = [(r.id, r.status, r.detail) for r in body.command_results]
     row = (
         kiosk.id,
         now,
@@ -92,21 +111,36 @@ async def heartbeat(
 
     data: DataDir = request.app.state.data
 
-    def record(conn: sqlite3.Connection) -> int | None:
+    def record(conn: sqlite3.Connection) -> tuple[int | None, Any]:
         conn.execute(
             "INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, app_version, "
             "content_version, uptime_seconds, free_disk_bytes, last_error, remote_addr, "
             "stats_rejected, stats_rejected_reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
             row,
         )
-        return _latest_version(data)  # in the same trip off the loop
+        conn.execute(  # commands: the notices serial the kiosk shows
+            "UPDATE heartbeats SET notices_serial = ? WHERE kiosk_id = ?",
+            (body.notices_serial, kiosk.id),
+        )
+        commands = exchange(conn, kiosk.id, results, moment)
+        return _latest_version(data), commands  # in the same trip off the loop
 
     try:
         # one writer thread: group commits, off the event loop
-        latest = await db.writer.run(record)
+        latest, (to_deliver, outcomes) = await db.writer.run(record)
     except sqlite3.Error as exc:
         raise HTTPException(503, detail=f"database busy; retry later ({exc})") from None
-    return HeartbeatOut(ok=True, server_time=now, latest_content_version=latest)
+    if outcomes:
+        try:
+            await audit_outcomes(request, kiosk.id, outcomes)
+        except (OSError, sqlite3.Error):  # recorded in server.db already; the beat is good
+            log.exception("could not write the audit rows of kiosk %s's answers", kiosk.id)
+    return HeartbeatOut(
+        ok=True,
+        server_time=now,
+        latest_content_version=latest,
+        commands=[CommandOut.of(c) for c in to_deliver],
+    )
 
 
 @dataclass(frozen=True)

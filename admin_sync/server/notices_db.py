@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 from admin_sync.server.db import Database
-from content.notices import MAX_TEXT_CHARS, Notice, format_time, parse_time
+from content.notices import MAX_HEADING_CHARS, MAX_TEXT_CHARS, Notice, format_time, parse_time
 
 # The time zones of the airports (none has daylight saving time): the form's times are local.
 TIME_ZONES: dict[str, tuple[str, int]] = {
@@ -35,6 +35,7 @@ class NoticeDraft:
     starts_at: datetime
     expires_at: datetime
     texts: dict[str, str]
+    headings: dict[str, str] = field(default_factory=dict)  # optional, per language
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def check_notice(
     """The draft the form describes, or what is wrong with it, field by field.
 
     Fields: `airport` and `destination` ("" = all; at least one is needed), `starts_at` and
-    `expires_at` (the form's `datetime-local`, in the time zone `tz`), `text_<language>`."""
+    `expires_at` (the form's `datetime-local`, in the time zone `tz`), `text_<language>` and
+    the optional `heading_<language>` (only beside a text of the same language)."""
     errors: dict[str, str] = {}
     airport = fields.get("airport", "")
     destination = fields.get("destination", "")
@@ -106,6 +108,19 @@ def check_notice(
             )
         elif text:
             texts[lang] = text
+    headings: dict[str, str] = {}
+    for lang, name in languages.items():
+        heading = " ".join(fields.get(f"heading_{lang}", "").split())
+        if len(heading) > MAX_HEADING_CHARS:
+            errors[f"heading_{lang}"] = (
+                f"Heading ({name}): {len(heading)} characters, at most {MAX_HEADING_CHARS}."
+            )
+        elif heading and not texts.get(lang) and f"text_{lang}" not in errors:
+            errors[f"heading_{lang}"] = (
+                f"Heading ({name}): there is no text in this language for it to head."
+            )
+        elif heading:
+            headings[lang] = heading
     if not texts.get(REQUIRED_LANGUAGE) and f"text_{REQUIRED_LANGUAGE}" not in errors:
         name = languages.get(REQUIRED_LANGUAGE, "English")
         errors[f"text_{REQUIRED_LANGUAGE}"] = (
@@ -114,7 +129,9 @@ def check_notice(
         )
     if errors:
         return NoticeCheck(None, errors)
-    draft = NoticeDraft(airport, destination, times["starts_at"], times["expires_at"], texts)
+    draft = NoticeDraft(
+        airport, destination, times["starts_at"], times["expires_at"], texts, headings
+    )
     return NoticeCheck(draft)
 
 
@@ -137,6 +154,8 @@ class NoticeRow:
     written_at: str
     withdrawn_by: str | None
     withdrawn_at: str | None
+    edited_by: str | None = None  # the last edit (the text replaced, a new serial signed)
+    edited_at: str | None = None
 
     def state(self, now: datetime) -> str:
         if self.withdrawn_at:
@@ -154,15 +173,24 @@ def _row(r: sqlite3.Row) -> NoticeRow:
         starts_at=parse_time(r["starts_at"]),
         expires_at=parse_time(r["expires_at"]),
         texts=json.loads(r["texts"]),
+        headings=json.loads(r["headings"]),
     )
-    return NoticeRow(notice, r["written_by"], r["written_at"], r["withdrawn_by"], r["withdrawn_at"])
+    return NoticeRow(
+        notice,
+        r["written_by"],
+        r["written_at"],
+        r["withdrawn_by"],
+        r["withdrawn_at"],
+        r["edited_by"],
+        r["edited_at"],
+    )
 
 
 def add_notice(db: Database, draft: NoticeDraft, *, author: str, now: datetime) -> int:
     with db.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO notices (airport, destination, starts_at, expires_at, texts, "
-            "written_by, written_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "written_by, written_at, headings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 draft.airport,
                 draft.destination,
@@ -171,9 +199,42 @@ def add_notice(db: Database, draft: NoticeDraft, *, author: str, now: datetime) 
                 json.dumps(draft.texts, ensure_ascii=False, sort_keys=True),
                 author,
                 format_time(now),
+                json.dumps(draft.headings, ensure_ascii=False, sort_keys=True),
             ),
         )
         return int(cur.lastrowid or 0)
+
+
+def update_notice(
+    db: Database, notice_id: int, draft: NoticeDraft, *, author: str, now: datetime
+) -> bool:
+    """Replace a live or scheduled notice's place, times, texts and headings (the id stays);
+    False when there is no such notice, or it was withdrawn or has expired."""
+    with db.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE notices SET airport = ?, destination = ?, starts_at = ?, expires_at = ?, "
+            "texts = ?, headings = ?, edited_by = ?, edited_at = ? "
+            "WHERE id = ? AND withdrawn_at IS NULL AND expires_at > ?",
+            (
+                draft.airport,
+                draft.destination,
+                format_time(draft.starts_at),
+                format_time(draft.expires_at),
+                json.dumps(draft.texts, ensure_ascii=False, sort_keys=True),
+                json.dumps(draft.headings, ensure_ascii=False, sort_keys=True),
+                author,
+                format_time(now),
+                notice_id,
+                format_time(now),
+            ),
+        )
+        return cur.rowcount == 1
+
+
+def get_notice(db: Database, notice_id: int) -> NoticeRow | None:
+    with db.connect() as conn:
+        row = conn.execute("SELECT * FROM notices WHERE id = ?", (notice_id,)).fetchone()
+    return _row(row) if row else None
 
 
 def withdraw_notice(db: Database, notice_id: int, *, author: str, now: datetime) -> bool:
@@ -200,3 +261,19 @@ def live_notices(db: Database, now: datetime) -> list[Notice]:
             "SELECT * FROM notices WHERE withdrawn_at IS NULL ORDER BY id"
         ).fetchall()
     return [row.notice for row in map(_row, rows) if row.notice.expires_at > now]
+
+
+def kiosk_notice_serials(db: Database) -> dict[str, int | None]:
+    """Kiosk id -> the urgent notices serial its last heartbeat says it shows (None: unknown)."""
+    with db.connect() as conn:
+        rows = conn.execute("SELECT kiosk_id, notices_serial FROM heartbeats").fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
+def notice_note(serial: int | None, latest: int) -> str:
+    """How a kiosk's notices compare with the server's latest serial."""
+    if latest == 0:
+        return "none published"
+    if serial is None:
+        return "unknown"
+    return "latest" if serial >= latest else f"older (serial {serial})"

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, HEARTBEAT_PATH
+from admin_sync.protocol import (
+    ADMIN_PUBLISH_PATH,
+    ADMIN_ROLLBACK_PATH,
+    COMMAND_SCREENSHOT_PATH,
+    HEARTBEAT_PATH,
+    MAX_SCREENSHOT_BYTES,
+)
 from admin_sync.stats_wire import MAX_BODY_BYTES as STATS_MAX_BODY_BYTES
 
 KIB = 1024
@@ -27,8 +33,8 @@ MIB = 1024 * KIB
 #   anyone: nobody can be known yet (the sign-in form itself): only the size is limited
 Auth = Literal["kiosk", "editor", "console", "console_editor", "anyone"]
 # What the body must be: json (parsed strictly by the guard: strict_json), form (urlencoded or
-# multipart), archive (the raw bytes of a tar.gz)
-BodyKind = Literal["json", "form", "archive"]
+# multipart), archive (the raw bytes of a tar.gz), image (a PNG: a kiosk's screenshot)
+BodyKind = Literal["json", "form", "archive", "image"]
 
 # Requests that match no rule (GET, HEAD, unknown paths...) may carry at most this much.
 DEFAULT_MAX_BYTES = KIB
@@ -58,6 +64,9 @@ _CONSOLE_FORMS: tuple[tuple[str, Auth], ...] = (
     ("/console/alerts/subscription", "console"),  # alerts: a user's own e-mail choice
     ("/console/releases/promote", "console_editor"),  # staged rollout
     ("/console/releases/halt", "console_editor"),
+    # commands: any signed-in user may ask; the handler checks the role per command and
+    # writes refusals to the audit log
+    ("/console/kiosks/{kiosk_id}/command", "console"),
 )
 
 
@@ -105,6 +114,15 @@ def body_rules(*, max_upload_bytes: int, max_archive_bytes: int) -> tuple[BodyRu
             f"= {ADMIN_PUBLISH_PATH}",
         ),
         BodyRule("POST", ADMIN_ROLLBACK_PATH, 4 * KIB, "editor", "json", "/api/v1/admin/"),
+        BodyRule(
+            "PUT",
+            COMMAND_SCREENSHOT_PATH,
+            MAX_SCREENSHOT_BYTES,
+            "kiosk",
+            "image",
+            "/api/v1/commands/",
+            sample_path=COMMAND_SCREENSHOT_PATH.replace("{command_id}", "7"),
+        ),
         BodyRule("POST", "/console/sign-in", 8 * KIB, "anyone", "form", "= /console/sign-in"),
         BodyRule(
             "POST",
@@ -122,7 +140,9 @@ def body_rules(*, max_upload_bytes: int, max_archive_bytes: int) -> tuple[BodyRu
                 auth,
                 "form",
                 "/console/",
-                sample_path=path.replace("{action}", "add").replace("{slug}", "contacts"),
+                sample_path=path.replace("{action}", "add")
+                .replace("{slug}", "contacts")
+                .replace("{kiosk_id}", "tas-0123abcd"),
             )
             for path, auth in _CONSOLE_FORMS
         ),

@@ -36,6 +36,8 @@ def sample_path(template: str) -> str:
         "name": "timestamp.json",
         "path:path": "parts/shared.json",
         "file": "console.css",
+        "command_id": "7",
+        "kiosk_id": "tas-0123abcd",
     }
     for key, value in samples.items():
         template = template.replace("{" + key + "}", value)

@@ -117,7 +117,8 @@ def test_the_banner_shows_above_the_destination_and_help_screens(
     now = datetime.now(UTC)
     text = "С 1 декабря на границе нужна новая миграционная карта."
     current = Notice(7, "TAS", "RU", now - timedelta(hours=1), now + timedelta(hours=1),
-                     {"en": "From 1 December a new card is needed.", "ru": text})  # fmt: skip
+                     {"en": "From 1 December a new card is needed.", "ru": text},
+                     {"en": "New border card", "ru": "Новая карта"})  # fmt: skip
     other = Notice(8, "FRU", "", now - timedelta(hours=1), now + timedelta(hours=1),
                    {"en": "Manas only."})  # fmt: skip
     write(settings.content_dir / NOTICES_FILE, current, other)
@@ -127,8 +128,15 @@ def test_the_banner_shows_above_the_destination_and_help_screens(
     c.openDestination("RU")
     banner = driver.wait_for("notice.7")
     driver.wait_frame()
-    label = [i for i in banner.childItems() if i.objectName() == "notice.text"][0]
+    from kiosk.tour import walk
+
+    label = [i for i in walk(banner) if i.objectName() == "notice.text"][0]
     assert label.property("text") == text
+    heading = [i for i in walk(banner) if i.objectName() == "notice.heading"][0]
+    # the heading in the reader's language, bold, above the (regular) text
+    assert heading.property("text") == "Новая карта" and heading.isVisible()
+    assert heading.property("font").bold() and not label.property("font").bold()
+    assert heading.mapToItem(label, 0, 0).y() < 0
     topic = driver.find("topic." + c.destinationPage["topics"][0]["id"])
     assert banner.mapToItem(topic, 0, 0).y() < 0  # above the topics
     assert driver.items("notice.8") == []  # Manas's notice is not for Tashkent

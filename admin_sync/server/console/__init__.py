@@ -23,6 +23,8 @@ page group, each with its own router:
 | `audit_pages` | audit log: who did what, filterable, CSV download |
 | `notice_pages` | urgent notices: write (signed at once as `notices.json`), withdraw |
 | `alert_pages` | alerts: open alerts, recent changes, e-mail sent, your own e-mail choice |
+| `notice_pages` | urgent notices: write (signed as `notices.json`), edit, withdraw; who has them |
+| `command_pages` | a kiosk: ask for a screenshot, restart, sync now (by role, audited); its shot |
 
 Shared pieces: `providers` (settings, databases, data folder, clock as `Depends`), `access`
 (session, "signed in", "signed in with role X", refusals), `forms` (the one CSRF check),
@@ -51,6 +53,7 @@ from admin_sync.server.console import (
     alert_pages,
     article_pages,
     audit_pages,
+    command_pages,
     content_pages,
     fleet_page,
     item_pages,
@@ -101,6 +104,7 @@ ROUTERS = (
     audit_pages.router,
     notice_pages.router,
     alert_pages.router,
+    command_pages.router,
 )
 
 

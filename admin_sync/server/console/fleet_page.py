@@ -13,6 +13,8 @@ from datetime import datetime
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from admin_sync.datadir import DataDir
+from admin_sync.notice_publish import live_notice_serial
 from admin_sync.rollout_publish import RolloutActionError, RolloutStatus, rollout_status
 from admin_sync.server import registry
 from admin_sync.server.console.access import SignedInDep
@@ -20,6 +22,7 @@ from admin_sync.server.console.pages import AIRPORTS
 from admin_sync.server.console.providers import ClockDep, DataDep, ServerDbDep, SettingsDep
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.kiosk_api import stats_rejections
+from admin_sync.server.notices_db import kiosk_notice_serials, notice_note
 from admin_sync.server.registry import Heartbeat, Kiosk
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -100,6 +103,11 @@ def fleet_rows(
     return rows
 
 
+def latest_notices_serial(data: DataDir) -> int:
+    """The serial of the urgent notices the server signs now (0: none, or no repository)."""
+    return live_notice_serial(data) if data.repository().is_initialized() else 0
+
+
 def ago(minutes: float | None) -> str:
     if minutes is None:
         return "never"
@@ -132,6 +140,9 @@ def fleet(
         settings=settings,
         staged=staged.version if staged else None,
     )
+    notices_latest = latest_notices_serial(data)
+    serials = kiosk_notice_serials(db)
+    notices = {row.kiosk.id: notice_note(serials.get(row.kiosk.id), notices_latest) for row in rows}
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -144,4 +155,6 @@ def fleet(
         latest=latest,
         settings=settings,
         staged=staged,
+        notices=notices,
+        notices_latest=notices_latest,
     )

@@ -30,6 +30,11 @@ class ConsoleSettings:
     offline_after_minutes: int = setting(
         120, help="Fleet: a kiosk is 'offline' when its last heartbeat is older than this."
     )
+    command_expiry_minutes: int = setting(
+        15,
+        help="Remote commands (screenshot, restart, sync now) not carried out within this "
+        "many minutes expire and are never carried out.",
+    )
     max_archive_bytes: int = setting(
         64 * 1024 * 1024, help="Largest content archive (zip or tar.gz) accepted, unpacked."
     )

@@ -18,22 +18,39 @@ Column {
             required property var modelData
             objectName: "notice." + modelData.id
             width: banner.width
-            height: text.implicitHeight + 48
+            height: lines.implicitHeight + 48
             radius: Theme.radius
             color: Theme.accent
             border.color: Theme.text
             border.width: 3
-            Text {
-                id: text
-                objectName: "notice.text"
+            Column {
+                id: lines
                 x: 32; y: 24
                 width: box.width - 64
-                text: box.modelData.text
-                wrapMode: Text.Wrap
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.heading
-                font.bold: true
-                color: Theme.text
+                spacing: Theme.spacing / 3
+                // the heading (bold), in the same language as the text; none when not written
+                Text {
+                    objectName: "notice.heading"
+                    width: lines.width
+                    visible: text !== ""
+                    text: box.modelData.heading
+                    wrapMode: Text.Wrap
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.heading
+                    font.bold: true
+                    color: Theme.text
+                }
+                Text {
+                    objectName: "notice.text"
+                    width: lines.width
+                    text: box.modelData.text
+                    wrapMode: Text.Wrap
+                    font.family: Theme.fontFamily
+                    // under a heading the text is body text; alone it stands out as before
+                    font.pixelSize: box.modelData.heading ? Theme.body : Theme.heading
+                    font.bold: !box.modelData.heading
+                    color: Theme.text
+                }
             }
         }
     }

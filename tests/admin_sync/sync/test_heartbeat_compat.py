@@ -77,15 +77,19 @@ def test_a_healthy_kiosk_sends_the_first_versions_heartbeat() -> None:
     assert not _beat().has_extensions()
 
 
+STATS_FIELDS = {"stats_rejected", "stats_rejected_reason"}
+
+
 def test_refused_batches_travel_and_an_old_server_still_gets_the_rest(old_server) -> None:
     beat = _beat(last_error="statistics: refused", stats_rejected=2, stats_rejected_reason="k")
-    assert set(beat.to_dict()) == FIRST_VERSION_FIELDS | set(HEARTBEAT_EXTENSIONS)
+    assert set(HEARTBEAT_EXTENSIONS) >= STATS_FIELDS
+    assert set(beat.to_dict()) == FIRST_VERSION_FIELDS | STATS_FIELDS
     problem = send_heartbeat(
         requests.Session(), server_url=old_server.url, token="t", beat=beat, timeout=(5, 5)
     )
     assert problem is None
     assert [set(b) for b in old_server.bodies] == [
-        FIRST_VERSION_FIELDS | set(HEARTBEAT_EXTENSIONS),
+        FIRST_VERSION_FIELDS | STATS_FIELDS,
         FIRST_VERSION_FIELDS,
     ]
     assert old_server.bodies[1]["last_error"] == "statistics: refused"
@@ -98,3 +102,15 @@ def test_the_server_reads_both_versions() -> None:
         _beat(stats_rejected=3, stats_rejected_reason="HTTP 422: k").to_dict()
     )
     assert new.stats_rejected == 3 and new.stats_rejected_reason == "HTTP 422: k"
+
+
+def test_the_notices_serial_and_command_results_travel_and_the_server_reads_them() -> None:
+    results = ({"id": 4, "status": "busy", "detail": "in a session"},)
+    beat = _beat(notices_serial=7, command_results=results)
+    body = beat.to_dict()
+    assert set(body) == FIRST_VERSION_FIELDS | {"notices_serial", "command_results"}
+    assert beat.has_extensions() and set(beat.to_dict(extensions=False)) == FIRST_VERSION_FIELDS
+    read = HeartbeatIn.model_validate(body)
+    assert read.notices_serial == 7
+    got = [(r.id, r.status, r.detail) for r in read.command_results]
+    assert got == [(4, "busy", "in a session")]

@@ -12,6 +12,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from admin_sync.server import console
+from admin_sync.server.commands_db import list_commands
 from admin_sync.server.db import release_history
 from admin_sync.server.notices_db import list_notices
 from admin_sync.server.registry import list_kiosks
@@ -52,6 +53,8 @@ def forms(env: ConsoleEnv, archive: bytes) -> dict[str, dict[str, object]]:
         "/console/notices/save": {"data": {"airport": "TAS", "text_en": "Notice."}},
         "/console/notices/expire": {"data": {"notice": "1"}},
         "/console/alerts/subscription": {"data": {"email": "e@example.org", "mode": "digest"}},
+        # any role may post it; the role per command is checked (and refusals audited) inside
+        f"/console/kiosks/{env.kiosk.id}/command": {"data": {"kind": "screenshot"}},
         SIGN_OUT: {"data": {}},
     }
 
@@ -100,6 +103,7 @@ def snapshot(env: ConsoleEnv) -> tuple[object, ...]:
         env.app.state.data.content_history().head(),
         env.app.state.data.audit_log().entries(),
         list_notices(env.app.state.db),
+        list_commands(env.app.state.db, env.kiosk.id),
     )
 
 
@@ -112,9 +116,13 @@ def test_every_form_route_is_listed_here(env, archive) -> None:
     }
     listed = {
         re.sub(
-            r"^/console/items/\w+/(save|check)$",
-            r"/console/items/{slug}/\1",
-            re.sub(r"^/console/users/\w+$", "/console/users/{action}", p),
+            r"^/console/kiosks/[^/]+/command$",
+            "/console/kiosks/{kiosk_id}/command",
+            re.sub(
+                r"^/console/items/\w+/(save|check)$",
+                r"/console/items/{slug}/\1",
+                re.sub(r"^/console/users/\w+$", "/console/users/{action}", p),
+            ),
         )
         for p in forms(env, archive)
     }

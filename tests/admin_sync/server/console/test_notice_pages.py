@@ -120,3 +120,40 @@ def test_a_release_keeps_the_signed_notices(env, tmp_path) -> None:
     signed = signed_notices(env)
     assert signed is not None and len(signed.notices) == 1
     assert "release.json" in DataDir(env.data).repository().targets().signed.targets
+
+
+def test_an_edit_replaces_the_text_and_headings_under_the_same_id(env) -> None:
+    headed = {**GOOD, "heading_en": "New registration card", "heading_ru": "Новая карта"}
+    assert post(env, "/console/notices/save", **headed).status_code == 200
+    (first,) = signed_notices(env).notices
+    assert first.headings == {"en": "New registration card", "ru": "Новая карта"}
+    form = env.client.get(f"/console/notices?edit={first.id}").text
+    assert f'name="edit" value="{first.id}"' in form and "Новая карта" in form
+    edited = {**headed, "edit": str(first.id), "text_en": "From 15 December: a new card.",
+              "heading_en": "New date", "text_ru": "", "heading_ru": ""}  # fmt: skip
+    response = post(env, "/console/notices/save", **edited)
+    assert response.status_code == 200 and "edited and signed" in response.text
+    signed = signed_notices(env)
+    assert signed is not None and signed.serial == 2
+    (notice,) = signed.notices
+    assert notice.id == first.id and notice.texts == {"en": "From 15 December: a new card."}
+    assert notice.headings == {"en": "New date"}
+    actions = [e.action for e in DataDir(env.data).audit_log().entries()]
+    assert actions[:2] == ["edit-notice", "notice"]
+    # a withdrawn notice cannot be edited back to life
+    assert post(env, "/console/notices/expire", notice=str(first.id)).status_code == 200
+    gone = post(env, "/console/notices/save", **edited)
+    assert gone.status_code == 404 and signed_notices(env).notices == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"heading_en": "x" * 61}, "Heading (English): 61 characters, at most 60"),
+        ({"heading_ru": "Карта", "text_ru": ""}, "no text in this language"),
+    ],
+)
+def test_bad_headings_say_why(env, change, words) -> None:
+    response = post(env, "/console/notices/save", **{**GOOD, **change})
+    assert response.status_code == 400 and words in response.text
+    assert signed_notices(env) is None
