@@ -25,6 +25,7 @@ from admin_sync.protocol import (
 from admin_sync.review import production_refusal
 from admin_sync.server.db import release_source_commit
 from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
+from content.audio_parts import airport_audio_languages, part_languages
 from content.build import release_title
 from content.notices import NOTICES_TARGET
 from content.parts import split_parts
@@ -62,8 +63,11 @@ def plan_release(
 ) -> ReleasePlan:
     if not parts:
         raise PublishError("a release needs at least one part")
+    heard_in = part_languages(parts)  # audio parts: a kiosk fetches its airport's only
     infos = {
-        check_part_name(name): PartInfo(len(data), hashlib.sha256(data).hexdigest())
+        check_part_name(name): PartInfo(
+            len(data), hashlib.sha256(data).hexdigest(), heard_in.get(name, ())
+        )
         for name, data in parts.items()
     }
     manifest = ReleaseManifest(
@@ -73,6 +77,7 @@ def plan_release(
         parts=infos,
         rollback_of=rollback_of,
         source_languages=source_languages,
+        audio_languages=airport_audio_languages(parts) if heard_in else {},
     )
     targets = {MANIFEST_TARGET: manifest.to_bytes()}
     targets.update({part_target(name): data for name, data in parts.items()})

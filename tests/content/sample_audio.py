@@ -23,7 +23,7 @@ class SampleAudio:
     synthesizer: Synthesizer
 
 
-def sample_with_audio(cache_dir: Path, workers: int = 2) -> SampleAudio:
+def sample_with_audio(cache_dir: Path, workers: int | None = None) -> SampleAudio:
     content, report = load_source(SAMPLE)
     assert report.ok, report.format()
     synthesizer = Synthesizer(cache_dir, workers=workers)
