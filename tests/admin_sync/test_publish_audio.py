@@ -15,7 +15,8 @@ from admin_sync.datadir import DataDir
 from admin_sync.publish import publish_source, speech_synthesizer
 from admin_sync.server.settings import ServerSettings
 from content.parts import join_parts
-from content.speech import Synthesizer
+from content.source import load_source
+from content.speech import Synthesizer, mark_recordings
 from tests.content.audio_probe import needs_tools
 from tests.e2e.server_process import init_data
 
@@ -50,6 +51,8 @@ def test_a_recording_is_published_as_its_own_part(tmp_path: Path) -> None:
         check=True,
     )
     subprocess.run(["opusenc", "--quiet", str(wav), str(ogg)], check=True)
+    content, _ = load_source(source)
+    mark_recordings(content, source, [ogg.name])  # recorded for the text the screen shows
     data = DataDir(init_data(tmp_path))
     manifest = publish_source(data, source, production=False, published_by="test")
     sha = hashlib.sha256(ogg.read_bytes()).hexdigest()
