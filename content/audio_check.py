@@ -5,8 +5,9 @@ be neither too quiet nor too loud (ffmpeg's volumedetect: the mean level between
 `MIN_MEAN_DB` and `MAX_MEAN_DB`; a peak at 0 dB means clipping, a warning). Problems go into the
 checker's report with the file and what to do. A recording made for an older text than its
 screen shows now (or for no recorded text) is a warning: it is not published, speech is
-synthesized instead (content/speech.py, `recorded-texts.yaml`). Qt-free; ffprobe/ffmpeg run as subprocesses
-(Debian package ffmpeg); without them a recording cannot be checked, which is an error.
+synthesized instead (content/speech.py, `recorded-texts.yaml`). Qt-free; ffprobe/ffmpeg run
+as subprocesses (Debian package ffmpeg); without them a recording cannot be checked (an
+error).
 """
 
 from __future__ import annotations
