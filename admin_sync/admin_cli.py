@@ -182,7 +182,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.server:
         return _publish_http(args)
     data = DataDir(Path(args.data))
-    expiries = _settings(args.data).expiries()
+    server = _settings(args.data)
+    expiries = server.expiries()
     user = os.environ.get("USER", "admin-cli")
     try:
         four_eyes = _four_eyes()
@@ -199,7 +200,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 published_by=user,
                 expiries=expiries,
                 four_eyes=four_eyes,
-                speech=speech_synthesizer(data, _settings(args.data).speech_synthesis),
+                speech=speech_synthesizer(data, server.speech_synthesis, server.speech_cache_dir),
             )
     except PublishError as exc:
         for line in exc.lines:

@@ -149,10 +149,13 @@ def publish_parts(
     return plan.manifest
 
 
-def speech_synthesizer(data: DataDir, enabled: bool) -> Synthesizer | None:
+def speech_synthesizer(
+    data: DataDir, enabled: bool, cache_dir: Path | None = None
+) -> Synthesizer | None:
     """The synthesizer publishing uses (None: recordings only); its cache lives in the data
-    folder (`speech-cache/`), so a publish synthesizes only the texts that changed."""
-    return Synthesizer(data.path / "speech-cache") if enabled else None
+    folder (`speech-cache/`) unless `cache_dir` says where, so a publish synthesizes only the
+    texts that changed."""
+    return Synthesizer(cache_dir or data.path / "speech-cache") if enabled else None
 
 
 def live_content_version(data: DataDir) -> int | None:

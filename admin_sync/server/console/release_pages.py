@@ -116,7 +116,9 @@ def publish(
                 message=f"Upload {upload.filename[:100]}",
                 via="console",
                 four_eyes=settings.four_eyes,
-                speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                speech=speech_synthesizer(
+                    data, server_settings.speech_synthesis, server_settings.speech_cache_dir
+                ),
             )
     except ArchiveError as exc:
         return releases_page(you, db, settings, history, status=400, message=str(exc))
@@ -253,7 +255,9 @@ def publish_current(
                 source_commit=head,
                 via="console",
                 four_eyes=settings.four_eyes,
-                speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                speech=speech_synthesizer(
+                    data, server_settings.speech_synthesis, server_settings.speech_cache_dir
+                ),
             )
     except (PublishError, HistoryError) as exc:
         lines = list(exc.lines) if isinstance(exc, PublishError) else []
