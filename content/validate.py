@@ -194,7 +194,7 @@ def validate_source(
         Path(src_dir),
         [x.id for x in tree.content.languages],
         report,
-        content=tree.content if report.ok else None,  # texts are compared once all is valid
+        content=tree.content,
     )
     return report
 
