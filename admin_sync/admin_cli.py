@@ -194,7 +194,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.server:
         return _publish_http(args)
     data = DataDir(Path(args.data))
-    expiries = _settings(args.data).expiries()
+    server = _settings(args.data)
+    expiries = server.expiries()
     user = os.environ.get("USER", "admin-cli")
     try:
         four_eyes = _four_eyes()
@@ -211,7 +212,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 published_by=user,
                 expiries=expiries,
                 four_eyes=four_eyes,
-                speech=speech_synthesizer(data, _settings(args.data).speech_synthesis),
+                speech=speech_synthesizer(data, server.speech_synthesis, server.speech_cache_dir),
                 rollout=rollout,
             )
     except PublishError as exc:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +25,19 @@ SAMPLE = REPO / "content" / "sample"
 
 
 DEMO_ADMIN = ("demo-admin", "demo password only")
+# Synthesized speech is cached by text; the demo shares the tests' cache, so on a machine where
+# either has run the listen buttons' audio costs nothing more.
+SPEECH_CACHE = REPO / ".pytest_cache" / "d" / "speech"
+
+
+def speech_environ(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the demo's server and publish: speech synthesis on (the listen
+    buttons) where espeak-ng and opusenc are installed, with the shared cache."""
+    env = dict(os.environ if environ is None else environ)
+    if all(shutil.which(tool) for tool in ("espeak-ng", "opusenc")):
+        env.setdefault("SAFE_AIRPORTS_SPEECH_SYNTHESIS", "true")
+        env.setdefault("SAFE_AIRPORTS_SPEECH_CACHE_DIR", str(SPEECH_CACHE))
+    return env
 
 
 def _cli(*args: str, stdin: str | None = None) -> None:
@@ -32,6 +47,7 @@ def _cli(*args: str, stdin: str | None = None) -> None:
         check=True,
         input=stdin,
         text=True,
+        env=speech_environ(),
     )
 
 
@@ -44,6 +60,8 @@ def prepare(root: Path, port: int) -> Path:
         _cli("admin", "init-keys", "--data", str(data), "--root-key", str(root / "root-key.pem"))
         _cli("admin", "add-user", DEMO_ADMIN[0], "--data", str(data), "--role", "editor",
              "--password-stdin", stdin=DEMO_ADMIN[1] + "\n")  # fmt: skip
+        if "SAFE_AIRPORTS_SPEECH_SYNTHESIS" not in speech_environ():
+            print("espeak-ng or opusenc missing: the demo has no listen buttons", flush=True)
         _cli("admin", "publish", str(SAMPLE), "--data", str(data))
     config = kiosk / "kiosk.toml"
     if not config.exists():
@@ -98,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 ],  # fmt: skip
                 cwd=REPO,
                 stdout=server_log,
-                stderr=subprocess.STDOUT,  # fmt: skip
+                stderr=subprocess.STDOUT,
+                env=speech_environ(),  # console publishes synthesize too
             )
         )
         procs.append(

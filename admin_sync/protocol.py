@@ -8,6 +8,11 @@ A release is a set of TUF targets:
   destination and language, content-addressed assets).
 
 A small edit changes one part and the manifest, so a kiosk downloads two small files.
+
+Audio parts (the listen buttons' speech) carry the `languages` they are heard in, and the
+manifest lists per airport the languages its kiosks play (`audio_languages`): an agent
+downloads only the audio of its own airport (`ReleaseManifest.parts_for`). Both are optional:
+an older manifest has neither and every part is fetched; an older agent ignores them.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ def part_target(name: str) -> str:
 class PartInfo:
     length: int
     sha256: str
+    languages: tuple[str, ...] = ()  # audio parts: the languages it is heard in
+
+
+def _language_list(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(s, str) and _LANGUAGE_ID.match(s) for s in value
+    ):
+        raise ProtocolError(f"release manifest: {where} must be a list of language ids")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -74,9 +88,24 @@ class ReleaseManifest:
     # the languages its texts were written in; the others are translations (optional: older
     # manifests and agents do without it)
     source_languages: tuple[str, ...] = ()
+    # airport id -> the languages whose audio its kiosks play (content/audio_parts.py)
+    audio_languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def total_bytes(self) -> int:
         return sum(p.length for p in self.parts.values())
+
+    def parts_for(self, airports: tuple[str, ...]) -> dict[str, PartInfo]:
+        """The parts a kiosk at `airports` needs: all but the audio of languages none of them
+        plays. Every part when an airport is not listed (or the manifest lists none): a kiosk
+        that cannot tell what it needs takes everything."""
+        if not airports or any(a not in self.audio_languages for a in airports):
+            return dict(self.parts)
+        heard = {lang for a in airports for lang in self.audio_languages[a]}
+        return {
+            name: info
+            for name, info in self.parts.items()
+            if not info.languages or heard.intersection(info.languages)
+        }
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -86,9 +115,12 @@ class ReleaseManifest:
             "published_at": self.published_at,
             "parts": {
                 name: {"length": p.length, "sha256": p.sha256}
+                | ({"languages": list(p.languages)} if p.languages else {})
                 for name, p in sorted(self.parts.items())
             },
         }
+        if self.audio_languages:
+            out["audio_languages"] = {a: list(v) for a, v in sorted(self.audio_languages.items())}
         if self.rollback_of is not None:
             out["rollback_of"] = self.rollback_of
         if self.source_languages:
@@ -127,7 +159,8 @@ class ReleaseManifest:
                 raise ProtocolError(f"release manifest: part {name}: bad length {length!r}")
             if not isinstance(sha, str) or not _SHA256.match(sha):
                 raise ProtocolError(f"release manifest: part {name}: bad sha256 {sha!r}")
-            parts[name] = PartInfo(length, sha)
+            languages = _language_list(info.get("languages", []), f"part {name}: languages")
+            parts[name] = PartInfo(length, sha, languages)
         rollback_of = raw.get("rollback_of")
         if rollback_of is not None and not isinstance(rollback_of, int):
             raise ProtocolError("release manifest: rollback_of must be an integer")
@@ -136,6 +169,13 @@ class ReleaseManifest:
             isinstance(s, str) and _LANGUAGE_ID.match(s) for s in sources
         ):
             raise ProtocolError("release manifest: source_languages must be a list of language ids")
+        audio_raw = raw.get("audio_languages", {})
+        if not isinstance(audio_raw, dict):
+            raise ProtocolError("release manifest: audio_languages must be an object")
+        audio_languages = {
+            str(airport): _language_list(langs, f"audio_languages of {airport}")
+            for airport, langs in audio_raw.items()
+        }
         return cls(
             content_version=version,
             title=str(raw.get("title", "")),
@@ -143,6 +183,7 @@ class ReleaseManifest:
             parts=parts,
             rollback_of=rollback_of,
             source_languages=tuple(sources),
+            audio_languages=audio_languages,
         )
 
 

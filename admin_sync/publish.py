@@ -34,6 +34,7 @@ from admin_sync.tuf_repo import (
     hashed_target_name,
     utc_now,
 )
+from content.audio_parts import airport_audio_languages, part_languages
 from content.build import release_title
 from content.notices import NOTICES_TARGET
 from content.parts import split_parts
@@ -71,8 +72,11 @@ def plan_release(
 ) -> ReleasePlan:
     if not parts:
         raise PublishError("a release needs at least one part")
+    heard_in = part_languages(parts)  # audio parts: a kiosk fetches its airport's only
     infos = {
-        check_part_name(name): PartInfo(len(data), hashlib.sha256(data).hexdigest())
+        check_part_name(name): PartInfo(
+            len(data), hashlib.sha256(data).hexdigest(), heard_in.get(name, ())
+        )
         for name, data in parts.items()
     }
     manifest = ReleaseManifest(
@@ -82,6 +86,7 @@ def plan_release(
         parts=infos,
         rollback_of=rollback_of,
         source_languages=source_languages,
+        audio_languages=airport_audio_languages(parts) if heard_in else {},
     )
     targets = {MANIFEST_TARGET: manifest.to_bytes()}
     targets.update({part_target(name): data for name, data in parts.items()})
@@ -175,10 +180,13 @@ def _staged_or_none(repo: TufRepository) -> StagedRelease | None:
         raise PublishError(str(exc)) from exc
 
 
-def speech_synthesizer(data: DataDir, enabled: bool) -> Synthesizer | None:
+def speech_synthesizer(
+    data: DataDir, enabled: bool, cache_dir: Path | None = None
+) -> Synthesizer | None:
     """The synthesizer publishing uses (None: recordings only); its cache lives in the data
-    folder (`speech-cache/`), so a publish synthesizes only the texts that changed."""
-    return Synthesizer(data.path / "speech-cache") if enabled else None
+    folder (`speech-cache/`) unless `cache_dir` says where, so a publish synthesizes only the
+    texts that changed."""
+    return Synthesizer(cache_dir or data.path / "speech-cache") if enabled else None
 
 
 def live_content_version(data: DataDir) -> int | None:

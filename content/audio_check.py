@@ -3,8 +3,11 @@
 Each recording must be Ogg Opus (ffprobe), last between `MIN_SECONDS` and `MAX_SECONDS`, and
 be neither too quiet nor too loud (ffmpeg's volumedetect: the mean level between
 `MIN_MEAN_DB` and `MAX_MEAN_DB`; a peak at 0 dB means clipping, a warning). Problems go into the
-checker's report with the file and what to do. Qt-free; ffprobe/ffmpeg run as subprocesses
-(Debian package ffmpeg); without them a recording cannot be checked, which is an error.
+checker's report with the file and what to do. A recording made for an older text than its
+screen shows now (or for no recorded text) is a warning: it is not published, speech is
+synthesized instead (content/speech.py, `recorded-texts.yaml`). Qt-free; ffprobe/ffmpeg run
+as subprocesses (Debian package ffmpeg); without them a recording cannot be checked (an
+error).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.model import Content
 from content.problems import Report
-from content.speech import RECORDINGS_DIR, recording_name_problem
+from content.speech import RECORDED_TEXTS, RECORDINGS_DIR, recording_name_problem, recording_states
 
 MIN_SECONDS = 0.5
 MAX_SECONDS = 20 * 60.0
@@ -111,15 +115,26 @@ def facts_problems(facts: AudioFacts | None) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+STALE_HINT = (
+    "record the text the screen shows now, then run `safe-airports content recordings DIR "
+    "--mark {name}`"
+)
+
+
 def check_recordings(
-    src_dir: Path, languages: Iterable[str], report: Report, run: Runner = _run
+    src_dir: Path,
+    languages: Iterable[str],
+    report: Report,
+    run: Runner = _run,
+    content: Content | None = None,
 ) -> None:
-    """Check every file of the source folder's `audio/` into `report`."""
+    """Check every file of the source folder's `audio/` into `report`; with `content`, also
+    whether each recording was made for the text its screen shows now."""
     folder = src_dir / RECORDINGS_DIR
     if not folder.is_dir():
         return
     known = set(languages)
-    files = sorted(p for p in folder.iterdir() if p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != RECORDED_TEXTS)
     if files and (shutil.which("ffprobe") is None or shutil.which("ffmpeg") is None):
         report.error(
             f"{RECORDINGS_DIR}/",
@@ -143,3 +158,31 @@ def check_recordings(
             report.error(where, 1, message)
         for message in warnings:
             report.warning(where, 1, message)
+    if content is not None and files:
+        _check_texts(src_dir, content, report)
+
+
+def _check_texts(src_dir: Path, content: Content, report: Report) -> None:
+    try:
+        states = recording_states(content, src_dir)  # builds the content as a kiosk would
+    except Exception:
+        if report.ok:
+            raise
+        return  # content with errors may not build; its errors are in the report already
+    for path, state in sorted(states.items()):
+        name = path.split("/", 1)[1]
+        hint = STALE_HINT.format(name=name)
+        if state == "older text":
+            report.warning(
+                path,
+                1,
+                "recording is for an older text: the screen's text has changed since it was "
+                f"recorded, so it will not be played (speech is synthesized instead); {hint}",
+            )
+        elif state == "unmarked":
+            report.warning(
+                path,
+                1,
+                "no record of the text this recording was made for, so it will not be played "
+                f"(speech is synthesized instead); if it says what the screen shows, {hint}",
+            )

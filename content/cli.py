@@ -44,6 +44,22 @@ def register(subparsers: Any) -> None:
     )
     build.set_defaults(handler=run_build)
 
+    rec = sub.add_parser(
+        "recordings",
+        help="list the folder's recordings and whether each says the screen's current text; "
+        "--mark records that a recording was made for the current text",
+    )
+    rec.add_argument("src", type=Path, metavar="DIR", help="the content source folder")
+    rec.add_argument(
+        "--mark",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="recording file names (article.RU.entry-registration.ky.ogg) just recorded from "
+        "the text the screen shows now (printed, to check)",
+    )
+    rec.set_defaults(handler=run_recordings)
+
     show = sub.add_parser("show", help="print what an existing kiosk cache holds")
     show.add_argument("cache", type=Path, metavar="FILE", help="the cache file")
     show.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -60,6 +76,30 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     verdict = "OK" if report.ok else "FAILED"
     print(f"{args.src}: {verdict}: {report.summary()}", file=out)
     return 0 if report.ok else 1
+
+
+def run_recordings(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from content.source import load_source
+    from content.speech import SpeechError, mark_recordings, recording_states
+
+    out = out or sys.stdout
+    content, report = load_source(args.src)
+    if not report.ok:
+        for line in report.format():
+            print(line, file=out)
+        return 1
+    try:
+        for path, text in mark_recordings(content, args.src, args.mark).items():
+            print(f"{path}: marked as recorded for this text:\n  {text}", file=out)
+    except SpeechError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    states = recording_states(content, args.src)
+    for path, state in sorted(states.items()):
+        print(f"{path}: {state}", file=out)
+    if not states:
+        print(f"{args.src}: no recordings", file=out)
+    return 0
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from typing import Any
 from content.model import Airport, Article, Contact, Content, Destination, Language, Topic
 
 SHARED_PART = "shared.json"
+AUDIO_ASSETS = "audio/"  # content/speech_text.py AUDIO_DIR (the listen buttons' audio)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PARTS_FORMAT = 1
 
@@ -102,8 +103,12 @@ def split_parts(content: Content) -> dict[str, bytes]:
     return parts
 
 
-def join_parts(parts: Mapping[str, bytes]) -> Content:
-    """Rebuild the content from its parts; raise PartsError saying what is missing or wrong."""
+def join_parts(parts: Mapping[str, bytes], *, audio_optional: bool = False) -> Content:
+    """Rebuild the content from its parts; raise PartsError saying what is missing or wrong.
+
+    `audio_optional`: an audio asset (`audio/...`) whose part is absent is left out (a kiosk
+    fetches only its airport's languages; a screen without its audio has no listen button).
+    """
     shared = _load(parts, SHARED_PART)
     if shared.get("format") != PARTS_FORMAT:
         raise PartsError(
@@ -132,6 +137,8 @@ def join_parts(parts: Mapping[str, bytes]) -> Content:
         assets = {}
         for path, name in shared["assets"].items():
             if name not in parts:
+                if audio_optional and path.startswith(AUDIO_ASSETS):
+                    continue
                 raise PartsError(f"{name}: asset part missing (for {path})")
             data = parts[name]
             if asset_part_name(path, data) != name:

@@ -190,7 +190,12 @@ def validate_source(
         return report
     tree = read_source(Path(src_dir), report)
     check_tree(tree, report, production=production, today=today or date.today())
-    check_recordings(Path(src_dir), [x.id for x in tree.content.languages], report)
+    check_recordings(
+        Path(src_dir),
+        [x.id for x in tree.content.languages],
+        report,
+        content=tree.content,
+    )
     return report
 
 

@@ -144,6 +144,12 @@ class Agent:
             "stats_rejected_reason": stats.get("stats_rejected_reason"),
         }
 
+    def airports(self) -> tuple[str, ...]:
+        """Whose languages' audio to fetch: the kiosk's `airport` setting and the provisioning
+        file's airport (both, should they differ: no button goes missing)."""
+        found = (self.config.airport, self.provisioning.airport)
+        return tuple(dict.fromkeys(a for a in found if a))
+
     # ---- one cycle --------------------------------------------------------------------------
     def make_fetcher(self) -> SessionFetcher:
         s = self.config.sync
@@ -173,6 +179,7 @@ class Agent:
             installer=self.installer,
             notices_path=self.config.content_dir / NOTICES_FILE,
             kiosk=self.identity(),
+            airports=self.airports(),
         )
         errors = [] if report.ok else [report.message]
         for step in self.steps:

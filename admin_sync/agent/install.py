@@ -35,7 +35,7 @@ class ContentInstaller:
         return self.store.installed_version()
 
     def install(self, parts: Mapping[str, bytes], version: int) -> Path:
-        content = join_parts(parts)
+        content = join_parts(parts, audio_optional=True)  # only this airport's audio is fetched
         staged = self.store.staging_path(version)
         self.store.ops.unlink(staged)
         build_cache(content, staged, content_version=version)  # its own temp file and rename

@@ -1,7 +1,8 @@
 """The sync agent's settings: the `[sync]` table of the kiosk's TOML file, declared here as data.
 
-The agent also reads three top-level keys of the same file (declared by the kiosk in
-kiosk/settings.py): `content_dir`, `kiosk_id` and `usage_file`. Keys of `[sync]` starting with
+The agent also reads four top-level keys of the same file (declared by the kiosk in
+kiosk/settings.py): `content_dir`, `kiosk_id`, `usage_file` and `airport` (whose languages'
+audio it fetches, with the provisioning file's airport). Keys of `[sync]` starting with
 `stats_` belong to the statistics outbox and are read by it.
 """
 
@@ -95,6 +96,7 @@ class AgentConfig:
     usage_file: Path
     kiosk_id: str | None
     source: Path | None = None
+    airport: str | None = None  # the kiosk's `airport` setting, when the file gives it
 
 
 def config_from_mapping(data: dict[str, Any], *, where: str) -> AgentConfig:
@@ -104,7 +106,7 @@ def config_from_mapping(data: dict[str, Any], *, where: str) -> AgentConfig:
     settings = from_mapping(
         SyncSettings, sync, where=f"{where} [sync]", foreign_prefixes=FOREIGN_PREFIXES
     )
-    for name in ("content_dir", "usage_file", "kiosk_id"):
+    for name in ("content_dir", "usage_file", "kiosk_id", "airport"):
         if name in data and not isinstance(data[name], str):
             raise SettingsError(f"{where}: {name} must be a string")
     return AgentConfig(
@@ -112,6 +114,7 @@ def config_from_mapping(data: dict[str, Any], *, where: str) -> AgentConfig:
         content_dir=Path(data.get("content_dir", DEFAULT_CONTENT_DIR)),
         usage_file=Path(data.get("usage_file", DEFAULT_USAGE_FILE)),
         kiosk_id=data.get("kiosk_id"),
+        airport=data.get("airport"),
     )
 
 
@@ -143,4 +146,5 @@ def load_config(path: Path) -> AgentConfig:
         usage_file=resolve(config.usage_file),
         kiosk_id=config.kiosk_id,
         source=path,
+        airport=config.airport,
     )

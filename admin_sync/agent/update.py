@@ -55,6 +55,7 @@ class UpdateReport:
     parts_downloaded: int = 0
     parts_reused: int = 0
     part_bytes_downloaded: int = 0
+    parts_skipped: int = 0  # audio of languages this kiosk's airport does not play
     notices: str = ""  # what the urgent notices step did (notices_sync)
 
     @property
@@ -117,8 +118,11 @@ def check_for_update(
     counter: object | None = None,
     notices_path: Path | None = None,
     kiosk: KioskIdentity | None = None,
+    airports: tuple[str, ...] = (),
 ) -> UpdateReport:
     """Run one update check; never raises for network or trust problems (see the report).
+
+    `airports`: where this kiosk stands; only those airports' audio is fetched (empty: all).
 
     `counter` is the object whose `bytes_received` counts the bytes fetched (normally the
     fetcher itself). `notices_path`: where the signed urgent notices are kept (not fetched
@@ -143,6 +147,7 @@ def check_for_update(
             notices_path=notices_path,
             notes=notes,
             kiosk=kiosk,
+            airports=airports,
         )
     except Exception as exc:
         reason = explain(exc)
@@ -176,6 +181,7 @@ def _check(
     notices_path: Path | None = None,
     notes: dict[str, str] | None = None,
     kiosk: KioskIdentity | None = None,
+    airports: tuple[str, ...] = (),
 ) -> UpdateReport:
     base = server_url.rstrip("/")
     metadata_dir = state_dir / "tuf"
@@ -230,9 +236,17 @@ def _check(
         len(manifest.parts),
         manifest.total_bytes(),
     )
+    wanted = manifest.parts_for(airports)
+    if len(wanted) < len(manifest.parts):
+        log.info(
+            "fetching the audio of %s's languages only: %d audio parts (%d bytes) not needed",
+            "/".join(airports),
+            len(manifest.parts) - len(wanted),
+            manifest.total_bytes() - sum(p.length for p in wanted.values()),
+        )
     blobs: dict[str, bytes] = {}
     downloaded = reused = downloaded_bytes = 0
-    for name, info in sorted(manifest.parts.items()):
+    for name, info in sorted(wanted.items()):
         target = updater.get_targetinfo(chosen.prefix + part_target(name))
         if target is None:
             raise ProtocolError(f"part {name} is in the manifest but not in the signed targets")
@@ -287,4 +301,5 @@ def _check(
         parts_downloaded=downloaded,
         parts_reused=reused,
         part_bytes_downloaded=downloaded_bytes,
+        parts_skipped=len(manifest.parts) - len(wanted),
     )

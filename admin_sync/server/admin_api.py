@@ -122,7 +122,9 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
                 message="Publish over HTTP (admin publish --server)",
                 via="api",
                 four_eyes=four_eyes,
-                speech=speech_synthesizer(data, settings.speech_synthesis),
+                speech=speech_synthesizer(
+                    data, settings.speech_synthesis, settings.speech_cache_dir
+                ),
             )
 
     try:

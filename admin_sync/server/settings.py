@@ -50,6 +50,11 @@ class ServerSettings:
         "release is published, for every item without a recording; cached in DATA/speech-cache. "
         "The installed server's unit turns it on; off, only recordings are published.",
     )
+    speech_cache_dir: Path | None = setting(
+        None,
+        help="Folder of the synthesized-speech cache (by text); default DATA/speech-cache. The "
+        "demo shares one with the tests (.pytest_cache/d/speech), so it synthesizes only once.",
+    )
     log_level: str = setting("info", help="Log level: debug, info, warning or error.")
 
     def expiries(self) -> Expiries:

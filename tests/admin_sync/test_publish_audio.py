@@ -15,7 +15,8 @@ from admin_sync.datadir import DataDir
 from admin_sync.publish import publish_source, speech_synthesizer
 from admin_sync.server.settings import ServerSettings
 from content.parts import join_parts
-from content.speech import Synthesizer
+from content.source import load_source
+from content.speech import Synthesizer, mark_recordings
 from tests.content.audio_probe import needs_tools
 from tests.e2e.server_process import init_data
 
@@ -50,6 +51,8 @@ def test_a_recording_is_published_as_its_own_part(tmp_path: Path) -> None:
         check=True,
     )
     subprocess.run(["opusenc", "--quiet", str(wav), str(ogg)], check=True)
+    content, _ = load_source(source)
+    mark_recordings(content, source, [ogg.name])  # recorded for the text the screen shows
     data = DataDir(init_data(tmp_path))
     manifest = publish_source(data, source, production=False, published_by="test")
     sha = hashlib.sha256(ogg.read_bytes()).hexdigest()
@@ -83,3 +86,32 @@ def test_a_bad_recording_publishes_nothing(tmp_path: Path) -> None:
         publish_source(data, source, production=False, published_by="test")
     assert any("audio/language.ky.ogg" in line for line in caught.value.lines)
     assert data.latest_content_version() is None
+
+
+def test_the_demo_publishes_with_speech_where_espeak_ng_is_installed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`make demo` had no listen buttons: its publish ran without speech synthesis (the
+    server setting is off by default). It turns it on where the tools are, with the cache the
+    tests fill, and the settings read it."""
+    from admin_sync.demo_stack import SPEECH_CACHE, speech_environ
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    monkeypatch.setenv("PATH", str(tools))
+    assert "SAFE_AIRPORTS_SPEECH_SYNTHESIS" not in speech_environ({})  # no espeak-ng here
+    for tool in ("espeak-ng", "opusenc"):
+        (tools / tool).write_text("#!/bin/sh\n")
+        (tools / tool).chmod(0o755)
+    env = speech_environ({})
+    settings = ServerSettings.from_environ(env, {"data_dir": str(tmp_path)})
+    assert settings.speech_synthesis is True and settings.speech_cache_dir == SPEECH_CACHE
+    made = speech_synthesizer(DataDir(tmp_path), True, settings.speech_cache_dir)
+    assert made is not None and made.cache_dir == SPEECH_CACHE
+    # an administrator's own choice is kept
+    assert (
+        speech_environ({"SAFE_AIRPORTS_SPEECH_SYNTHESIS": "false"})[
+            "SAFE_AIRPORTS_SPEECH_SYNTHESIS"
+        ]
+        == "false"
+    )

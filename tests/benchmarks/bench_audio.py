@@ -1,5 +1,6 @@
-"""What audio costs (issue 13): the sample release's size with and without audio, the bytes of a
-one-article update, synthesis time; and, per screen kind and language, one screen listened to
+"""What audio costs (issue 13): the sample release's size with and without audio, what a kiosk
+of each airport downloads of it (only its languages' audio), the bytes of a one-article update,
+synthesis time; and, per screen kind and language, one screen listened to
 (espeak-ng to a WAV file, measured by sox: length and RMS level).
 
 `python -m tests.benchmarks audio`. Synthesis is cached in `.pytest_cache/d/speech` (shared
@@ -17,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from admin_sync.publish import plan_release
 from content.cache import applies
 from content.parts import split_parts
 from content.source import load_source
@@ -80,6 +82,13 @@ def run() -> dict[str, Any]:
         "audio_bytes": sum(map(len, audio_parts.values())),
         "no_voice_languages": ", ".join(sample.plan.no_voice),
     }
+    manifest = plan_release(full, content_version=1, title="bench", published_at="").manifest
+    for airport in sorted(manifest.audio_languages):
+        wanted = manifest.parts_for((airport,))
+        figures[f"kiosk at {airport} downloads (bytes, parts)"] = (
+            f"{sum(p.length for p in wanted.values())}, {len(wanted)} "
+            f"(audio of {' '.join(manifest.audio_languages[airport])})"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp, "src")
         shutil.copytree(SAMPLE, source)
@@ -94,6 +103,14 @@ def run() -> dict[str, Any]:
         figures["one_article_update_audio_bytes"] = sum(
             len(d) for n, d in new.items() if n.endswith(".ogg")
         )
+        changed_manifest = plan_release(
+            after, content_version=2, title="bench", published_at=""
+        ).manifest
+        for airport in ("TAS", "FRU"):
+            wanted = changed_manifest.parts_for((airport,))
+            figures[f"one_article_update_bytes for a kiosk at {airport}"] = sum(
+                wanted[n].length for n in new if n in wanted
+            )
         texts = {s.path: s for s in sample.plan.sources}
         for lang, nationality in NATIONALITY.items():
             for kind, item in EXAMPLES.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -44,6 +45,53 @@ def ffprobe(path: Path) -> Probed:
         seconds=float(info["format"]["duration"]),
         tags={k.lower(): v for k, v in stream.get("tags", {}).items()},
     )
+
+
+_INPUT = re.compile(r"^Input #(\d+), ([\w,]+), from '(.*)':$")
+_DURATION = re.compile(r"^\s+Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?),")
+_STREAM = re.compile(r"^\s+Stream #(\d+):0(?:\((\w+)\))?: Audio: (\w+), (\d+) Hz, (\w+)")
+_CHANNELS = {"mono": 1, "stereo": 2}
+
+
+def probe_many(paths: list[Path], chunk: int = 100) -> dict[Path, Probed]:
+    """What FFmpeg says of each file (format, codec, channels, rate, length, language tag), with
+    one `ffmpeg -i a -i b ...` per `chunk` files instead of one ffprobe process per file (a
+    process costs ~0.1 s of CPU; the sample has ~400 files). A file FFmpeg cannot open is
+    missing from the answer."""
+    out: dict[Path, Probed] = {}
+    for start in range(0, len(paths), chunk):
+        batch = paths[start : start + chunk]
+        args = ["ffmpeg", "-hide_banner", "-nostdin"]
+        for path in batch:
+            args += ["-i", str(path)]
+        done = subprocess.run(args, capture_output=True, check=False)  # no output: exits 1
+        found: dict[int, dict[str, object]] = {}
+        current = -1
+        for line in done.stderr.decode("utf-8", "replace").splitlines():
+            if m := _INPUT.match(line):
+                current = int(m.group(1))
+                found[current] = {"format_name": m.group(2), "path": m.group(3)}
+            elif (m := _DURATION.match(line)) and current in found:
+                h, mi, sec = m.groups()
+                found[current]["seconds"] = int(h) * 3600 + int(mi) * 60 + float(sec)
+            elif (m := _STREAM.match(line)) and int(m.group(1)) in found:
+                info = found[int(m.group(1))]
+                info.setdefault("language", m.group(2) or "")
+                info.setdefault("codec", m.group(3))
+                info.setdefault("sample_rate", int(m.group(4)))
+                info.setdefault("channels", _CHANNELS.get(m.group(5), 0))
+        for index, info in found.items():
+            path = batch[index]
+            assert str(path) == info["path"], (path, info)
+            out[path] = Probed(
+                format_name=str(info["format_name"]),
+                codec=str(info.get("codec", "")),
+                channels=int(info.get("channels", 0)),  # type: ignore[call-overload]
+                sample_rate=int(info.get("sample_rate", 0)),  # type: ignore[call-overload]
+                seconds=float(info.get("seconds", 0.0)),  # type: ignore[arg-type]
+                tags={"language": str(info["language"])} if info.get("language") else {},
+            )
+    return out
 
 
 def decode_seconds(path: Path) -> float:

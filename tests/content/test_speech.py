@@ -18,6 +18,7 @@ from content.speech import (
     Synthesizer,
     content_with_audio,
     installed_voices,
+    mark_recordings,
     plan_audio,
 )
 from content.speech_text import SpeechItem, audio_path
@@ -134,6 +135,7 @@ def test_a_recording_is_preferred_over_synthesis(small_source: Path, tmp_path: P
     assert report.ok
     # only the language names, so that the test synthesizes little
     content = replace(content, articles=(), airports=())
+    mark_recordings(content, small_source, ["language.ky.ogg"])
     with_audio, plan = content_with_audio(
         content, small_source, Synthesizer(tmp_path / "cache"), voices=installed_voices()
     )
@@ -154,10 +156,61 @@ def test_without_a_synthesizer_only_recordings_are_published(small_source: Path)
 
     recording = _tone(small_source / "audio", "language.ky.ogg", 2.0, 0.3)
     content, _ = load_source(small_source)
+    mark_recordings(content, small_source, ["language.ky.ogg"])
     with_audio, _ = content_with_audio(content, small_source, None)
     audio = {k for k in with_audio.assets if k.startswith("audio/")}
     assert audio == {audio_path("language", "ky")}
     assert with_audio.assets[audio_path("language", "ky")] == recording.read_bytes()
+
+
+def _warnings(report: Report, file: str) -> list[str]:
+    return [p.message for p in report.warnings if p.file == file]
+
+
+def test_a_recording_for_an_older_text_is_not_played(
+    small_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Safety first: a recording whose screen text changed since (a new phone number) must not
+    play; the checker warns, publishing synthesizes instead. An unmarked recording neither."""
+    import argparse
+
+    from content.cli import run_recordings
+    from content.source import load_source
+
+    ky, ru = audio_path("language", "ky"), audio_path("language", "ru")
+    recording = _tone(small_source / "audio", "language.ky.ogg", 2.0, 0.3)
+    _tone(small_source / "audio", "language.ru.ogg", 2.0, 0.3)  # never marked
+    args = argparse.Namespace(src=small_source, mark=["language.ky.ogg"])
+    assert run_recordings(args) == 0
+    shown = capsys.readouterr().out
+    assert "marked as recorded for this text:\n  Кыргызча" in shown
+    assert f"{ky}: current" in shown and f"{ru}: unmarked" in shown
+    assert not _warnings(validate_source(small_source), ky)
+
+    languages = small_source / "languages.yaml"
+    languages.write_text(
+        languages.read_text(encoding="utf-8").replace("name: Кыргызча", "name: Кыргыз тили"),
+        encoding="utf-8",
+    )
+    report = validate_source(small_source)
+    assert report.ok
+    assert any("recording is for an older text" in m for m in _warnings(report, ky))
+    assert any("no record of the text" in m for m in _warnings(report, ru))
+    content, _ = load_source(small_source)
+    content = replace(content, articles=(), airports=())
+    with_audio, plan = content_with_audio(
+        content, small_source, Synthesizer(tmp_path / "cache"), voices=installed_voices()
+    )
+    assert plan.stale_recordings == (ky, ru)
+    assert {s.path: s.kind for s in plan.sources}[ky] == "synthesis"
+    assert with_audio.assets[ky] != recording.read_bytes()
+    # without synthesis a stale recording is not published either: no audio, no button
+    without, _ = content_with_audio(content, small_source, None)
+    assert ky not in without.assets and ru not in without.assets
+    # recorded again for the new text and marked: played again
+    mark_recordings(content, small_source, ["language.ky.ogg"])
+    again, plan = content_with_audio(content, small_source, None)
+    assert again.assets[ky] == recording.read_bytes() and plan.stale_recordings == (ru,)
 
 
 def test_the_validator_checks_format_length_and_loudness(small_source: Path) -> None:

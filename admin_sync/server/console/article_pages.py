@@ -27,6 +27,7 @@ from admin_sync.server.console.access import RoleRequired, SignedIn, SignedInDep
 from admin_sync.server.console.forms import FormDep
 from admin_sync.server.console.providers import AuditDep, ClockDep, HistoryDep
 from content.fields import FIELDS
+from content.speech_text import CHECKLIST_TOPIC
 from content.validate import validate_source
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -220,7 +221,17 @@ def article_save(
         report = validate_source(folder, today=clock().date())
     front_end = text.split("\n").index("---", 1) + 1  # the closing --- line (1-based)
     key_line = {i + 1: line.split(":", 1)[0] for i, line in enumerate(text.split("\n")[:front_end])}
+    recordings = (f"audio/article.{scope}.{topic}.",) + (
+        (f"audio/checklist.{scope}.",) if topic == CHECKLIST_TOPIC else ()
+    )
     for problem in report.sorted():
+        if (  # this article's recordings: "recording is for an older text" after an edit
+            problem.severity == "warning"
+            and problem.file.startswith(recordings)
+            and problem.file.endswith(f".{lang}.ogg")
+        ):
+            edit.warnings.setdefault("body", []).append(f"{problem.file}: {problem.message}")
+            continue
         if problem.file != path:
             continue
         name = "body" if problem.line > front_end else key_line.get(problem.line, "")

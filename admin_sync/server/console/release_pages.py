@@ -127,7 +127,9 @@ def publish(
                 message=f"Upload {upload.filename[:100]}",
                 via="console",
                 four_eyes=settings.four_eyes,
-                speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                speech=speech_synthesizer(
+                    data, server_settings.speech_synthesis, server_settings.speech_cache_dir
+                ),
                 rollout=rollout,
             )
     except ArchiveError as exc:
@@ -269,7 +271,9 @@ def publish_current(
                 source_commit=head,
                 via="console",
                 four_eyes=settings.four_eyes,
-                speech=speech_synthesizer(data, server_settings.speech_synthesis),
+                speech=speech_synthesizer(
+                    data, server_settings.speech_synthesis, server_settings.speech_cache_dir
+                ),
                 rollout=rollout,
             )
     except (PublishError, HistoryError) as exc:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.admin_sync.console_env import VIEWER, ConsoleEnv, valid_source
 from tests.admin_sync.server.console.test_item_pages import form_of
+from tests.content.audio_probe import needs_tools
 
 KY = "articles/RU/get-help/ky.md"
 
@@ -175,3 +176,41 @@ def test_a_save_keeps_the_front_matter_lines_it_did_not_change() -> None:
     out = render_front_matter(values, original)
     assert "notes:" not in out and out.endswith('review_by: 2027-01-01\nsource: "mid.ru"\n---\n')
     assert render_front_matter(values).startswith('---\ntitle: "New title"\nverified_on:')
+
+
+@needs_tools
+def test_editing_a_recorded_article_warns_that_its_recording_is_for_an_older_text(
+    tmp_path,
+) -> None:
+    """Issue 13: the editor who changes a recorded text is told, beside the text, that the
+    recording will not play any more (speech is synthesized instead)."""
+    import subprocess
+
+    from content.source import load_source
+    from content.speech import mark_recordings
+
+    env = ConsoleEnv(tmp_path)
+    source = valid_source(tmp_path / "content")
+    (source / "audio").mkdir()
+    name = "article.TR.entry-registration.ky.ogg"  # no nationality marks: one clip
+    wav = tmp_path / "r.wav"
+    subprocess.run(
+        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(wav), "synth", "2"]
+        + ["sine", "300", "vol", "0.3"],
+        check=True,
+    )
+    subprocess.run(["opusenc", "--quiet", str(wav), str(source / "audio" / name)], check=True)
+    content, _ = load_source(source)
+    mark_recordings(content, source, [name])
+    env.app.state.data.content_history(clock=env.clock).commit_folder(
+        source, author="setup", message="Sample with a recording"
+    )
+    env.sign_in()
+    article = {"scope": "TR", "topic": "entry-registration"}
+    fields = fields_of(open_article(env.client, **article))
+    assert "older text" not in env.client.post("/console/articles/save", data=fields).text
+    fields = fields_of(open_article(env.client, **article))
+    fields["body"] += "\n\nЖаңы сүйлөм.\n"
+    response = env.client.post("/console/articles/save", data=fields)
+    assert response.status_code == 200 and "Saved as version" in response.text, response.text
+    assert f"audio/{name}: recording is for an older text" in response.text
