@@ -88,11 +88,34 @@ ScrollPage {
                             property string payload: screen.page.inDangerCode ? screen.page.inDangerCode.payload : ""
                         }
                     }
-                    FittedText {
+                    Column {
                         width: danger.columns === 2 ? danger.width - 336 - danger.spacing : danger.width
-                        text: screen.page.inDanger
-                        size: Theme.title
-                        color: Theme.helpText
+                        spacing: 12
+                        FittedText {
+                            width: parent.width
+                            text: screen.page.inDanger
+                            size: Theme.title
+                            color: Theme.helpText
+                        }
+                        // what the number's own card said (the card is not repeated below it)
+                        Text {
+                            visible: text !== ""
+                            width: parent.width
+                            text: screen.page.inDangerDetails
+                            wrapMode: Text.Wrap
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.body
+                            color: Theme.helpText
+                        }
+                        Text {
+                            visible: text !== ""
+                            width: parent.width
+                            text: screen.page.inDangerChecked
+                            wrapMode: Text.Wrap
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.small
+                            color: Theme.helpText
+                        }
                     }
                 }
             }
