@@ -73,8 +73,13 @@ def build_help(
     country = dest or place.home_country
     number = cache.emergency_number(country)
     cards = [contact_card(c, strings, place.language_names) for c in there]
-    banner_cards = [card for card in cards if repeats_banner(card, number)]
+    home_cards = [contact_card(c, strings, place.language_names) for c in home]
+    # the first section's cards are those of the country the banner is for (at home before a
+    # destination is chosen): one that only repeats the banner's number is left out
+    first_section = cards if dest else home_cards
+    banner_cards = [card for card in first_section if repeats_banner(card, number)]
     cards = [card for card in cards if card not in banner_cards]
+    home_cards = [card for card in home_cards if card not in banner_cards]
     details = [d for card in banner_cards for d in card.details]
     checked = [x for card in banner_cards for x in (card.checked, card.source) if x]
     return HelpScreen(
@@ -93,7 +98,7 @@ def build_help(
         dest_contacts_first=tuple(cards[:FIRST_CONTACTS]),
         dest_contacts_rest=tuple(cards[FIRST_CONTACTS:]),
         home_title=t(strings, "help.home_contacts", country=home_name),
-        home_contacts=tuple(contact_card(c, strings, place.language_names) for c in home),
+        home_contacts=tuple(home_cards),
     )
 
 

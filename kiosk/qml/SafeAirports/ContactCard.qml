@@ -130,9 +130,9 @@ Rectangle {
                     width: Math.min(layout.width, choiceText.implicitWidth + 48)
                     height: Math.max(Theme.minTarget, choiceText.implicitHeight + 24)
                     radius: Theme.radius
-                    color: current ? Theme.primary : Theme.surface
+                    color: current ? Theme.primary : choiceArea.pressed ? Theme.pressed : Theme.surface
                     border.color: Theme.primary
-                    border.width: 3
+                    border.width: choiceArea.pressed ? 6 : 3
                     Text {
                         id: choiceText
                         x: 24
@@ -148,6 +148,7 @@ Rectangle {
                         color: choice.current ? Theme.primaryText : Theme.primary
                     }
                     MouseArea {
+                        id: choiceArea
                         anchors.fill: parent
                         onClicked: card.shown = choice.index
                     }

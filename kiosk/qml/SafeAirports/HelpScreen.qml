@@ -88,36 +88,26 @@ ScrollPage {
                             property string payload: screen.page.inDangerCode ? screen.page.inDangerCode.payload : ""
                         }
                     }
-                    Column {
+                    FittedText {
                         width: danger.columns === 2 ? danger.width - 336 - danger.spacing : danger.width
-                        spacing: 12
-                        FittedText {
-                            width: parent.width
-                            text: screen.page.inDanger
-                            size: Theme.title
-                            color: Theme.helpText
-                        }
-                        // what the number's own card said (the card is not repeated below it)
-                        Text {
-                            visible: text !== ""
-                            width: parent.width
-                            text: screen.page.inDangerDetails
-                            wrapMode: Text.Wrap
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.body
-                            color: Theme.helpText
-                        }
-                        Text {
-                            visible: text !== ""
-                            width: parent.width
-                            text: screen.page.inDangerChecked
-                            wrapMode: Text.Wrap
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.small
-                            color: Theme.helpText
-                        }
+                        text: screen.page.inDanger
+                        size: Theme.title
+                        color: Theme.helpText
                     }
                 }
+            }
+            // what the number's own card said (free call, hours, languages; checked on,
+            // source): the card is not repeated under the banner, its words are its caption
+            Text {
+                objectName: "help.bannerDetails"
+                visible: screen.page.inDanger !== "" && text !== ""
+                width: parent.width
+                text: [screen.page.inDangerDetails, screen.page.inDangerChecked]
+                    .filter(s => s !== "").join("   ·   ")
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.muted
             }
             // The first card is built before the screen's first frame, the others after it.
             Repeater {

@@ -70,9 +70,9 @@ Item {
                     objectName: "help.vcard.show." + index
                     width: Theme.minTarget; height: Theme.minTarget
                     radius: Theme.radius
-                    color: current ? Theme.primary : Theme.surface
+                    color: current ? Theme.primary : showArea.pressed ? Theme.pressed : Theme.surface
                     border.color: Theme.primary
-                    border.width: 3
+                    border.width: showArea.pressed ? 6 : 3
                     Text {
                         anchors.centerIn: parent
                         text: String(choice.index + 1)
@@ -82,6 +82,7 @@ Item {
                         color: choice.current ? Theme.primaryText : Theme.primary
                     }
                     MouseArea {
+                        id: showArea
                         anchors.fill: parent
                         onClicked: codes.first = choice.index - choice.index % codes.perRow
                     }
@@ -92,9 +93,9 @@ Item {
                 visible: codes.first + codes.perRow < codes.model.length
                 width: Theme.minTarget; height: Theme.minTarget
                 radius: Theme.radius
-                color: Theme.surface
+                color: nextArea.pressed ? Theme.pressed : Theme.surface
                 border.color: Theme.primary
-                border.width: 3
+                border.width: nextArea.pressed ? 6 : 3
                 Image {
                     anchors.centerIn: parent
                     source: "icons/forward.svg"
@@ -103,6 +104,7 @@ Item {
                     sourceSize.height: Math.ceil(56 * Theme.pixelScale)
                 }
                 MouseArea {
+                    id: nextArea
                     anchors.fill: parent
                     onClicked: codes.first += codes.perRow
                 }
