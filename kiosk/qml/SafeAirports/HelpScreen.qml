@@ -158,7 +158,11 @@ ScrollPage {
             id: saveAll
             x: 24; y: 24
             width: parent.width - 48
-            columns: screen.page.vcards.length === 1 && width >= vcard.width + columnSpacing + 320 ? 2 : 1
+            // every code beside the words where they all fit (one code); in portrait, where
+            // several are shown one at a time (VcardCodes), that one beside the words
+            readonly property bool allBeside: width >= vcard.implicitWidth + columnSpacing + 320
+            readonly property bool oneBeside: screen.portrait && width >= vcard.size + columnSpacing + 320
+            columns: allBeside || oneBeside ? 2 : 1
             spacing: 16
             columnSpacing: 32
             horizontalItemAlignment: columns === 1 ? Grid.AlignHCenter : Grid.AlignLeft
@@ -184,7 +188,7 @@ ScrollPage {
             VcardCodes {
                 id: vcard
                 model: screen.page.vcards
-                width: saveAll.columns === 1 ? saveAll.width : implicitWidth
+                width: saveAll.columns === 1 ? saveAll.width : saveAll.allBeside ? implicitWidth : size
             }
         }
     }

@@ -15,7 +15,8 @@ Item {
     readonly property int perRow: Math.max(1, Math.floor((width + 24) / (size + 24)))
     readonly property bool paged: codes.model.length > perRow
     property int first: 0  // the first code shown
-    implicitWidth: size
+    // all side by side
+    implicitWidth: codes.model.length * (size + 24) - 24
     implicitHeight: column.implicitHeight
 
     Column {
