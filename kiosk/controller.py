@@ -320,7 +320,7 @@ class KioskController(QObject):  # type: ignore[operator]
 
     pinFailed = Property(bool, _get_pin_failed, notify=pinChanged)
 
-    def _get_checked(self) -> list[int]:
+    def _get_checked(self) -> list[str]:
         return sorted(self.session.checklist)
 
     checkedItems = Property(list, _get_checked, notify=checklistChanged)
@@ -573,10 +573,10 @@ class KioskController(QObject):  # type: ignore[operator]
         self.session.toggle_text_size()
         self.largeTextChanged.emit()
 
-    @Slot(int)
+    @Slot(str)
     @guarded
-    def toggleCheck(self, index: int) -> None:
-        self.session.toggle_check(index)
+    def toggleCheck(self, item_id: str) -> None:
+        self.session.toggle_check(item_id)
         self.checklistChanged.emit()
 
     @Slot()

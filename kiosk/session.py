@@ -43,7 +43,7 @@ class Session:
     large_text: bool = False
     search_text: str = ""
     scroll: dict[str, float] = field(default_factory=dict)
-    checklist: set[int] = field(default_factory=set)
+    checklist: set[str] = field(default_factory=set)  # ids of the ticked items
     nationality: str = ""  # chosen by the person; "" = the one the airport implies
     choosing_nationality: bool = False  # the short list of nationalities is open
     started_at: float | None = None
@@ -175,8 +175,10 @@ class Session:
     def toggle_text_size(self) -> None:
         self.large_text = not self.large_text
 
-    def toggle_check(self, index: int) -> None:
-        self.checklist ^= {index}
+    def toggle_check(self, item_id: str) -> None:
+        """Tick or untick a checklist item, by its id (kiosk/screens/checklist.py): the tick
+        stays on the item when the list is rebuilt for another nationality or language."""
+        self.checklist ^= {item_id}
 
     def type_key(self, key: str) -> None:
         if len(self.search_text) < SEARCH_MAX:

@@ -187,7 +187,11 @@ def build_article(
     )
     links: list[QrView] = []
     article_links: list[ArticleLink] = []
+    seen: set[str] = set()
     for link in article.links:
+        if link.url in seen:
+            continue  # the general part and the country's both link to it: one button
+        seen.add(link.url)
         if link.url.startswith("article:"):
             article_links.append(ArticleLink(link.label, link.url))
             continue

@@ -32,6 +32,10 @@ class HelpScreen:
     title: str = ""
     in_danger: str = ""  # "In danger now? Call 112", "" when no emergency number is known
     in_danger_code: QrView | None = None
+    # what the card of that number said (free call, hours, languages; checked on, source): the
+    # card itself is left out, the banner already shows its number and code
+    in_danger_details: str = ""
+    in_danger_checked: str = ""
     # save the numbers below a phone can dial where the traveller is: one code, or "1 of 3"...
     vcards: tuple[QrView, ...] = ()
     save_all_hint: str = ""  # "One scan saves..." or, for several codes, "Scan each code..."
@@ -66,15 +70,26 @@ def build_help(
         there, home = [], cache.contacts([place.home_country], lang)
         dest_name = ""
         vcards = help_vcards(cache, strings, place.home_country, home_name, home)
-    cards = [contact_card(c, strings, place.language_names) for c in there]
     country = dest or place.home_country
     number = cache.emergency_number(country)
+    cards = [contact_card(c, strings, place.language_names) for c in there]
+    home_cards = [contact_card(c, strings, place.language_names) for c in home]
+    # the first section's cards are those of the country the banner is for (at home before a
+    # destination is chosen): one that only repeats the banner's number is left out
+    first_section = cards if dest else home_cards
+    banner_cards = [card for card in first_section if repeats_banner(card, number)]
+    cards = [card for card in cards if card not in banner_cards]
+    home_cards = [card for card in home_cards if card not in banner_cards]
+    details = [d for card in banner_cards for d in card.details]
+    checked = [x for card in banner_cards for x in (card.checked, card.source) if x]
     return HelpScreen(
         title=t(strings, "help.title"),
         in_danger=in_danger_text(cache, strings, country, lang),
         in_danger_code=qr_view(tel_code(number, cache.phone_display(number)), base=320)
         if number
         else None,
+        in_danger_details="  ·  ".join(dict.fromkeys(details)),
+        in_danger_checked="   ·   ".join(dict.fromkeys(checked)),
         vcards=vcards,
         save_all_hint=t(
             strings, "help.save_all_parts_hint" if len(vcards) > 1 else "help.save_all_hint"
@@ -83,7 +98,16 @@ def build_help(
         dest_contacts_first=tuple(cards[:FIRST_CONTACTS]),
         dest_contacts_rest=tuple(cards[FIRST_CONTACTS:]),
         home_title=t(strings, "help.home_contacts", country=home_name),
-        home_contacts=tuple(contact_card(c, strings, place.language_names) for c in home),
+        home_contacts=tuple(home_cards),
+    )
+
+
+def repeats_banner(card: ContactCard, number: str) -> bool:
+    """Whether `card` only repeats the banner: every code it has calls `number`, the number to
+    call in danger (the "Emergency services 112" card under "In danger now? Call 112"). A card
+    still marked sample stays, with its notice."""
+    return bool(number and card.codes and not card.sample) and all(
+        code.kind == "tel" and code.payload == f"tel:{number}" for code in card.codes
     )
 
 

@@ -50,6 +50,7 @@ HIDDEN_FIELDS = frozenset(
         "src",
         "picture",
         "pictures",
+        "ids",  # a checklist item's id (what its tick is stored under)
     }
 )
 

@@ -82,7 +82,21 @@ def test_navigation_through_every_screen(make_kiosk, sample_cache: Path) -> None
     d.tap("home.checklist")
     assert c.screen == "checklist" and c.page["items"]
     d.tap("checklist.item.0")
-    assert c.checkedItems == [0]
+    d.tap("checklist.item.2")
+    ids = c.page["ids"]
+    assert sorted(c.checkedItems) == sorted([ids[0], ids[2]])
+    # ticks are kept by item id: rebuilt in another language, for another nationality, the
+    # same items stay ticked (kiosk/screens/checklist.py; the shift itself: test_screens_checklist)
+    c.chooseLanguage("uz")
+    c.chooseNationality("KG")
+    d.process()
+    assert c.language == "uz" and c.page["ids"] == ids
+    ticked = [d.find(f"checklist.item.{i}").property("checked") for i in range(3)]
+    assert ticked == [True, False, True]
+    d.tap("checklist.item.2")
+    assert c.checkedItems == [ids[0]]
+    c.chooseLanguage("ru")
+    c.chooseNationality("UZ")
     d.tap("nav.home")
     d.tap("home.search")
     assert c.screen == "search"

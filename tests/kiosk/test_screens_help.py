@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from content.cache import ContentCache, seen_from_abroad
-from kiosk.screens.help import FIRST_CONTACTS, build_help, help_qr_payloads
+from kiosk.screens.cards import ContactCard, contact_card
+from kiosk.screens.help import FIRST_CONTACTS, build_help, help_qr_payloads, repeats_banner
 from kiosk.screens.place import Place, place_of
 
 
@@ -11,8 +12,9 @@ def test_help_for_a_destination(cache: ContentCache, tas: Place) -> None:
     strings = cache.ui_strings("en")
     page = build_help(cache, tas, "en", strings, "RU")
     there, home = cache.help_contacts("RU", "UZ", "en")
+    # the banner says "Call 112": the card of 112 is not repeated under it
     assert [c.id for c in page.dest_contacts_first + page.dest_contacts_rest] == [
-        c.id for c in there
+        c.id for c in there if c.id != "ru-emergency"
     ]
     assert len(page.dest_contacts_first) == min(FIRST_CONTACTS, len(there))
     assert [c.id for c in page.home_contacts] == [c.id for c in home]
@@ -27,6 +29,7 @@ def test_help_for_a_destination(cache: ContentCache, tas: Place) -> None:
 def test_help_before_a_destination_shows_home_only(cache: ContentCache, tas: Place) -> None:
     page = build_help(cache, tas, "ru", cache.ui_strings("ru"), "")
     assert page.dest_title == "" and not page.dest_contacts_first and not page.dest_contacts_rest
+    # no card of Uzbekistan's has only 112, the number of the banner: all of them are shown
     assert [c.id for c in page.home_contacts] == [c.id for c in cache.contacts(["UZ"], "ru")]
     assert cache.destination_name("UZ", "ru") in page.home_title
 
@@ -206,3 +209,46 @@ def test_abroad_no_home_number_is_shown_that_a_phone_there_cannot_dial(
     assert {c.id for c in short_only} <= {card.id for card in at_home.home_contacts}
     web_only = [c for c in home if not c.short and not c.phones]
     assert all(seen_from_abroad(c) == c for c in web_only)
+
+
+def test_no_card_repeats_the_banner_and_the_banner_keeps_what_it_said(cache: ContentCache) -> None:
+    """Issue 11 (page length): the card whose only number is the one the banner shows ("In
+    danger now? Call 999" over "Emergency services 999") is left out; what it said (free call,
+    hours, languages; checked on, source) is in the banner. Other emergency cards (ambulance
+    103) and cards with more than that number stay."""
+    left_out = 0
+    for airport in cache.airports():
+        place = place_of(cache, airport)
+        strings = cache.ui_strings("en")
+        for dest in ["", *sorted(place.destination_ids)]:
+            page = build_help(cache, place, "en", strings, dest)
+            number = cache.emergency_number(dest or place.home_country)
+            banner = f"tel:{number}"
+            assert not [c.id for c in page.cards if repeats_banner(c, number)], (airport, dest)
+            if dest:
+                there = cache.help_contacts(dest, place.nationality, "en", place.nationality)[0]
+            else:  # before a destination: the contacts at home, under the home number's banner
+                there = cache.contacts([place.home_country], "en")
+            shown = {c.id for c in page.cards}
+            for contact in there:
+                card = contact_card(contact, strings, place.language_names)
+                payloads = {code.payload for code in card.codes}
+                if contact.id in shown:
+                    assert payloads != {banner} or card.sample, (airport, dest, contact.id)
+                    continue
+                left_out += 1
+                assert payloads == {banner}, (airport, dest, contact.id)
+                assert all(d in page.in_danger_details for d in card.details)
+                assert card.checked in page.in_danger_checked
+    assert left_out >= 8
+    page = build_help(cache, place_of(cache, "TAS"), "en", cache.ui_strings("en"), "GB")
+    assert "Free call" in page.in_danger_details and "Checked on" in page.in_danger_checked
+    assert repeats_banner(contact_card_of(cache, "gb-emergency"), "999")
+    assert not repeats_banner(contact_card_of(cache, "gb-emergency"), "112")
+    assert not repeats_banner(contact_card_of(cache, "gb-police-101"), "999")
+
+
+def contact_card_of(cache: ContentCache, contact_id: str) -> ContactCard:
+    tas = place_of(cache, "TAS")
+    contact = next(c for c in cache.contacts(["GB"], "en") if c.id == contact_id)
+    return contact_card(contact, cache.ui_strings("en"), tas.language_names)

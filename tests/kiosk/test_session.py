@@ -42,7 +42,7 @@ def test_session_reset_clears_everything() -> None:
     session.push("home")
     session.push("article", dest="RU", topic="money")
     session.language, session.destination, session.large_text = "ru", "RU", True
-    session.search_text, session.scroll["3:article"], session.checklist = "пасп", 900.0, {1, 2}
+    session.search_text, session.scroll["3:article"], session.checklist = "пасп", 900.0, {"g/0/1/0"}
     session.started_at = 5.0
     assert not session.is_default()
     session.reset()
@@ -175,10 +175,10 @@ def test_what_a_person_changes_on_a_screen() -> None:
     assert session.search_text == "a" * 40
     session.backspace()
     assert len(session.search_text) == 39
-    session.toggle_check(3)
-    session.toggle_check(4)
-    session.toggle_check(3)
-    assert session.checklist == {4}
+    session.toggle_check("general/0/1/3")
+    session.toggle_check("RU/0/2/0")
+    session.toggle_check("general/0/1/3")
+    assert session.checklist == {"RU/0/2/0"}
     session.toggle_text_size()
     assert session.large_text
     session.save_scroll("2:home", 120)

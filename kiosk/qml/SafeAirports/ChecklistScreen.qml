@@ -35,7 +35,9 @@ ScrollPage {
             required property string modelData
             required property int index
             objectName: "checklist.item." + index
-            readonly property bool checked: Kiosk.checkedItems.indexOf(index) >= 0
+            // ticks are kept by item id (kiosk/screens/checklist.py), not by position
+            readonly property string itemId: screen.page.ids ? (screen.page.ids[index] || "") : ""
+            readonly property bool checked: Kiosk.checkedItems.indexOf(itemId) >= 0
             // the item's picture, beside its words (never instead of them); "" none
             readonly property string picture: screen.page.pictures
                                               ? (screen.page.pictures[index] || "") : ""
@@ -84,7 +86,7 @@ ScrollPage {
             }
             MouseArea {
                 anchors.fill: parent
-                onClicked: Kiosk.toggleCheck(item.index)
+                onClicked: Kiosk.toggleCheck(item.itemId)
             }
         }
     }

@@ -96,6 +96,19 @@ ScrollPage {
                     }
                 }
             }
+            // what the number's own card said (free call, hours, languages; checked on,
+            // source): the card is not repeated under the banner, its words are its caption
+            Text {
+                objectName: "help.bannerDetails"
+                visible: screen.page.inDanger !== "" && text !== ""
+                width: parent.width
+                text: [screen.page.inDangerDetails, screen.page.inDangerChecked]
+                    .filter(s => s !== "").join("   ·   ")
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.muted
+            }
             // The first card is built before the screen's first frame, the others after it.
             Repeater {
                 model: screen.portrait ? screen.firstCards : []
@@ -145,7 +158,11 @@ ScrollPage {
             id: saveAll
             x: 24; y: 24
             width: parent.width - 48
-            columns: screen.page.vcards.length === 1 && width >= vcard.width + columnSpacing + 320 ? 2 : 1
+            // every code beside the words where they all fit (one code); in portrait, where
+            // several are shown one at a time (VcardCodes), that one beside the words
+            readonly property bool allBeside: width >= vcard.implicitWidth + columnSpacing + 320
+            readonly property bool oneBeside: screen.portrait && width >= vcard.size + columnSpacing + 320
+            columns: allBeside || oneBeside ? 2 : 1
             spacing: 16
             columnSpacing: 32
             horizontalItemAlignment: columns === 1 ? Grid.AlignHCenter : Grid.AlignLeft
@@ -171,7 +188,7 @@ ScrollPage {
             VcardCodes {
                 id: vcard
                 model: screen.page.vcards
-                width: saveAll.columns === 1 ? saveAll.width : implicitWidth
+                width: saveAll.columns === 1 ? saveAll.width : saveAll.allBeside ? implicitWidth : size
             }
         }
     }
