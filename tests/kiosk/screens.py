@@ -288,9 +288,19 @@ def unprivileged_venv(base: Path) -> str | None:
 
 
 def start_cage(
-    base: Path, sample_cache: Path, renderer: str, rotation: int = 0
+    base: Path,
+    sample_cache: Path,
+    renderer: str,
+    rotation: int = 0,
+    x_display: str = "",
+    diagonal: float = 0,
 ) -> tuple[subprocess.Popen, Path, Path]:
-    """deploy/kiosk/kiosk-session.sh as the kiosk user, headless, with the probe as the app.
+    """deploy/kiosk/kiosk-session.sh as the kiosk user, with the probe as the app.
+
+    wlroots' headless backend (one 1280×720 output, no input devices), or with `x_display`
+    its x11 backend: cage's output is then a window on that X server (1024×768 at first),
+    which follows that window's size and passes the X server's pointer on as a real Wayland
+    pointer. `diagonal` is the panel_diagonal_inches setting (0: what the display reports).
 
     Returns the session process, its runtime directory (the probe's socket is `probe.sock`
     there) and its work folder (log; `first-frame` holds the monotonic time of the first
@@ -299,7 +309,7 @@ def start_cage(
     run_dir, data = work / "run", work / "data"
     run_dir.mkdir(mode=0o700)
     data.mkdir()
-    config = write_config(data, sample_cache, 0)
+    config = write_config(data, sample_cache, diagonal)
     app = work / "kiosk-app"
     app.write_text(
         "#!/bin/sh\n"
@@ -312,7 +322,7 @@ def start_cage(
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(data),
-        "WLR_BACKENDS": "headless",
+        "WLR_BACKENDS": "x11" if x_display else "headless",
         "WLR_RENDERER": "pixman",
         "WLR_LIBINPUT_NO_DEVICES": "1",
         # What safe-airports-kiosk.service sets, and kiosk-session's runtime directory.
@@ -325,6 +335,8 @@ def start_cage(
         "PYTHONPATH": str(REPO),
         **RENDERERS[renderer],
     }
+    if x_display:
+        env["DISPLAY"] = x_display
     session = subprocess.Popen(
         [
             "runuser",
@@ -343,6 +355,18 @@ def start_cage(
         start_new_session=True,  # its own process group: stop_cage() ends cage and the app too
     )
     return session, run_dir, work
+
+
+def grim_screenshot(run_dir: Path, out: Path) -> Image.Image:
+    """cage's output as the compositor composed it (grim, through wlr-screencopy)."""
+    subprocess.run(
+        ["grim", str(out)],
+        env={"XDG_RUNTIME_DIR": str(run_dir), "WAYLAND_DISPLAY": "wayland-0"},
+        check=True,
+        timeout=60,
+    )
+    with Image.open(out) as image:
+        return image.convert("RGB")
 
 
 def stop_cage(session: subprocess.Popen) -> None:
