@@ -6,11 +6,25 @@ that the attract screen covers the whole screen, taps through to the help screen
 Xvfb) checks that every touch target there is at least 9 mm on that panel.
 
 Screenshots: under Xvfb, xwd's dump of the X screen, and the taps are real X clicks (xdotool).
-Under cage, Qt's own grab of the window (whose size is checked against the output's), and
-taps through the test hook, as wlroots' headless backend has no input devices; grim's capture
-is kept beside it, but with Debian 12's cage 0.1.4 (wlroots 0.15, headless, pixman) it comes
-out all black, so it is not checked. Screenshots are kept in $SAFE_AIRPORTS_SCREENSHOTS when
-that is set. A test skips, saying what to install, only when the display server is missing.
+Inside cage (wlroots' headless backend and pixman renderer, as the kiosk user, started by
+deploy/kiosk/kiosk-session.sh), grim's capture of cage's output where it can see it, and Qt's
+own grab of the window (whose size is checked against the output's) always; taps go through
+the test hook, as the headless backend has no input devices.
+
+Why grim is not used at rotation 0 on the headless backend: when one fullscreen surface covers
+the output with the output's own transform, cage 0.1.4 hands the client's buffer straight to
+the output (direct scan-out, cage's output.c) instead of composing a frame, and wlroots 0.15's
+screencopy then gives all black for that shared-memory buffer on the headless backend. A
+rotated output (the transforms differ) or wlroots' x11 backend (its output test refuses client
+buffers, "Basic output test failed") makes cage compose, and grim shows the kiosk. On a real
+panel (DRM backend, GPU renderer) scan-out buffers are captured normally.
+
+Output sizes: cage 0.1.4 has no option or protocol (wlr-output-management came in 0.1.5) to
+size the headless output (1280×720; 720×1280 rotated). test_cage_follows_its_output_size runs
+cage on wlroots' x11 backend inside Xvfb instead, whose output follows its X window's size, and
+resizes that window to each panel size in turn. Screenshots are kept in
+$SAFE_AIRPORTS_SCREENSHOTS when that is set. A test skips, saying what to install, only when
+the display server is missing.
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -224,3 +239,95 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) ->
         stop_cage(session)
     text = log.read_bytes().decode(errors="replace")
     assert "Traceback" not in text, text[-3000:]
+
+
+# The panel sizes of the issue, in the order cage's output is resized to them.
+CAGE_SIZES = [(1080, 1920), (1920, 1080), (1366, 768), (768, 1366), (2160, 3840)]
+
+
+def test_cage_follows_its_output_size(unprivileged, sample_cache) -> None:
+    """One cage, on wlroots' x11 backend inside Xvfb (cage 0.1.4 has no way to set the
+    headless output's size: no output management, no mode option), whose output window is
+    resized to each panel size in turn: the kiosk follows, and grim's capture of the output
+    shows the attract screen filling it. Then real clicks (the X pointer, passed on by cage as
+    a Wayland pointer) tap through to the help screen."""
+    _need("Xvfb", "xdotool", "xwininfo")
+    with xvfb(2160, 3840) as display:
+        session, run_dir, work = start_cage(
+            unprivileged, sample_cache, "software", x_display=display, diagonal=21.5
+        )
+        log = work / "cage.log"
+        x_env = dict(os.environ, DISPLAY=display)
+        try:
+            probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
+            probe.wait_until(lambda s: s["frames"] > 0, "the first frame")
+            tree = subprocess.run(
+                ["xwininfo", "-root", "-children"],
+                env=x_env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout
+            (output_window,) = [
+                line.split()[0] for line in tree.splitlines() if line.strip().startswith("0x")
+            ]
+            for width, height in CAGE_SIZES:
+                subprocess.run(
+                    ["xdotool", "windowsize", output_window, str(width), str(height)],
+                    env=x_env,
+                    check=True,
+                    timeout=30,
+                )
+                # Qt hears of the new output mode (the screen) and of the window's new size
+                # (cage's configure) separately; the layout follows both.
+                probe.wait_until(
+                    lambda s, size=[width, height]: (
+                        s["window"] == [0, 0, *size]
+                        and s["screen_geometry"] == size
+                        and abs(min(s["design"]) - 1080) <= 2
+                        and s["screen"] == "attract"
+                    ),
+                    f"the kiosk laid out for cage's output at {width}×{height}",
+                )
+                name = f"cage-x11-{width}x{height}"
+                shot = work / f"{name}-grim.png"
+                _wait_for_fill(run_dir, shot, (width, height))
+                keep_screenshot(shot)
+
+            def tap(item: str) -> None:  # cage's output window sits at 0,0 on the X screen
+                x, y, w, h = probe.ask(f"where {item}")
+                subprocess.run(
+                    ["xdotool", "mousemove", str(round(x + w / 2)), str(round(y + h / 2))],
+                    env=x_env,
+                    check=True,
+                    timeout=30,
+                )
+                subprocess.run(["xdotool", "click", "1"], env=x_env, check=True, timeout=30)
+
+            tap("attract.start")
+            probe.wait_until(lambda s: s["screen"] == "language", "the language screen")
+            tap("nav.help")
+            probe.wait_until(lambda s: s["screen"] == "help", "the help screen")
+            help_shot = work / "cage-x11-2160x3840-help-grim.png"
+            grim_screenshot(run_dir, help_shot)
+            keep_screenshot(help_shot)
+            probe.ask("quit")
+            assert session.wait(timeout=60) == 0
+        finally:
+            stop_cage(session)
+    text = log.read_bytes().decode(errors="replace")
+    assert "Traceback" not in text, text[-3000:]
+
+
+def _wait_for_fill(run_dir: Path, shot: Path, size: tuple[int, int]) -> None:
+    """grim's capture of the output, taken again until the kiosk's frame at the new size is
+    on it (the first capture after a resize may still show the old frame)."""
+    deadline = time.monotonic() + 60
+    while True:
+        image = grim_screenshot(run_dir, shot)
+        problems = fill_report(image) if image.size == size else [f"{image.size} != {size}"]
+        if not problems:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{shot.name}: {problems}")
