@@ -35,7 +35,9 @@ readonly PAM_FILE=/etc/pam.d/safe-airports-kiosk
 readonly JOURNALD_DROPIN=/etc/systemd/journald.conf.d/safe-airports.conf
 readonly UNITS=(safe-airports-sync.service safe-airports-kiosk.service)
 readonly SLEEP_TARGETS=(sleep.target suspend.target hibernate.target hybrid-sleep.target)
-readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd)
+# pulseaudio: the sound server kiosk-session starts (the listen buttons); not in
+# runtime-packages.txt, which `make demo` also reads: on a desktop it would replace PipeWire's.
+readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd pulseaudio)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
@@ -144,8 +146,8 @@ create_user() {
     run useradd --system --user-group --home-dir "$DATA_DIR" --no-create-home \
       --shell /usr/sbin/nologin --comment "Safe Airports kiosk" "$KIOSK_USER"
   fi
-  # Screen, GPU and touch panel; logind also grants them to the active session on tty1.
-  run usermod --append --groups video,render,input "$KIOSK_USER"
+  # Screen, GPU, touch panel and sound cards; logind also grants them to the active session on tty1.
+  run usermod --append --groups video,render,input,audio "$KIOSK_USER"
 }
 
 create_directories() {

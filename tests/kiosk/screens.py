@@ -142,8 +142,15 @@ class ProbeError(Exception):
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_config(folder: Path, sample_cache: Path, diagonal: float) -> Path:
-    """A kiosk settings file using the packaged sample (pre-built) as its content."""
+def write_config(
+    folder: Path, sample_cache: Path, diagonal: float, installed: Path | None = None
+) -> Path:
+    """A kiosk settings file using the packaged sample (pre-built) as its content, or
+    `installed` installed in its content store as the sync agent leaves it."""
+    if installed is not None:
+        from content.installed import InstalledStore
+
+        InstalledStore(folder / "content").install_file(installed)
     fallback = folder / "fallback"
     fallback.mkdir(parents=True, exist_ok=True)
     shutil.copy(sample_cache, fallback / sample_cache.name)
@@ -294,13 +301,15 @@ def start_cage(
     rotation: int = 0,
     x_display: str = "",
     diagonal: float = 0,
+    installed: Path | None = None,
 ) -> tuple[subprocess.Popen, Path, Path]:
     """deploy/kiosk/kiosk-session.sh as the kiosk user, with the probe as the app.
 
     wlroots' headless backend (one 1280×720 output, no input devices), or with `x_display`
     its x11 backend: cage's output is then a window on that X server (1024×768 at first),
     which follows that window's size and passes the X server's pointer on as a real Wayland
-    pointer. `diagonal` is the panel_diagonal_inches setting (0: what the display reports).
+    pointer. `diagonal` is the panel_diagonal_inches setting (0: what the display reports);
+    `installed` a content cache installed for the kiosk (else the sample is shown).
 
     Returns the session process, its runtime directory (the probe's socket is `probe.sock`
     there) and its work folder (log; `first-frame` holds the monotonic time of the first
@@ -309,7 +318,7 @@ def start_cage(
     run_dir, data = work / "run", work / "data"
     run_dir.mkdir(mode=0o700)
     data.mkdir()
-    config = write_config(data, sample_cache, diagonal)
+    config = write_config(data, sample_cache, diagonal, installed)
     app = work / "kiosk-app"
     app.write_text(
         "#!/bin/sh\n"

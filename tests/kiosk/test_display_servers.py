@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,7 @@ import pytest
 from PIL import Image
 
 from tests.kiosk.screens import (
+    CAGE_USER,
     REPO,
     Probe,
     check_targets,
@@ -55,6 +57,9 @@ from tests.kiosk.screens import (
     xvfb,
     xwd_screenshot,
 )
+
+# The sample with a tone for every listen button (built once per run, with sox and opusenc).
+from tests.kiosk.test_audio_playback import audio_cache  # noqa: E402, F401
 
 # (width, height, panel diagonal in inches; 0: what the display server reports)
 PANELS = [
@@ -192,9 +197,17 @@ def unprivileged() -> Iterator[Path]:
     ("renderer", "rotation"),
     [("software", 0), ("software", 90), ("software", 180), ("llvmpipe", 0), ("llvmpipe", 270)],
 )
-def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) -> None:
+def test_inside_cage_headless(request, unprivileged, sample_cache, renderer, rotation) -> None:
     # wlroots' headless output is 1280×720; ROTATION=90 or 270 (display.conf) makes it 720×1280.
-    session, run_dir, work = start_cage(unprivileged, sample_cache, renderer, rotation)
+    # Once, the sample with a tone for every listen button: the kiosk's sound, heard through
+    # the PulseAudio server kiosk-session.sh starts (a null sink: no sound card here).
+    sound = renderer == "software" and rotation == 0
+    if sound and (shutil.which("pulseaudio") is None or shutil.which("parec") is None):
+        pytest.skip("no sound server to test with: apt-get install pulseaudio pulseaudio-utils")
+    installed = request.getfixturevalue("audio_cache") if sound else None
+    session, run_dir, work = start_cage(
+        unprivileged, sample_cache, renderer, rotation, installed=installed
+    )
     log = work / "cage.log"
     try:
         probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
@@ -229,16 +242,56 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) ->
             assert fill_report(grim) == []
         # No input devices in wlroots' headless backend: the taps go through the test hook.
         probe.ask("tap attract.start")
+        if sound:
+            probe.ask("tap language.ru")  # listen buttons come with a chosen language
         probe.ask("tap nav.help")
         state = probe.wait_until(lambda s: s["screen"] == "help", "the help screen")
         probe.ask(f"grab {work / f'{name}-help.png'}")
         keep_screenshot(work / f"{name}-help.png")
+        if sound:
+            probe.ask("tap listenButton")
+            _check_sound(probe, run_dir)
         probe.ask("quit")
         assert session.wait(timeout=60) == 0
     finally:
         stop_cage(session)
     text = log.read_bytes().decode(errors="replace")
     assert "Traceback" not in text, text[-3000:]
+
+
+def _check_sound(probe: Probe, run_dir: Path) -> None:
+    """The kiosk's player is playing, and its tone reaches the session's sound server: recorded
+    from the null sink's monitor, it is not silence."""
+    probe.wait_until(lambda s: probe.ask("audio")["state"] == "playing", "the player playing")
+    start = probe.ask("audio")["position"]
+    probe.wait_until(lambda s: probe.ask("audio")["position"] > start, "the clip advancing")
+    env = {"XDG_RUNTIME_DIR": str(run_dir), "PATH": "/usr/bin:/bin", "HOME": str(run_dir)}
+    env["PULSE_COOKIE"] = str(run_dir / ".config" / "pulse" / "cookie")
+    user = ["runuser", "-u", CAGE_USER, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()]]
+    streams = subprocess.run(
+        [*user, "pactl", "list", "sink-inputs"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert streams.returncode == 0, f"no sound server in the session: {streams.stderr.strip()}"
+    assert "Sink Input #" in streams.stdout, "the kiosk plays no stream into the sound server"
+    # Half a second of the monitor: 16-bit mono at 16 kHz.
+    recorder = subprocess.Popen(
+        [*user, "parec", "-d", "@DEFAULT_MONITOR@", "--raw", "--format=s16le", "--rate=16000"]
+        + ["--channels=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # "Broken pipe" once it is stopped
+    )
+    try:
+        assert recorder.stdout is not None
+        samples = recorder.stdout.read(16000)
+    finally:
+        recorder.kill()
+        recorder.wait(timeout=30)
+    loudest = max(abs(v) for (v,) in struct.iter_unpack("<h", samples[: len(samples) // 2 * 2]))
+    assert loudest > 1000, f"the sound server hears silence (loudest sample {loudest})"
 
 
 # The panel sizes of the issue, in the order cage's output is resized to them.
