@@ -251,11 +251,12 @@ RENDERERS = {
 }
 
 
-def unprivileged_venv(base: Path) -> str | None:
-    """Make `base/venv`, which the kiosk user can run: Debian's python3 with the project and
-    this interpreter's site-packages on its path (no copy, no download). None when it works,
-    else why not."""
+def unprivileged_venv(base: Path, venv: Path | None = None, project: Path = REPO) -> str | None:
+    """Make `venv` (default `base/venv`), which the kiosk user can run: Debian's python3 with
+    `project` and this interpreter's site-packages on its path (no copy, no download), and a
+    `safe-airports` command. None when it works, else why not."""
     base.chmod(0o755)
+    venv = venv or base / "venv"
     system_python = "/usr/bin/python3"
     version = subprocess.run(
         [system_python, "-c", "import sys; print(sys.version_info[:2])"],
@@ -266,18 +267,21 @@ def unprivileged_venv(base: Path) -> str | None:
     if version != str(sys.version_info[:2]):
         return f"{system_python} is {version or 'missing'}, the tests run {sys.version_info[:2]}"
     subprocess.run(
-        [system_python, "-m", "venv", "--without-pip", str(base / "venv")], check=True, timeout=120
+        [system_python, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
     )
-    site_dir = next((base / "venv" / "lib").glob("python3*/site-packages"))
-    paths = [str(REPO), *site.getsitepackages()]
+    site_dir = next((venv / "lib").glob("python3*/site-packages"))
+    paths = [str(project), *site.getsitepackages()]
     (site_dir / "safe_airports_tests.pth").write_text("\n".join(paths) + "\n")
+    command = venv / "bin" / "safe-airports"  # what pip would make of [project.scripts]
+    command.write_text(f'#!/bin/sh\nexec "{venv}/bin/python" -m safe_airports_cli "$@"\n')
+    command.chmod(0o755)
     check = subprocess.run(
         [
             "runuser",
             "-u",
             CAGE_USER,
             "--",
-            str(base / "venv" / "bin" / "python"),
+            str(venv / "bin" / "python"),
             "-c",
             "import PySide6.QtQuick, kiosk.app",
         ],
