@@ -19,6 +19,10 @@ rotated output (the transforms differ) or wlroots' x11 backend (its output test 
 buffers, "Basic output test failed") makes cage compose, and grim shows the kiosk. On a real
 panel (DRM backend, GPU renderer) scan-out buffers are captured normally.
 
+Sound: once (software renderer, rotation 0) the kiosk's content has a tone for every listen
+button; the help screen's clip must reach the PulseAudio server kiosk-session.sh starts (a null
+sink here): a stream in `pactl list sink-inputs` and the tone recorded from the sink's monitor.
+
 Output sizes: cage 0.1.4 has no option or protocol (wlr-output-management came in 0.1.5) to
 size the headless output (1280×720; 720×1280 rotated). test_cage_follows_its_output_size runs
 cage on wlroots' x11 backend inside Xvfb instead, whose output follows its X window's size, and
@@ -76,7 +80,7 @@ def _need(*programs: str) -> None:
     missing = [p for p in programs if shutil.which(p) is None]
     if missing:
         pytest.skip(
-            f"{', '.join(missing)} not installed: apt-get install xvfb x11-apps xdotool "
+            f"{', '.join(missing)} not installed: apt-get install xvfb x11-apps x11-utils xdotool "
             "(make test installs them when run as root)"
         )
 
