@@ -95,7 +95,8 @@ def main(work: Path, provisioning: Path) -> dict:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    shot = work / "installed-kiosk-grim.png"
+    (work / "session.pgid").write_text(f"{session.pid}\n")  # for the test to stop it, whatever
+    shot = run_dir / "installed-kiosk-grim.png"  # grim runs as the kiosk user: its folder
     client = ["runuser", "-u", "kiosk", "--", "env", f"XDG_RUNTIME_DIR={run_dir}"]
     try:
         deadline = time.monotonic() + 180
@@ -103,14 +104,16 @@ def main(work: Path, provisioning: Path) -> dict:
         while True:
             if session.poll() is not None:
                 break
-            if "display: scale" in log.read_text(errors="replace") and (
-                subprocess.run(
+            grim = None
+            if "display: scale" in log.read_text(errors="replace"):
+                grim = subprocess.run(
                     [*client, "WAYLAND_DISPLAY=wayland-0", "grim", str(shot)],
                     capture_output=True,
+                    text=True,
                     check=False,
-                ).returncode
-                == 0
-            ):
+                )
+                result["grim"] = grim.stderr[-500:]
+            if grim is not None and grim.returncode == 0:
                 from PIL import Image
 
                 from tests.kiosk.screens import fill_report

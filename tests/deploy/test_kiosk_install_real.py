@@ -12,9 +12,11 @@ rotated as display.conf says) shows the attract screen filling it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +30,7 @@ from tests.kiosk.screens import keep_screenshot
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(1200)
 def test_the_installer_for_real_then_the_installed_kiosk_in_cage(tmp_path) -> None:
     if os.geteuid() != 0:
         pytest.skip("the installer runs as root (in a private mount namespace): run as root")
@@ -75,7 +78,7 @@ def test_the_installer_for_real_then_the_installed_kiosk_in_cage(tmp_path) -> No
         ]
         assert "Server Name: pulseaudio" in result["sound"], result["log"]
         shot = Path(result["screenshot"])
-        assert shot.exists(), result["log"]
+        assert shot.exists(), result.get("grim", "grim never ran") + result["log"]
         keep_screenshot(shot)
         assert result["size"] == [720, 1280], result
         assert result["fill"] == [], result
@@ -86,4 +89,8 @@ def test_the_installer_for_real_then_the_installed_kiosk_in_cage(tmp_path) -> No
         assert {"cage", "pulseaudio"} <= names, processes
         assert all(user == "kiosk" for user, name in processes if name != "runuser"), processes
     finally:
+        pgid = work / "session.pgid"
+        if pgid.exists():  # the installed kiosk's session, should the helper have been stopped
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(pgid.read_text()), signal.SIGKILL)
         shutil.rmtree(work, ignore_errors=True)
