@@ -119,8 +119,13 @@ class Probe:
             raise ProbeError(f"{command!r}: {reply['error']}")
         return reply["ok"]
 
-    def wait_until(self, check: Callable[[dict], bool], what: str, timeout: float = 60.0) -> dict:
-        """Ask for the state (each time after the next frame) until `check` holds."""
+    def wait_until(
+        self, check: Callable[[dict], bool], what: str, timeout: float = 60.0, frames: bool = True
+    ) -> dict:
+        """Ask for the state (each time after the next frame) until `check` holds.
+
+        frames=False polls instead: where the compositor may hold back frame callbacks while
+        nothing changes (cage on wlroots' x11 backend), "the next frame" may never come."""
         deadline = time.monotonic() + timeout
         while True:
             state = self.ask("state")
@@ -128,7 +133,10 @@ class Probe:
                 return state
             if time.monotonic() > deadline:
                 raise ProbeError(f"{what}: not reached in {timeout} s; last state {state}")
-            self.ask("frame")
+            if frames:
+                self.ask("frame")
+            else:
+                time.sleep(0.1)  # polling the kiosk's state: no frame to wait on
 
     def close(self) -> None:
         self.file.close()
