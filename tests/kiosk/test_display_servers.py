@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from tests.kiosk.screens import (
     CAGE_USER,
@@ -351,7 +351,7 @@ def test_cage_follows_its_output_size(unprivileged, sample_cache) -> None:
                 )
                 name = f"cage-x11-{width}x{height}"
                 shot = work / f"{name}-grim.png"
-                _wait_for_fill(run_dir, shot, (width, height))
+                _wait_for_fill(probe, run_dir, shot, (width, height), x_env)
                 keep_screenshot(shot)
 
             # A real click: the X pointer, passed on by cage (its output window sits at 0,0).
@@ -374,14 +374,32 @@ def test_cage_follows_its_output_size(unprivileged, sample_cache) -> None:
     assert "Traceback" not in text, text[-3000:]
 
 
-def _wait_for_fill(run_dir: Path, shot: Path, size: tuple[int, int]) -> None:
-    """grim's capture of the output, taken again until the kiosk's frame at the new size is
-    on it (the first capture after a resize may still show the old frame)."""
+def _wait_for_fill(probe: Probe, run_dir: Path, shot: Path, size: tuple[int, int], x_env) -> None:
+    """grim's capture of the output, taken again until it shows what the kiosk's scene is now
+    (Qt's own grab, beside it) and that fills the output. Between tries the X pointer moves a
+    pixel: cage then draws its output again, and a frame held back since the resize (Qt waits
+    for the compositor's frame callback, sent only when the output is redrawn) gets through."""
+    reference = shot.with_name(shot.stem + "-qt.png")
     deadline = time.monotonic() + 60
+    wiggle = 0
     while True:
+        probe.ask(f"grab {reference}")
         image = grim_screenshot(run_dir, shot)
         problems = fill_report(image) if image.size == size else [f"{image.size} != {size}"]
         if not problems:
-            return
+            with Image.open(reference) as qt_image:
+                expected = qt_image.convert("RGB").resize((96, 96))
+            seen = image.resize((96, 96))
+            diff = sum(ImageStat.Stat(ImageChops.difference(seen, expected)).mean) / 3
+            if diff < 6:
+                return
+            problems = [f"the output differs from the kiosk's scene (mean {diff:.1f}/255)"]
         if time.monotonic() > deadline:
             raise AssertionError(f"{shot.name}: {problems}")
+        wiggle = 1 - wiggle
+        subprocess.run(
+            ["xdotool", "mousemove", str(size[0] - 2 + wiggle), str(size[1] - 2)],
+            env=x_env,
+            check=True,
+            timeout=30,
+        )
