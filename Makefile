@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # The kiosk's runtime packages (cage, Mesa, Qt's xcb and wayland libraries) come from one list
 # shared with deploy/kiosk/install.sh and deploy/demo.sh; the rest are for the tests: Xvfb,
-# xwd and xdotool (the kiosk under X11), grim (screenshots under cage), python3-venv (the kiosk
-# user's Python in the cage test).
+# xwd, xwininfo and xdotool (the kiosk under X11), grim (screenshots under cage), pulseaudio and
+# its tools (the kiosk's sound in cage), python3-venv (the kiosk user's Python in the cage test).
 KIOSK_RUNTIME_PACKAGES := $(shell sed 's/\#.*//' deploy/kiosk/runtime-packages.txt)
-APT_PACKAGES := espeak-ng opus-tools sox ffmpeg zbar-tools shellcheck chromium xvfb x11-apps xdotool grim python3-venv systemd \
+APT_PACKAGES := espeak-ng opus-tools sox ffmpeg zbar-tools shellcheck chromium xvfb x11-apps x11-utils xdotool grim pulseaudio pulseaudio-utils python3-venv systemd \
   $(KIOSK_RUNTIME_PACKAGES)
 export QT_QPA_PLATFORM ?= offscreen
 export QT_QUICK_BACKEND ?= software

@@ -63,47 +63,7 @@ done
 echo "statistics uploaded: $uploaded (agent log: $demo/logs/agent.log)"
 
 say "4. The kiosk"
-run_tour() {
-  echo "Running the kiosk's screenshot tour into ./demo-screens instead."
-  "$bin/safe-airports" kiosk --config "$config" --platform offscreen --tour demo-screens 2>"$demo/tour.log" \
-    || { tail -20 "$demo/tour.log"; fail "the tour failed"; }
-  echo "Screenshots: $(find demo-screens -name "*.png" | wc -l) PNGs in ./demo-screens (index: demo-screens/tour.json)"
-}
-if [[ -n "${WAYLAND_DISPLAY:-}" ]]; then platform=wayland; elif [[ -n "${DISPLAY:-}" ]]; then platform=xcb; else platform=""; fi
-if [[ -z $platform ]]; then
-  echo "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set)."
-  run_tour
-else
-  # Qt's xcb and wayland plugins need libraries a desktop may lack: the kiosk's own list.
-  # shellcheck disable=SC2034  # read by deploy/lib.sh
-  DRY_RUN=0
-  # shellcheck source-path=SCRIPTDIR source=lib.sh
-  source deploy/lib.sh
-  mapfile -t runtime < <(package_list deploy/kiosk/runtime-packages.txt)
-  mapfile -t missing < <(missing_packages "${runtime[@]}")
-  if [[ ${#missing[@]} -gt 0 && $(id -u) == 0 ]]; then
-    echo "Installing the kiosk's display libraries: ${missing[*]}"
-    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
-      || echo "demo: could not install ${missing[*]}" >&2
-    mapfile -t missing < <(missing_packages "${runtime[@]}")
-  fi
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "The kiosk window needs these Debian packages, not installed here:"
-    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
-  fi
-  echo "Opening the kiosk in a window ($platform; close it to continue)."
-  status=0
-  # Qt Quick's default renderer here (the Makefile's software renderer is for the tests).
-  # (In a subshell so that bash's own "Aborted" line also goes to the log.)
-  (env -u QT_QUICK_BACKEND "$bin/safe-airports" kiosk --config "$config" --windowed --platform "$platform"; exit $?) \
-    2>"$demo/kiosk-window.log" || status=$?
-  if [[ $status != 0 ]]; then
-    why=$(grep -m1 -iE "could not (load|connect)|cannot (open|connect)|failed to|no qt platform" "$demo/kiosk-window.log" \
-      | sed -E 's/^[0-9-]+ [0-9:,]+ //' || true)
-    echo "The kiosk window could not open (exit status $status): ${why:-see $demo/kiosk-window.log}"
-    run_tour
-  fi
-fi
+bash deploy/demo_window.sh "$config" "$demo"
 
 say "5. The administrators' console"
 cat <<MSG

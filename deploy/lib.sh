@@ -89,6 +89,17 @@ install_venv() {
   fi
 }
 
+# systemd_running: whether systemd manages this machine now (not an image being built, a
+# chroot or a container). In --dry-run, as on a running machine: every action is printed.
+systemd_running() {
+  [[ $DRY_RUN == 1 || -d /run/systemd/system ]]
+}
+
+# udev_running: whether udevd runs here to reload its rules (same as above for --dry-run).
+udev_running() {
+  [[ $DRY_RUN == 1 || -S /run/udev/control ]]
+}
+
 # remove_units UNIT_DIR UNIT...: disable, stop and delete each installed unit; reload systemd.
 remove_units() {
   local unit_dir=$1 unit

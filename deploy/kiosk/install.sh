@@ -21,6 +21,9 @@
 # Every change goes through `run`, which prints it (and in --dry-run only prints it).
 # See deploy/README.md.
 set -euo pipefail
+# Debian's own programs, whatever the caller's PATH (sudo keeps a similar one; a root shell with
+# pyenv or a virtualenv active would otherwise give the kiosk user a python3 it cannot run).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 readonly KIOSK_USER=kiosk
 readonly PREFIX=/opt/safe-airports
@@ -37,7 +40,10 @@ readonly PAM_FILE=/etc/pam.d/safe-airports-kiosk
 readonly JOURNALD_DROPIN=/etc/systemd/journald.conf.d/safe-airports.conf
 readonly UNITS=(safe-airports-sync.service safe-airports-kiosk.service)
 readonly SLEEP_TARGETS=(sleep.target suspend.target hibernate.target hybrid-sleep.target)
-readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd polkitd)
+# pulseaudio: the sound server kiosk-session starts (the listen buttons); not in
+# runtime-packages.txt, which `make demo` also reads: on a desktop it would replace PipeWire's.
+# polkitd: lets the sync agent restart the two units after a software update (swupdate).
+readonly SYSTEM_PACKAGES=(python3 python3-venv udev dbus libpam-systemd polkitd pulseaudio)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # die, note, run, usage, check_supported_system, install_apt_packages, install_venv, remove_units
@@ -146,8 +152,8 @@ create_user() {
     run useradd --system --user-group --home-dir "$DATA_DIR" --no-create-home \
       --shell /usr/sbin/nologin --comment "Safe Airports kiosk" "$KIOSK_USER"
   fi
-  # Screen, GPU and touch panel; logind also grants them to the active session on tty1.
-  run usermod --append --groups video,render,input "$KIOSK_USER"
+  # Screen, GPU, touch panel and sound cards; logind also grants them to the active session on tty1.
+  run usermod --append --groups video,render,input,audio "$KIOSK_USER"
 }
 
 create_directories() {
@@ -217,24 +223,35 @@ configure_display() {
   [[ -z $OUTPUT ]] || args+=(--output "$OUTPUT")
   run python3 "$HERE/configure.py" "${args[@]}"
   run python3 "$HERE/configure.py" touch-rule --display "$CONF_DIR/display.conf" --out "$TOUCH_RULE"
-  run udevadm control --reload
-  run udevadm trigger --subsystem-match=input --action=change
+  if udev_running; then
+    run udevadm control --reload
+    run udevadm trigger --subsystem-match=input --action=change
+  else
+    note "udevd is not running here: the touch rule applies at the next boot"
+  fi
   run python3 "$HERE/configure.py" blank-cursor "$CURSOR_THEME"
 }
 
 install_units() {
   run install -m 0644 "$HERE/pam-safe-airports-kiosk" "$PAM_FILE"
   run install -D -m 0644 "$HERE/journald.conf" "$JOURNALD_DROPIN"
-  run systemctl restart systemd-journald.service
+  # Without systemd running (an image being built, a container) units are still installed,
+  # enabled and masked (systemctl edits the files offline); they start at the next boot.
+  local running=1
+  systemd_running || running=0
+  [[ $running == 1 ]] || note "systemd is not running here: the services start at the next boot"
+  [[ $running == 0 ]] || run systemctl restart systemd-journald.service
   local unit
   for unit in "${UNITS[@]}"; do
     run install -m 0644 "$HERE/$unit" "$UNIT_DIR/$unit"
   done
-  run systemctl daemon-reload
+  [[ $running == 0 ]] || run systemctl daemon-reload
   # Unattended for months: never suspend.
   run systemctl mask "${SLEEP_TARGETS[@]}"
   run systemctl enable "${UNITS[@]}"
-  if [[ $START == 1 ]]; then
+  if [[ $running == 0 ]]; then
+    :
+  elif [[ $START == 1 ]]; then
     run systemctl restart "${UNITS[@]}"
   else
     note "--no-start: services enabled, they start at the next boot"

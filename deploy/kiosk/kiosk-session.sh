@@ -22,6 +22,28 @@ if [[ -n ${RUNTIME_DIRECTORY:-} ]]; then
   export XDG_RUNTIME_DIR=$RUNTIME_DIRECTORY
 fi
 
+# Sound: the kiosk's listen buttons play through QtMultimedia, whose Linux audio backends are
+# PulseAudio and PipeWire (Qt 6 has no ALSA-only path), and cage starts no sound server. So the
+# session starts PulseAudio for the kiosk user: it opens the ALSA cards udev finds (logind gives
+# the tty1 session the sound devices) and adds a silent null sink when there is none. The
+# kiosk user's home is read-only (ProtectSystem=strict): PulseAudio keeps its cookie and state
+# in the runtime directory. Not started when a server already runs there or none is installed.
+if [[ -n ${XDG_RUNTIME_DIR:-} ]] && command -v pulseaudio >/dev/null 2>&1 \
+  && [[ ! -S $XDG_RUNTIME_DIR/pulse/native ]]; then
+  # Its own environment: no systemd notify socket or watchdog (those belong to the app). It ends
+  # with this process, which becomes cage (--pdeathsig), when the unit does not end it first.
+  env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID HOME="$XDG_RUNTIME_DIR" \
+    setpriv --pdeathsig TERM \
+    pulseaudio --daemonize=no --exit-idle-time=-1 --disallow-exit --log-target=stderr &
+  # The app looks for the server when it first plays; give the server a moment to listen.
+  for _ in {1..50}; do
+    [[ -S $XDG_RUNTIME_DIR/pulse/native ]] && break
+    sleep 0.1
+  done
+  [[ -S $XDG_RUNTIME_DIR/pulse/native ]] || echo "kiosk-session: PulseAudio did not start: no sound" >&2
+  export PULSE_COOKIE=$XDG_RUNTIME_DIR/.config/pulse/cookie # where it wrote it, for the app
+fi
+
 cage_args=(-d)
 # cage 0.1.4 (Debian 12) rotates with -r, 90 degrees clockwise per -r. Later versions (Ubuntu
 # 24.04 has 0.1.5) dropped the flag for the wlr-output-management protocol; kiosk-app then

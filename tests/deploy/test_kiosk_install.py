@@ -109,9 +109,9 @@ def expected_install_actions(prov: Path, rotation_args: str) -> list[str]:
     return [
         f"{apt} update -q",
         f"{apt} install -y -q --no-install-recommends python3 python3-venv udev dbus "
-        f"libpam-systemd polkitd {' '.join(runtime_packages())}",
+        f"libpam-systemd polkitd pulseaudio {' '.join(runtime_packages())}",
         *user,
-        "usermod --append --groups video,render,input kiosk",
+        "usermod --append --groups video,render,input,audio kiosk",
         "install -d -m 0755 -o root -g root /etc/safe-airports /opt/safe-airports "
         "/opt/safe-airports/libexec /opt/safe-airports/share",
         "install -d -m 0750 -o kiosk -g kiosk /var/lib/safe-airports "

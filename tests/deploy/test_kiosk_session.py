@@ -49,13 +49,30 @@ if [[ $2 != HDMI-A-1 && $2 != DP-2 ]]; then
 fi
 """
 
+# Listens on the socket a PulseAudio server makes, records its arguments and whether it was
+# given systemd's notify socket, and stays until its parent (kiosk-session, become cage) ends.
+PULSEAUDIO = """#!{python}
+import os, socket, sys, time
+with open(os.environ["LOG"], "a") as log:
+    print(f"pulseaudio notify={{os.environ.get('NOTIFY_SOCKET')}} home={{os.environ['HOME']}} "
+          f"args={{' '.join(sys.argv[1:])}}", file=log)
+os.makedirs(os.environ["XDG_RUNTIME_DIR"] + "/pulse", exist_ok=True)
+server = socket.socket(socket.AF_UNIX)
+server.bind(os.environ["XDG_RUNTIME_DIR"] + "/pulse/native")
+server.listen()
+parent = os.getppid()
+while os.getppid() == parent:
+    time.sleep(0.05)
+"""
+
 FAKE_APP = """#!{python}
 import os, sys
 from content.sd_notify import Watchdog
 wd = Watchdog()
 with open(os.environ["LOG"], "a") as log:
     print(f"app pid={{os.getpid()}} watchdog_pid={{os.environ.get('WATCHDOG_PID')}} "
-          f"enabled={{wd.enabled}} interval_ms={{wd.interval_ms}} args={{' '.join(sys.argv[1:])}}",
+          f"enabled={{wd.enabled}} interval_ms={{wd.interval_ms}} "
+          f"pulse_cookie={{os.environ.get('PULSE_COOKIE')}} args={{' '.join(sys.argv[1:])}}",
           file=log)
 """
 
@@ -67,6 +84,7 @@ def session(tmp_path: Path, cage_version: str, **display: str) -> tuple[int, lis
         ("cage", CAGE),
         ("wlr-randr", WLR_RANDR),
         ("safe-airports", FAKE_APP.format(python=sys.executable)),
+        ("pulseaudio", PULSEAUDIO.format(python=sys.executable)),
     ):
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
@@ -138,6 +156,19 @@ def test_the_app_gets_the_watchdog_that_systemd_gave_cage(tmp_path):
     assert field(app, "watchdog_pid") == field(app, "pid")
     assert field(app, "enabled") == "True"
     assert field(app, "interval_ms") == "15000"
+
+
+def test_the_session_starts_a_sound_server_for_the_app(tmp_path):
+    status, log, stderr = session(tmp_path, "0.1.4")
+    assert status == 0, stderr
+    run = tmp_path / "run"
+    pulse = next(line for line in log if line.startswith("pulseaudio "))
+    assert field(pulse, "notify") == "None"  # systemd's notify socket is the app's alone
+    assert field(pulse, "home") == str(run)  # writable, unlike the kiosk user's home
+    assert "--exit-idle-time=-1" in pulse
+    app = next(line for line in log if line.startswith("app "))
+    assert field(app, "pulse_cookie") == f"{run}/.config/pulse/cookie"
+    assert log.index(pulse) < log.index(app)
 
 
 def test_a_bad_rotation_stops_with_a_clear_message(tmp_path):

@@ -12,6 +12,7 @@ The hook answers one JSON line per request line:
     frame            answers once the next frame is on screen
     grab PATH        saves what the window drew (Qt's own grab) as PNG at PATH
     targets          every visible touch target's size in window pixels (MouseArea, TapHandler)
+    audio            the media player's own state ("playing"...) and position in milliseconds
     quit             leaves the event loop
 
 `--first-frame FILE` writes time.monotonic() of the first frame there (the benchmark's cold
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                 and (item.inherits("QQuickMouseArea") or item.inherits("QQuickTapHandler"))
                 and item.property("enabled")
             ]
+        if command == "audio":
+            player = kiosk_app.controller.audio
+            return {"state": player.playback_state(), "position": player.position_ms()}
         if command == "quit":
             # exit(), not quit(): Qt 6's quit() first closes the windows, which kiosk mode refuses.
             QTimer.singleShot(0, lambda: kiosk_app.qt_app.exit(0))

@@ -119,8 +119,13 @@ class Probe:
             raise ProbeError(f"{command!r}: {reply['error']}")
         return reply["ok"]
 
-    def wait_until(self, check: Callable[[dict], bool], what: str, timeout: float = 60.0) -> dict:
-        """Ask for the state (each time after the next frame) until `check` holds."""
+    def wait_until(
+        self, check: Callable[[dict], bool], what: str, timeout: float = 60.0, frames: bool = True
+    ) -> dict:
+        """Ask for the state (each time after the next frame) until `check` holds.
+
+        frames=False polls instead: where the compositor may hold back frame callbacks while
+        nothing changes (cage on wlroots' x11 backend), "the next frame" may never come."""
         deadline = time.monotonic() + timeout
         while True:
             state = self.ask("state")
@@ -128,7 +133,10 @@ class Probe:
                 return state
             if time.monotonic() > deadline:
                 raise ProbeError(f"{what}: not reached in {timeout} s; last state {state}")
-            self.ask("frame")
+            if frames:
+                self.ask("frame")
+            else:
+                time.sleep(0.1)  # polling the kiosk's state: no frame to wait on
 
     def close(self) -> None:
         self.file.close()
@@ -142,8 +150,15 @@ class ProbeError(Exception):
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_config(folder: Path, sample_cache: Path, diagonal: float) -> Path:
-    """A kiosk settings file using the packaged sample (pre-built) as its content."""
+def write_config(
+    folder: Path, sample_cache: Path, diagonal: float, installed: Path | None = None
+) -> Path:
+    """A kiosk settings file using the packaged sample (pre-built) as its content, or
+    `installed` installed in its content store as the sync agent leaves it."""
+    if installed is not None:
+        from content.installed import InstalledStore
+
+        InstalledStore(folder / "content").install_file(installed)
     fallback = folder / "fallback"
     fallback.mkdir(parents=True, exist_ok=True)
     shutil.copy(sample_cache, fallback / sample_cache.name)
@@ -244,11 +259,12 @@ RENDERERS = {
 }
 
 
-def unprivileged_venv(base: Path) -> str | None:
-    """Make `base/venv`, which the kiosk user can run: Debian's python3 with the project and
-    this interpreter's site-packages on its path (no copy, no download). None when it works,
-    else why not."""
+def unprivileged_venv(base: Path, venv: Path | None = None, project: Path = REPO) -> str | None:
+    """Make `venv` (default `base/venv`), which the kiosk user can run: Debian's python3 with
+    `project` and this interpreter's site-packages on its path (no copy, no download), and a
+    `safe-airports` command. None when it works, else why not."""
     base.chmod(0o755)
+    venv = venv or base / "venv"
     system_python = "/usr/bin/python3"
     version = subprocess.run(
         [system_python, "-c", "import sys; print(sys.version_info[:2])"],
@@ -259,18 +275,21 @@ def unprivileged_venv(base: Path) -> str | None:
     if version != str(sys.version_info[:2]):
         return f"{system_python} is {version or 'missing'}, the tests run {sys.version_info[:2]}"
     subprocess.run(
-        [system_python, "-m", "venv", "--without-pip", str(base / "venv")], check=True, timeout=120
+        [system_python, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
     )
-    site_dir = next((base / "venv" / "lib").glob("python3*/site-packages"))
-    paths = [str(REPO), *site.getsitepackages()]
+    site_dir = next((venv / "lib").glob("python3*/site-packages"))
+    paths = [str(project), *site.getsitepackages()]
     (site_dir / "safe_airports_tests.pth").write_text("\n".join(paths) + "\n")
+    command = venv / "bin" / "safe-airports"  # what pip would make of [project.scripts]
+    command.write_text(f'#!/bin/sh\nexec "{venv}/bin/python" -m safe_airports_cli "$@"\n')
+    command.chmod(0o755)
     check = subprocess.run(
         [
             "runuser",
             "-u",
             CAGE_USER,
             "--",
-            str(base / "venv" / "bin" / "python"),
+            str(venv / "bin" / "python"),
             "-c",
             "import PySide6.QtQuick, kiosk.app",
         ],
@@ -288,9 +307,21 @@ def unprivileged_venv(base: Path) -> str | None:
 
 
 def start_cage(
-    base: Path, sample_cache: Path, renderer: str, rotation: int = 0
+    base: Path,
+    sample_cache: Path,
+    renderer: str,
+    rotation: int = 0,
+    x_display: str = "",
+    diagonal: float = 0,
+    installed: Path | None = None,
 ) -> tuple[subprocess.Popen, Path, Path]:
-    """deploy/kiosk/kiosk-session.sh as the kiosk user, headless, with the probe as the app.
+    """deploy/kiosk/kiosk-session.sh as the kiosk user, with the probe as the app.
+
+    wlroots' headless backend (one 1280×720 output, no input devices), or with `x_display`
+    its x11 backend: cage's output is then a window on that X server (1024×768 at first),
+    which follows that window's size and passes the X server's pointer on as a real Wayland
+    pointer. `diagonal` is the panel_diagonal_inches setting (0: what the display reports);
+    `installed` a content cache installed for the kiosk (else the sample is shown).
 
     Returns the session process, its runtime directory (the probe's socket is `probe.sock`
     there) and its work folder (log; `first-frame` holds the monotonic time of the first
@@ -299,7 +330,7 @@ def start_cage(
     run_dir, data = work / "run", work / "data"
     run_dir.mkdir(mode=0o700)
     data.mkdir()
-    config = write_config(data, sample_cache, 0)
+    config = write_config(data, sample_cache, diagonal, installed)
     app = work / "kiosk-app"
     app.write_text(
         "#!/bin/sh\n"
@@ -312,7 +343,7 @@ def start_cage(
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(data),
-        "WLR_BACKENDS": "headless",
+        "WLR_BACKENDS": "x11" if x_display else "headless",
         "WLR_RENDERER": "pixman",
         "WLR_LIBINPUT_NO_DEVICES": "1",
         # What safe-airports-kiosk.service sets, and kiosk-session's runtime directory.
@@ -325,6 +356,8 @@ def start_cage(
         "PYTHONPATH": str(REPO),
         **RENDERERS[renderer],
     }
+    if x_display:
+        env["DISPLAY"] = x_display
     session = subprocess.Popen(
         [
             "runuser",
@@ -343,6 +376,18 @@ def start_cage(
         start_new_session=True,  # its own process group: stop_cage() ends cage and the app too
     )
     return session, run_dir, work
+
+
+def grim_screenshot(run_dir: Path, out: Path) -> Image.Image:
+    """cage's output as the compositor composed it (grim, through wlr-screencopy)."""
+    subprocess.run(
+        ["grim", str(out)],
+        env={"XDG_RUNTIME_DIR": str(run_dir), "WAYLAND_DISPLAY": "wayland-0"},
+        check=True,
+        timeout=60,
+    )
+    with Image.open(out) as image:
+        return image.convert("RGB")
 
 
 def stop_cage(session: subprocess.Popen) -> None:

@@ -6,31 +6,53 @@ that the attract screen covers the whole screen, taps through to the help screen
 Xvfb) checks that every touch target there is at least 9 mm on that panel.
 
 Screenshots: under Xvfb, xwd's dump of the X screen, and the taps are real X clicks (xdotool).
-Under cage, Qt's own grab of the window (whose size is checked against the output's), and
-taps through the test hook, as wlroots' headless backend has no input devices; grim's capture
-is kept beside it, but with Debian 12's cage 0.1.4 (wlroots 0.15, headless, pixman) it comes
-out all black, so it is not checked. Screenshots are kept in $SAFE_AIRPORTS_SCREENSHOTS when
-that is set. A test skips, saying what to install, only when the display server is missing.
+Inside cage (wlroots' headless backend and pixman renderer, as the kiosk user, started by
+deploy/kiosk/kiosk-session.sh), grim's capture of cage's output where it can see it, and Qt's
+own grab of the window (whose size is checked against the output's) always; taps go through
+the test hook, as the headless backend has no input devices.
+
+Why grim is not used at rotation 0 on the headless backend: when one fullscreen surface covers
+the output with the output's own transform, cage 0.1.4 hands the client's buffer straight to
+the output (direct scan-out, cage's output.c) instead of composing a frame, and wlroots 0.15's
+screencopy then gives all black for that shared-memory buffer on the headless backend. A
+rotated output (the transforms differ) or wlroots' x11 backend (its output test refuses client
+buffers, "Basic output test failed") makes cage compose, and grim shows the kiosk. On a real
+panel (DRM backend, GPU renderer) scan-out buffers are captured normally.
+
+Sound: once (software renderer, rotation 0) the kiosk's content has a tone for every listen
+button; the help screen's clip must reach the PulseAudio server kiosk-session.sh starts (a null
+sink here): a stream in `pactl list sink-inputs` and the tone recorded from the sink's monitor.
+
+Output sizes: cage 0.1.4 has no option or protocol (wlr-output-management came in 0.1.5) to
+size the headless output (1280×720; 720×1280 rotated). test_cage_follows_its_output_size runs
+cage on wlroots' x11 backend inside Xvfb instead, whose output follows its X window's size, and
+resizes that window to each panel size in turn. Screenshots are kept in
+$SAFE_AIRPORTS_SCREENSHOTS when that is set. A test skips, saying what to install, only when
+the display server is missing.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from tests.kiosk.screens import (
+    CAGE_USER,
     REPO,
     Probe,
     check_targets,
     fill_report,
+    grim_screenshot,
     keep_screenshot,
     start_cage,
     stop_cage,
@@ -39,6 +61,9 @@ from tests.kiosk.screens import (
     xvfb,
     xwd_screenshot,
 )
+
+# The sample with a tone for every listen button (built once per run, with sox and opusenc).
+from tests.kiosk.test_audio_playback import audio_cache  # noqa: E402, F401
 
 # (width, height, panel diagonal in inches; 0: what the display server reports)
 PANELS = [
@@ -55,7 +80,7 @@ def _need(*programs: str) -> None:
     missing = [p for p in programs if shutil.which(p) is None]
     if missing:
         pytest.skip(
-            f"{', '.join(missing)} not installed: apt-get install xvfb x11-apps xdotool "
+            f"{', '.join(missing)} not installed: apt-get install xvfb x11-apps x11-utils xdotool "
             "(make test installs them when run as root)"
         )
 
@@ -173,11 +198,20 @@ def unprivileged() -> Iterator[Path]:
 
 
 @pytest.mark.parametrize(
-    ("renderer", "rotation"), [("software", 0), ("software", 90), ("llvmpipe", 0)]
+    ("renderer", "rotation"),
+    [("software", 0), ("software", 90), ("software", 180), ("llvmpipe", 0), ("llvmpipe", 270)],
 )
-def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) -> None:
-    # wlroots' headless output is 1280×720; ROTATION=90 (display.conf) makes it 720×1280.
-    session, run_dir, work = start_cage(unprivileged, sample_cache, renderer, rotation)
+def test_inside_cage_headless(request, unprivileged, sample_cache, renderer, rotation) -> None:
+    # wlroots' headless output is 1280×720; ROTATION=90 or 270 (display.conf) makes it 720×1280.
+    # Once, the sample with a tone for every listen button: the kiosk's sound, heard through
+    # the PulseAudio server kiosk-session.sh starts (a null sink: no sound card here).
+    sound = renderer == "software" and rotation == 0
+    if sound and (shutil.which("pulseaudio") is None or shutil.which("parec") is None):
+        pytest.skip("no sound server to test with: apt-get install pulseaudio pulseaudio-utils")
+    installed = request.getfixturevalue("audio_cache") if sound else None
+    session, run_dir, work = start_cage(
+        unprivileged, sample_cache, renderer, rotation, installed=installed
+    )
     log = work / "cage.log"
     try:
         probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
@@ -187,7 +221,7 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) ->
         # cage gives the window its whole output (wlroots' headless output: 1280×720).
         assert state["platform"] == "wayland"
         assert state["window"][2:] == state["screen_geometry"], state
-        assert (state["window"][2] < state["window"][3]) == (rotation == 90), state
+        assert (state["window"][2] < state["window"][3]) == (rotation in (90, 270)), state
         assert min(state["design"]) == pytest.approx(1080, abs=2)
         if renderer == "software":
             assert state["graphics_api"] == "Software"
@@ -195,29 +229,177 @@ def test_inside_cage_headless(unprivileged, sample_cache, renderer, rotation) ->
             assert state["graphics_api"] == "OpenGL"
             assert "llvmpipe" in (state["gl_renderer"] or ""), state
         probe.ask("frame")
-        name = f"cage-{renderer}-{state['window'][2]}x{state['window'][3]}"
+        width, height = state["window"][2:]
+        name = f"cage-{renderer}-{width}x{height}-r{rotation}"
         shot = work / f"{name}-attract.png"
         probe.ask(f"grab {shot}")
         keep_screenshot(shot)
         assert fill_report(Image.open(shot)) == []
-        # grim's view of the output, kept for a person to compare (see the module notes).
-        grim = work / f"{name}-grim.png"
-        subprocess.run(
-            ["grim", str(grim)],
-            env={"XDG_RUNTIME_DIR": str(run_dir), "WAYLAND_DISPLAY": "wayland-0"},
-            check=True,
-            timeout=60,
-        )
-        keep_screenshot(grim)
+        if rotation:
+            # What the compositor put on its output. Not at rotation 0: there cage 0.1.4 scans
+            # the kiosk's buffer out directly (one fullscreen surface, same transform), and
+            # wlroots 0.15's screencopy of a directly scanned-out shared-memory buffer on the
+            # headless backend gives black (see the module notes).
+            grim = grim_screenshot(run_dir, work / f"{name}-grim.png")
+            keep_screenshot(work / f"{name}-grim.png")
+            assert grim.size == (width, height)
+            assert fill_report(grim) == []
         # No input devices in wlroots' headless backend: the taps go through the test hook.
         probe.ask("tap attract.start")
+        if sound:
+            probe.ask("tap language.ru")  # listen buttons come with a chosen language
         probe.ask("tap nav.help")
         state = probe.wait_until(lambda s: s["screen"] == "help", "the help screen")
         probe.ask(f"grab {work / f'{name}-help.png'}")
         keep_screenshot(work / f"{name}-help.png")
+        if sound:
+            probe.ask("tap listenButton")
+            _check_sound(probe, run_dir)
         probe.ask("quit")
         assert session.wait(timeout=60) == 0
     finally:
         stop_cage(session)
     text = log.read_bytes().decode(errors="replace")
     assert "Traceback" not in text, text[-3000:]
+
+
+def _check_sound(probe: Probe, run_dir: Path) -> None:
+    """The kiosk's player is playing, and its tone reaches the session's sound server: recorded
+    from the null sink's monitor, it is not silence."""
+    probe.wait_until(lambda s: probe.ask("audio")["state"] == "playing", "the player playing")
+    start = probe.ask("audio")["position"]
+    probe.wait_until(lambda s: probe.ask("audio")["position"] > start, "the clip advancing")
+    env = {"XDG_RUNTIME_DIR": str(run_dir), "PATH": "/usr/bin:/bin", "HOME": str(run_dir)}
+    env["PULSE_COOKIE"] = str(run_dir / ".config" / "pulse" / "cookie")
+    user = ["runuser", "-u", CAGE_USER, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()]]
+    streams = subprocess.run(
+        [*user, "pactl", "list", "sink-inputs"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert streams.returncode == 0, f"no sound server in the session: {streams.stderr.strip()}"
+    assert "Sink Input #" in streams.stdout, "the kiosk plays no stream into the sound server"
+    # Half a second of the monitor: 16-bit mono at 16 kHz.
+    recorder = subprocess.Popen(
+        [*user, "parec", "-d", "@DEFAULT_MONITOR@", "--raw", "--format=s16le", "--rate=16000"]
+        + ["--channels=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # "Broken pipe" once it is stopped
+    )
+    try:
+        assert recorder.stdout is not None
+        samples = recorder.stdout.read(16000)
+    finally:
+        recorder.kill()
+        recorder.wait(timeout=30)
+    loudest = max(abs(v) for (v,) in struct.iter_unpack("<h", samples[: len(samples) // 2 * 2]))
+    assert loudest > 1000, f"the sound server hears silence (loudest sample {loudest})"
+
+
+# The panel sizes of the issue, in the order cage's output is resized to them (the taps come
+# after the last: the reference panel, drawn faster than 4K by the software renderer).
+CAGE_SIZES = [(2160, 3840), (1920, 1080), (1366, 768), (768, 1366), (1080, 1920)]
+
+
+def test_cage_follows_its_output_size(unprivileged, sample_cache) -> None:
+    """One cage, on wlroots' x11 backend inside Xvfb (cage 0.1.4 has no way to set the
+    headless output's size: no output management, no mode option), whose output window is
+    resized to each panel size in turn: the kiosk follows, and grim's capture of the output
+    shows the attract screen filling it. Then a real click (the X pointer, passed on by cage as
+    a Wayland pointer) leaves the attract screen."""
+    _need("Xvfb", "xdotool", "xwininfo")
+    with xvfb(2160, 3840) as display:
+        session, run_dir, work = start_cage(
+            unprivileged, sample_cache, "software", x_display=display, diagonal=21.5
+        )
+        log = work / "cage.log"
+        x_env = dict(os.environ, DISPLAY=display)
+        try:
+            probe = Probe(run_dir / "probe.sock", lambda: session.poll() is None)
+            probe.wait_until(lambda s: s["frames"] > 0, "the first frame", frames=False)
+            tree = subprocess.run(
+                ["xwininfo", "-root", "-children"],
+                env=x_env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout
+            (output_window,) = [
+                line.split()[0] for line in tree.splitlines() if line.strip().startswith("0x")
+            ]
+            for width, height in CAGE_SIZES:
+                subprocess.run(
+                    ["xdotool", "windowsize", output_window, str(width), str(height)],
+                    env=x_env,
+                    check=True,
+                    timeout=30,
+                )
+                # Qt hears of the new output mode (the screen) and of the window's new size
+                # (cage's configure) separately; the layout follows both.
+                probe.wait_until(
+                    lambda s, size=[width, height]: (
+                        s["window"] == [0, 0, *size]
+                        and s["screen_geometry"] == size
+                        and abs(min(s["design"]) - 1080) <= 2
+                        and s["screen"] == "attract"
+                    ),
+                    f"the kiosk laid out for cage's output at {width}×{height}",
+                    frames=False,
+                )
+                name = f"cage-x11-{width}x{height}"
+                shot = work / f"{name}-grim.png"
+                _wait_for_fill(probe, run_dir, shot, (width, height), x_env)
+                keep_screenshot(shot)
+
+            # A real click: the X pointer, passed on by cage (its output window sits at 0,0).
+            x, y, w, h = probe.ask("where attract.start")
+            centre = [str(round(x + w / 2)), str(round(y + h / 2))]
+            subprocess.run(["xdotool", "mousemove", *centre], env=x_env, check=True, timeout=30)
+            subprocess.run(["xdotool", "click", "1"], env=x_env, check=True, timeout=30)
+            probe.wait_until(
+                lambda s: s["screen"] == "language", "the language screen", frames=False
+            )
+            # No further taps here: after that first screen change the kiosk drew no more
+            # frames under this nested cage in most runs (a second real click was lost, the test
+            # hook's tap saw no frame); not understood, left open. The help screen is reached
+            # under Xvfb (real clicks) and in the headless cage (test hook) above.
+            probe.ask("quit")
+            assert session.wait(timeout=60) == 0
+        finally:
+            stop_cage(session)
+    text = log.read_bytes().decode(errors="replace")
+    assert "Traceback" not in text, text[-3000:]
+
+
+def _wait_for_fill(probe: Probe, run_dir: Path, shot: Path, size: tuple[int, int], x_env) -> None:
+    """grim's capture of the output, taken again until it shows what the kiosk's scene is now
+    (Qt's own grab, beside it) and that fills the output. Between tries the X pointer moves a
+    pixel: cage then draws its output again, and a frame held back since the resize (Qt waits
+    for the compositor's frame callback, sent only when the output is redrawn) gets through."""
+    reference = shot.with_name(shot.stem + "-qt.png")
+    deadline = time.monotonic() + 60
+    wiggle = 0
+    while True:
+        probe.ask(f"grab {reference}")
+        image = grim_screenshot(run_dir, shot)
+        problems = fill_report(image) if image.size == size else [f"{image.size} != {size}"]
+        if not problems:
+            with Image.open(reference) as qt_image:
+                expected = qt_image.convert("RGB").resize((96, 96))
+            seen = image.resize((96, 96))
+            diff = sum(ImageStat.Stat(ImageChops.difference(seen, expected)).mean) / 3
+            if diff < 6:
+                return
+            problems = [f"the output differs from the kiosk's scene (mean {diff:.1f}/255)"]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{shot.name}: {problems}")
+        wiggle = 1 - wiggle
+        subprocess.run(
+            ["xdotool", "mousemove", str(size[0] - 2 + wiggle), str(size[1] - 2)],
+            env=x_env,
+            check=True,
+            timeout=30,
+        )
