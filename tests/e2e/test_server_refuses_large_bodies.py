@@ -39,7 +39,9 @@ REFUSED_UNAUTHENTICATED = {
     "editor": 401,
     "console": 303,
     "console_editor": 303,
-    "anyone": 413,  # the sign-in form: nobody is known yet, the stream is cut at its limit
+    # the sign-in form: nobody is known yet, but without the sign-in page's cookie its CSRF
+    # token cannot be right: refused unread
+    "anyone": 403,
 }
 FIGURES: list[str] = []
 ARGON2_MIB = PasswordHasher().memory_cost / 1024
