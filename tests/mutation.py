@@ -3,6 +3,9 @@
     python -m tests.mutation                  run every critical module, then report
     python -m tests.mutation installed wire   run some modules (names in MODULES), then report
     python -m tests.mutation --report-only    report the results already in mutants/
+    python -m tests.mutation validate --functions check_airports,language_ref
+                                              only the mutants of these functions (a long
+                                              module in parts; the report counts what ran)
 
 mutmut (shared options in pyproject.toml, [tool.mutmut]) runs once per module, in its own
 workspace mutants/<module>/: it copies the tree there, mutates that one module and, for each
@@ -86,6 +89,7 @@ MODULES: dict[str, Module] = {
             "tests/content/test_validate.py",
             "tests/content/test_validate_phones.py",
             "tests/content/test_validate_messages.py",
+            "tests/content/test_validate_airports.py",
             "-k",
             "not cli",  # the command-line tests run the checker in a subprocess
             # compares a data table with the sample's ui/en.yaml (no checker code runs); the
@@ -326,7 +330,7 @@ def prepare(name: str) -> Path:
     return work
 
 
-def run(name: str, max_children: int) -> int:
+def run(name: str, max_children: int, functions: tuple[str, ...] = ()) -> int:
     work = prepare(name)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutants/ must come first
@@ -334,6 +338,8 @@ def run(name: str, max_children: int) -> int:
     # name the mutants: mutmut then reruns them all (otherwise it keeps earlier verdicts, and a
     # survivor stays a survivor after the test that kills it was added)
     patterns = [f"{module.dotted}.*"] if module.only == ("*",) else list(module.only)
+    if functions:  # mutant names end in <function>__mutmut_<n>
+        patterns = [f"{module.dotted}.*{f}__mutmut_*" for f in functions]
     command = [str(mutmut), "run", f"--max-children={max_children}", *patterns]
     print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
     return subprocess.run(command, cwd=work, env=env, check=False).returncode
@@ -408,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--functions", default="", help="comma-separated function names: mutate only these"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -416,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     if not args.report_only:
         for name in names:
-            if run(name, args.max_children) != 0:
+            functions = tuple(f for f in args.functions.split(",") if f)
+            if run(name, args.max_children, functions) != 0:
                 failed.append(name)
     report(names)
     if failed:
