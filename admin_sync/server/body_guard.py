@@ -227,10 +227,11 @@ class BodyGuard:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         try:
-            strict_json.loads(body)
+            parsed = strict_json.loads(body)
         except strict_json.JSONRejected as exc:
             await _refuse(send, Refusal(400, str(exc)), read_all=True)
             return
+        scope.setdefault("state", {})[strict_json.PARSED_STATE] = (body, parsed)
         replayed = False
 
         async def replay() -> Message:
