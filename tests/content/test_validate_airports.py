@@ -168,3 +168,17 @@ def test_airport_languages_against_an_empty_or_unreadable_languages_file(
     tmp_path: Path, languages: str, expected: list[tuple[int, str, str]]
 ) -> None:
     assert airport_problems(tmp_path, {"languages.yaml": languages}) == expected
+
+
+def test_a_name_of_exactly_the_limit_fits(tmp_path: Path) -> None:
+    """80 characters fit on the screen (no error); 81 do not."""
+    fits = "A" * 80
+    airports = AIRPORTS.replace(LONG_NAME, fits)
+    assert [p for p in airport_problems(tmp_path, {"airports.yaml": airports}) if p[0] == 31] == []
+    longer = fits + "B"
+    airports = AIRPORTS.replace(LONG_NAME, longer)
+    assert (
+        31,
+        "error",
+        f"the airport name {longer!r} is 81 characters long; at most 80 fit on the screen",
+    ) in airport_problems(tmp_path / "again", {"airports.yaml": airports})
