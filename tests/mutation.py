@@ -227,9 +227,12 @@ EQUIVALENT: dict[str, str] = {
     "are case-insensitive ('CONTENT-LENGTH')",
     "content.validate.xǁ_Checkerǁcheck_contacts__mutmut_61": "warn_missing=None is falsy like "
     "False: contact names still get no warning per language",
-    "content.validate.xǁ_Checkerǁlocalized__mutmut_35": "the default of `used` is never "
-    "reached: the texts have English here (checked just before) and every fallback chain "
-    "ends in English (content.model.fallback_chain)",
+    **{
+        f"content.validate.xǁ_Checkerǁlocalized__mutmut_{n}": "the default of `used` (removed "
+        "or None) is never reached: the texts have English here (checked just before) and "
+        "every fallback chain ends in English (content.model.fallback_chain)"
+        for n in (35, 37)
+    },
     "admin_sync.stats_wire.x_canonical_json__mutmut_4": "ensure_ascii=None is falsy like False",
     _I + "x__move_into__mutmut_10": "the temporary file's name ('XX.tmpXX') is never seen",
     _I + "x__move_into__mutmut_11": "the temporary file's name ('.TMP') is never seen",
