@@ -86,10 +86,11 @@ def _too_large(limit: int, *, console: bool, declared: int | None = None) -> Ref
     at_most = format_bytes(limit)
     shown = format_bytes(declared) if declared is not None else at_most
     sent = f" ({shown})" if shown != at_most else ""  # not "64.0 KB is more than 64.0 KB"
+    # declared: refused from the headers; streamed: read up to the limit, then refused
+    outcome = NOTHING_SAVED if declared is not None else "Nothing was saved."
     return Refusal(
         413,
-        f"What you sent{sent} is too large: the console takes at most {at_most} "
-        f"here. {NOTHING_SAVED}",
+        f"What you sent{sent} is too large: the console takes at most {at_most} here. {outcome}",
     )
 
 

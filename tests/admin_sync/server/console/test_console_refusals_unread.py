@@ -186,7 +186,7 @@ def test_console_refusals_are_its_error_page_and_the_api_keeps_json(env: Console
     answer = ask(env, "/console/kiosks/add", {**signed_in, "content-type": FORM}, b"a" * 70_000)
     assert (answer.status, answer.body_read) == (413, True)
     assert STYLE in answer.text
-    assert f"the console takes at most 64.0 KB here. {NOTHING_SAVED}</p>" in answer.text
+    assert "the console takes at most 64.0 KB here. Nothing was saved.</p>" in answer.text
     # not a form at all
     answer = ask(env, "/console/kiosks/add", {**signed_in, "content-type": "application/json"})
     assert (answer.status, answer.body_read) == (415, False)
