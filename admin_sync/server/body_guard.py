@@ -6,8 +6,9 @@ For each request, before one byte of its body is read:
 2. the credentials the rule asks for (kiosk token, HTTP Basic of an editor, console session):
    refused with 401/403/429 (the console: a redirect to the sign-in page, 403 for a viewer);
    a console form sent from another site (`Origin`, `Sec-Fetch-Site`), or a sign-in form
-   without its sign-in cookie, cannot carry a good CSRF token: 403 unread (the token itself
-   is in the body: `console.forms` checks it once the capped form is read);
+   without its sign-in cookie, cannot carry a good CSRF token: 403 unread (the sign-in page
+   again for the latter; the token itself is in the body: `console.forms` checks it once the
+   capped form is read);
 3. the content type (415 when it is not what the route takes).
 Then the body is let through, counted while it streams: past the limit (chunked bodies have no
 Content-Length) the app's reading stops and the answer is 413. JSON bodies are read here
@@ -31,8 +32,11 @@ from starlette.requests import Request
 from admin_sync.server import strict_json
 from admin_sync.server.auth import STATE_ADMIN, STATE_KIOSK, Refusal, check_admin, check_kiosk
 from admin_sync.server.console.access import SIGNIN_COOKIE
+from admin_sync.server.console.forms import EXPIRED
 from admin_sync.server.console.pages import SECURITY_HEADERS as CONSOLE_SECURITY_HEADERS
 from admin_sync.server.console.pages import error_html, format_bytes
+from admin_sync.server.console.providers import STATE_NAME, ConsoleServices
+from admin_sync.server.console.sign_in_pages import sign_in_page
 from admin_sync.server.request_limits import DEFAULT_MAX_BYTES, BodyRule, find_rule
 from admin_sync.users import Session, UsersDB
 
@@ -60,10 +64,7 @@ _REFUSAL_HEADERS = {
 
 
 NOTHING_SAVED = "Nothing was read or saved."
-SIGN_IN_EXPIRED = (
-    "This sign-in form has expired or did not come from the console. "
-    "Open the sign-in page again and sign in from there."
-)
+SIGN_IN_EXPIRED = 419  # not sent: the sign-in form without its cookie gets the sign-in page
 
 
 class BodyTooLarge(Exception):
@@ -121,7 +122,7 @@ def _console_refusal(rule: BodyRule, request: Request) -> Refusal | None:
             f"was refused. {NOTHING_SAVED} Open the console and try again.",
         )
     if rule.auth == "anyone" and not request.cookies.get(SIGNIN_COOKIE):
-        return Refusal(403, SIGN_IN_EXPIRED)  # its CSRF token is the sign-in cookie's
+        return Refusal(SIGN_IN_EXPIRED, EXPIRED)  # its CSRF token is the sign-in cookie's
     return None
 
 
@@ -172,6 +173,14 @@ class BodyGuard:
             refusal, session = await self._check(rule, request, scope)
             if refusal is None:
                 refusal = _type_refusal(rule, request)
+            if refusal is not None and refusal.status == SIGN_IN_EXPIRED:
+                # as forms.py answers a sign-in form with a wrong token: the sign-in page
+                # again, with the reason and a fresh token (and the body left unread)
+                services: ConsoleServices = getattr(request.app.state, STATE_NAME)
+                page = sign_in_page(request, services.settings, refusal.detail, 403)
+                page.headers["Connection"] = "close"
+                await page(scope, receive, send)
+                return
             if refusal is not None:
                 await _refuse(send, refusal, console=console, session=session)
                 return

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import pytest
 from markupsafe import escape
 
-from admin_sync.server.body_guard import NOTHING_SAVED, SIGN_IN_EXPIRED
+from admin_sync.server.body_guard import NOTHING_SAVED
+from admin_sync.server.console.forms import EXPIRED
 from tests.admin_sync.console_env import VIEWER, ConsoleEnv
 
 STYLE = '<link rel="stylesheet" href="/console/static/console.css">'
@@ -146,11 +147,16 @@ def test_the_same_form_from_the_console_itself_is_read_and_acts(env: ConsoleEnv)
 
 
 def test_a_sign_in_form_without_its_sign_in_cookie_is_refused_unread(env: ConsoleEnv) -> None:
+    """Its CSRF token must match the sign-in cookie: without one it cannot, so the body is not
+    read; the answer is the sign-in page again, with the reason and a fresh token."""
     answer = ask(env, "/console/sign-in", {"content-type": FORM}, b"username=edna&password=x")
     assert answer.status == 403
     assert not answer.body_read
-    assert_error_page(answer, SIGN_IN_EXPIRED)
-    assert "sa_console" not in answer.headers.get("set-cookie", "")
+    assert answer.headers["connection"] == "close"
+    assert STYLE in answer.text and 'type="password"' in answer.text
+    assert f'id="signin-error">{escape(EXPIRED)}</p>' in answer.text
+    assert answer.headers["set-cookie"].startswith("sa_signin=")
+    assert "sa_console" not in answer.headers["set-cookie"]
 
 
 def test_no_session_and_a_viewer_are_refused_unread(env: ConsoleEnv) -> None:
