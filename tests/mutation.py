@@ -209,6 +209,20 @@ EQUIVALENT: dict[str, str] = {
             ("users", 12, "sqlite3.Row looks up column names case-insensitively"),
             ("users", 14, "sqlite3.Row looks up column names case-insensitively"),
             ("users", 16, "sqlite3.Row looks up column names case-insensitively"),
+            *[("session", n, _SQL_CASE) for n in (13, 14, 16, 17)],
+            *[
+                ("session", n, "sqlite3.Row looks up column names case-insensitively")
+                for n in (34, 36, 38, 40, 42)
+            ],
+            *[
+                (
+                    "session",
+                    n,
+                    "the length bound only spares a look-up: a token of 200 or 201 characters "
+                    "is no session's (theirs have 43), looked up or not there is no session",
+                )
+                for n in (3, 4)
+            ],
             (
                 "set_role",
                 15,

@@ -160,6 +160,7 @@ def test_sign_in_opens_a_session_with_its_own_csrf_token(db: UsersDB, clock: Clo
     one, two = db.session(first.token), db.session(second.token)
     assert one is not None and two is not None
     assert one.user.name == "edna" and one.user.role == "editor"
+    assert one.user == db.get("edna")  # the user as stored: created_at too
     assert one.csrf and one.csrf != two.csrf and one.csrf != first.token
     expected = (clock.now + timedelta(seconds=SESSION_SECONDS)).isoformat()
     assert one.expires_at == expected
