@@ -211,6 +211,15 @@ EQUIVALENT: dict[str, str] = {
             ("users", 16, "sqlite3.Row looks up column names case-insensitively"),
             *[("session", n, _SQL_CASE) for n in (13, 14, 16, 17)],
             *[
+                (
+                    "open_session",
+                    n,
+                    "secrets.token_urlsafe(None) uses its default of 32 bytes: the same tokens",
+                )
+                for n in (3, 26)
+            ],
+            *[("open_session", n, _SQL_CASE) for n in (7, 13, 14, 21, 22, 24)],
+            *[
                 ("session", n, "sqlite3.Row looks up column names case-insensitively")
                 for n in (34, 36, 38, 40, 42)
             ],

@@ -161,6 +161,8 @@ def test_sign_in_opens_a_session_with_its_own_csrf_token(db: UsersDB, clock: Clo
     assert one is not None and two is not None
     assert one.user.name == "edna" and one.user.role == "editor"
     assert one.user == db.get("edna")  # the user as stored: created_at too
+    # 32 random bytes each (URL-safe base64: 43 characters), the token and its CSRF token
+    assert len(first.token) == 43 and len(one.csrf) == 43
     assert one.csrf and one.csrf != two.csrf and one.csrf != first.token
     expected = (clock.now + timedelta(seconds=SESSION_SECONDS)).isoformat()
     assert one.expires_at == expected
