@@ -219,6 +219,7 @@ EQUIVALENT: dict[str, str] = {
                 for n in (3, 26)
             ],
             *[("open_session", n, _SQL_CASE) for n in (7, 13, 14, 21, 22, 24, 34)],
+            *[("_succeeded", n, _SQL_CASE) for n in (6, 7, 14, 15, 21, 22, 24, 25, 27, 28)],
             *[
                 ("session", n, "sqlite3.Row looks up column names case-insensitively")
                 for n in (34, 36, 38, 40, 42)
