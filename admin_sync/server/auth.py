@@ -8,9 +8,10 @@ console user's name and password), as FastAPI dependencies and as plain async ch
 An unknown or missing token is 401; a revoked kiosk is 403. A wrong administrator password is 401,
 a viewer 403, a locked user (or client address) 429 with Retry-After.
 
-Nothing here blocks the event loop: token lookups and the sign-in bookkeeping run in the thread
-pool, argon2 in `PasswordChecks`' own small pool (at most `max_parallel` hashes at once, each
-uses 64 MiB, so a burst of sign-ins cannot exhaust memory or starve the thread pool).
+Nothing here blocks the event loop: token lookups (remembered for a few seconds:
+`recent_lookups`) and the sign-in bookkeeping run in the thread pool, argon2 in
+`PasswordChecks`' own small pool (at most `max_parallel` hashes at once, each uses 64 MiB, so
+a burst of sign-ins cannot exhaust memory or starve the thread pool).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from fastapi.security import (
 from starlette.concurrency import run_in_threadpool
 
 from admin_sync.server.db import Database
-from admin_sync.server.registry import Kiosk, kiosk_for_token
+from admin_sync.server.registry import Kiosk, hash_token, kiosk_for_token_hash
 from admin_sync.users import MAX_PASSWORD_CHARS, SignInResult, User, UsersDB
 
 log = logging.getLogger("safe_airports.server.auth")
@@ -65,7 +66,7 @@ class Refusal:
         return HTTPException(self.status, detail=self.detail, headers=self.headers or None)
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:  # async: no trip to the thread pool
     db: Database = request.app.state.db
     return db
 
@@ -111,8 +112,16 @@ async def check_kiosk(db: Database, authorization: str | None) -> Kiosk | Refusa
             ASK_BEARER,
         )
     # an overlong token cannot be one we issued: no database look-up for it
-    too_long = len(token) > MAX_TOKEN_CHARS
-    kiosk = None if too_long else await run_in_threadpool(kiosk_for_token, db, token)
+    if len(token) > MAX_TOKEN_CHARS:
+        return Refusal(status.HTTP_401_UNAUTHORIZED, "unknown kiosk token", ASK_BEARER)
+    digest = hash_token(token)
+    # a token seen in the last seconds is not looked up again (recent_lookups: the trip to the
+    # thread pool costs more than the look-up; a revocation here clears it)
+    kiosk = db.kiosk_tokens.get(digest)
+    if kiosk is None:
+        kiosk = await run_in_threadpool(kiosk_for_token_hash, db, digest)
+        if kiosk is not None:
+            db.kiosk_tokens.put(digest, kiosk)
     if kiosk is None:
         return Refusal(status.HTTP_401_UNAUTHORIZED, "unknown kiosk token", ASK_BEARER)
     if kiosk.revoked:
@@ -213,7 +222,7 @@ async def require_kiosk(request: Request, credentials: Credentials) -> Kiosk:
     known = getattr(request.state, STATE_KIOSK, None)
     if isinstance(known, Kiosk):
         return known
-    result = await check_kiosk(get_db(request), request.headers.get("authorization"))
+    result = await check_kiosk(request.app.state.db, request.headers.get("authorization"))
     if isinstance(result, Refusal):
         raise result.http_exception()
     return result

@@ -12,9 +12,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from admin_sync.server.recent_lookups import RecentLookups
 from admin_sync.server.sqlite_writer import SQLiteWriter
 from content.sqlite_migrations import apply_migrations
+
+if TYPE_CHECKING:
+    from admin_sync.server.registry import Kiosk
 
 MIGRATIONS: list[str] = [
     # 1: kiosks, their heartbeats, administrators, the release history
@@ -193,6 +198,15 @@ def migrate_file(
         return apply_migrations(conn, migrations, what=what, newer_hint=newer_hint)
 
 
+_KIOSK_TOKENS: dict[Path, RecentLookups[Kiosk]] = {}
+_KIOSK_TOKENS_LOCK = threading.Lock()
+
+
+def _kiosk_tokens(path: Path) -> RecentLookups[Kiosk]:
+    with _KIOSK_TOKENS_LOCK:
+        return _KIOSK_TOKENS.setdefault(Path(path).resolve(), RecentLookups())
+
+
 class Database:
     """Short-lived connections to one SQLite file; `migrate()` brings the schema up to date.
     Async handlers write through `writer` (one thread, group commits), never on the loop."""
@@ -200,6 +214,9 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.writer = SQLiteWriter(path)
+        # kiosk-token hash -> Kiosk, for a second (auth.check_kiosk); one per file in this
+        # process, so a revocation through any Database of the file clears it
+        self.kiosk_tokens: RecentLookups[Kiosk] = _kiosk_tokens(path)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()

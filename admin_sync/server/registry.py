@@ -82,11 +82,11 @@ def find_kiosk(db: Database, id_or_name: str) -> Kiosk | None:
 
 
 def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
-    row = (
-        db.reader()
-        .execute("SELECT * FROM kiosks WHERE token_sha256 = ?", (hash_token(token),))
-        .fetchone()
-    )
+    return kiosk_for_token_hash(db, hash_token(token))
+
+
+def kiosk_for_token_hash(db: Database, digest: str) -> Kiosk | None:
+    row = db.reader().execute("SELECT * FROM kiosks WHERE token_sha256 = ?", (digest,)).fetchone()
     return _kiosk(row) if row else None
 
 
@@ -99,6 +99,7 @@ def revoke_kiosk(db: Database, id_or_name: str) -> Kiosk:
             "UPDATE kiosks SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
             (_now(), kiosk.id),
         )
+    db.kiosk_tokens.clear()  # the server refuses its token from now on, not in a few seconds
     return find_kiosk(db, kiosk.id)  # type: ignore[return-value]
 
 

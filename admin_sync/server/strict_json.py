@@ -14,6 +14,9 @@ import math
 from typing import Any
 
 MAX_DEPTH = 32
+# body_guard parses every JSON body before a route sees it and leaves the value in the request's
+# state under this key, so a route that reads its body as JSON need not parse it again
+PARSED_STATE = "strict_json_body"
 _INT_LIMIT = 2**63
 _MAX_INT_CHARS = 20  # "-9223372036854775808"
 

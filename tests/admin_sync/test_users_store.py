@@ -4,6 +4,7 @@ the sign-in lock, through its public methods."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -160,6 +161,9 @@ def test_sign_in_opens_a_session_with_its_own_csrf_token(db: UsersDB, clock: Clo
     one, two = db.session(first.token), db.session(second.token)
     assert one is not None and two is not None
     assert one.user.name == "edna" and one.user.role == "editor"
+    assert one.user == db.get("edna")  # the user as stored: created_at too
+    # 32 random bytes each (URL-safe base64: 43 characters), the token and its CSRF token
+    assert len(first.token) == 43 and len(one.csrf) == 43
     assert one.csrf and one.csrf != two.csrf and one.csrf != first.token
     expected = (clock.now + timedelta(seconds=SESSION_SECONDS)).isoformat()
     assert one.expires_at == expected
@@ -301,3 +305,22 @@ def test_the_list_of_users_has_the_whole_records(db: UsersDB, clock: Clock) -> N
         ("editor", "2026-11-22T09:00:00+00:00", None),
         ("viewer", "2026-11-22T09:01:00+00:00", "2026-11-22T09:01:00+00:00"),
     ]
+
+
+def test_times_are_stored_in_utc_whatever_the_local_zone(
+    db: UsersDB, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expiry times are compared as text: they must all be written in UTC, even on a server
+    whose local time zone is Tashkent's."""
+    monkeypatch.setenv("TZ", "Asia/Tashkent")
+    time.tzset()
+    try:
+        token = db.sign_in("edna", PASSWORD).token
+        session = db.session(token)
+        assert session is not None
+        expected = (clock.now + timedelta(seconds=SESSION_SECONDS)).astimezone(UTC)
+        assert session.expires_at == expected.replace(microsecond=0).isoformat()
+        assert session.expires_at.endswith("+00:00")
+    finally:
+        monkeypatch.undo()  # TZ as it was, then the time module told so
+        time.tzset()

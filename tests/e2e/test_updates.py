@@ -132,6 +132,8 @@ def test_publish_provision_update_edit_and_outage(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in server.log_path.read_text().splitlines() if line]
     assert any(e.get("path") == "/api/v1/heartbeat" and e.get("status") == 200 for e in entries)
     assert all({"time", "level", "logger", "message"} <= e.keys() for e in entries)
+    # written by a thread of their own (server/logs.py), and still all there after SIGTERM
+    assert entries[-1]["message"].startswith("Finished server process"), entries[-1]
 
 
 def test_second_agent_instance_is_refused(tmp_path: Path) -> None:

@@ -76,6 +76,18 @@ def render(
     return secure(HTMLResponse(html, status_code=status))
 
 
+def error_html(message: str, session: Session | None = None) -> str:
+    """The error page as text, for answers sent before FastAPI sees the request (body_guard)."""
+    return _env.get_template("error.html").render(
+        session=session,
+        user=session.user if session else None,
+        csrf=session.csrf if session else "",
+        path="",
+        title="Cannot do that",
+        message=message,
+    )
+
+
 def error_page(
     request: Request, session: Session | None, status: int, message: str
 ) -> HTMLResponse:

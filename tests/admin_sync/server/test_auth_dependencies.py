@@ -119,12 +119,47 @@ def test_a_lower_case_bearer_scheme_is_accepted(world: World) -> None:
 
 
 def test_a_revoked_kiosk_is_403(world: World) -> None:
+    # a token just used is remembered (recent_lookups); revoking here forgets it at once
+    assert world.client.get("/kiosk", headers=bearer(world.token)).status_code == 200
     revoked = revoke_kiosk(world.db, world.kiosk.id)
     response = world.client.get("/kiosk", headers=bearer(world.token))
     assert response.status_code == 403
     assert response.json()["detail"] == (
         f"kiosk {world.kiosk.id} was revoked on {revoked.revoked_at}"
     )
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_revocation_by_another_process_is_seen_within_a_second(world: World) -> None:
+    ticks = Ticks()
+    world.db.kiosk_tokens.clock = ticks
+    assert world.client.get("/kiosk", headers=bearer(world.token)).status_code == 200
+    # as `safe-airports admin revoke-kiosk` does while the server runs: another connection
+    with world.db.transaction() as conn:
+        conn.execute("UPDATE kiosks SET revoked_at = '2026-11-22T09:00:00+00:00'")
+    ticks.now += 0.9
+    assert world.client.get("/kiosk", headers=bearer(world.token)).status_code == 200
+    ticks.now += 0.1  # one second after the look-up
+    response = world.client.get("/kiosk", headers=bearer(world.token))
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        f"kiosk {world.kiosk.id} was revoked on 2026-11-22T09:00:00+00:00"
+    )
+
+
+def test_only_known_tokens_are_remembered(world: World) -> None:
+    for n in range(5):
+        response = world.client.get("/kiosk", headers=bearer(f"sak_unknown-{n}"))
+        assert response.status_code == 401
+    assert world.client.get("/kiosk", headers=bearer(world.token)).status_code == 200
+    assert len(world.db.kiosk_tokens._entries) == 1
 
 
 # --- administrators ---------------------------------------------------------------------------

@@ -99,8 +99,13 @@ def test_a_form_of_the_largest_size_is_read_and_one_byte_more_is_refused(
         "/console/kiosks/add", content=_urlencoded(fields, MAX_FORM_BYTES + 1), headers=headers
     )
     assert response.status_code == 413
-    # refused by the body guard before the body is read (admin_sync/server/body_guard.py)
-    assert "body too large: more than" in response.text
+    # refused by the body guard before the body is read (admin_sync/server/body_guard.py), on
+    # the console's error page
+    assert (
+        'role="alert">What you sent is too large: the console takes at most 64.0 KB here. '
+        "Nothing was read or saved.</p>"
+    ) in response.text
+    assert '<link rel="stylesheet" href="/console/static/console.css">' in response.text
     assert_secure_headers(response)
     assert "TAS-LIMIT-2" not in env.client.get("/console/kiosks").text
 
