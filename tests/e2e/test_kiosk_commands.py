@@ -201,6 +201,7 @@ def test_commands_and_notices_across_server_agent_and_kiosk(qapp, qtbot, tmp_pat
         assert not app.restarting
         c.finish()
         wait(lambda: app.restarting and state_of(restart) == "done", "the restart")
+        forget_the_exit(qapp)
 
         if CHROMIUM.exists():
             look_in_chromium(server.url, disk.kiosk_id, shot, tmp_path / "screens")
@@ -211,6 +212,18 @@ def test_commands_and_notices_across_server_agent_and_kiosk(qapp, qtbot, tmp_pat
         if app is not None:
             app.close()
         server.stop()
+
+
+def forget_the_exit(qapp) -> None:
+    """The restart called QCoreApplication.exit() on this test process's one application: Qt
+    then keeps every later event loop from running (its thread's quit flag stays set, so each
+    `QEventLoop.exec()` returns at once and the next tests' signal waits time out). Only
+    `QCoreApplication.exec()` clears the flag: run it once, for one turn."""
+    from PySide6.QtCore import QTimer
+
+    qapp.processEvents()  # the app's own exit(0), queued with a zero timer, has run
+    QTimer.singleShot(0, qapp.quit)
+    qapp.exec()
 
 
 def look_in_chromium(url: str, kiosk_id: str, shot: int, shots: Path) -> None:

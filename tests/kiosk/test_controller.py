@@ -95,6 +95,8 @@ def test_each_kind_has_a_complete_page_before_it_is_shown(
         "title": "",
         "inDanger": "",
         "inDangerCode": None,
+        "inDangerDetails": "",
+        "inDangerChecked": "",
         "vcards": [],
         "saveAllHint": "",
         "destTitle": "",
