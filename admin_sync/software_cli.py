@@ -1,5 +1,6 @@
-"""`safe-airports admin software-init` and `admin software-publish`: the release engineer's
-commands for signed software updates (see admin_sync/README.md, "Software updates").
+"""`safe-airports admin software-init`, `admin software-publish` and `admin software-rollout`:
+the release engineer's commands for signed software updates (see admin_sync/README.md,
+"Software updates" and "Staged rollout").
 
 Both run on the server's data folder (`--data`) with the offline keys plugged in: the software
 key (and, for `software-init`, the root key) never live in the data folder.
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from admin_sync.datadir import DataDir
 from admin_sync.keys import KeyFileError, generate_key, load_key, save_key
+from admin_sync.rollout import Rollout, RolloutError
+from admin_sync.rollout_cli import add_first_to_arguments, rollout_from_args
 from admin_sync.software_manifest import (
     PROJECT_DISTRIBUTION,
     SoftwareManifest,
@@ -25,7 +28,9 @@ from admin_sync.software_manifest import (
 )
 from admin_sync.software_repo import (
     live_software_manifest,
+    live_software_rollout,
     publish_software,
+    resign_software_rollout,
     setup_software_role,
 )
 from admin_sync.tuf_repo import Clock, RepositoryError, utc_now
@@ -62,7 +67,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--data", required=True, help="server data folder")
     p.add_argument("--software-key", required=True, help="the OFFLINE software key file")
     p.add_argument("--notes", default="", help="what changed (shown in logs)")
+    add_first_to_arguments(p)  # staged: offered first to these kiosks only (signed)
     p.set_defaults(handler=cmd_software_publish)
+
+    p = sub.add_parser(
+        "software-rollout",
+        help="see, promote or halt the staged software release (signed with the software key)",
+        description="status: who the live software release is offered to. promote: offer it "
+        "to more kiosks (--kiosks/--airports/--ring) or to all (--all). halt: withdraw the "
+        "offer from every kiosk not yet on it (kiosks already on it keep it: software is never "
+        "downgraded; a broken version is rolled back by the kiosk's health check).",
+    )
+    p.add_argument("action", choices=("status", "promote", "halt"))
+    p.add_argument("--data", required=True, help="server data folder")
+    p.add_argument("--software-key", help="the OFFLINE software key file (promote, halt)")
+    p.add_argument("--all", action="store_true", help="promote: offer it to every kiosk")
+    add_first_to_arguments(p, prefix="")
+    p.set_defaults(handler=cmd_software_rollout)
 
 
 def cmd_software_init(args: argparse.Namespace) -> int:
@@ -150,6 +171,7 @@ def publish_wheels(
     notes: str = "",
     who: str = "",
     clock: Clock = utc_now,
+    rollout: Rollout | None = None,
 ) -> SoftwareManifest:
     signer = load_key(software_key)
     with data.lock():
@@ -161,27 +183,99 @@ def publish_wheels(
             notes=notes,
         )
         publish_software(
-            repo, manifest, given, software_signer=signer, online=data.online_signers()
+            repo,
+            manifest,
+            given,
+            software_signer=signer,
+            online=data.online_signers(),
+            rollout=rollout,
         )
     data.audit_log(clock=clock).record(
         who or getpass.getuser(),
         "software",
         f"software {manifest.version}",
-        f"{len(manifest.wheels)} wheels, {len(given)} new; {notes}".strip("; "),
+        f"{len(manifest.wheels)} wheels, {len(given)} new; "
+        f"to {(rollout or Rollout.to_all()).describe()}; {notes}".strip("; "),
         via="cli",
     )
     return manifest
 
 
+def change_software_rollout(
+    data: DataDir,
+    action: str,
+    software_key: Path,
+    *,
+    to: Rollout | None = None,
+    who: str = "",
+    clock: Clock = utc_now,
+) -> tuple[str, Rollout]:
+    """Promote (widen by `to`, or to all) or halt (offer to nobody more) the live software
+    release: re-signs the software role with the offline key. Returns (version, audience)."""
+    signer = load_key(software_key)
+    with data.lock():
+        repo = data.repository(clock=clock)
+        manifest = live_software_manifest(repo)
+        now = live_software_rollout(repo)
+        if manifest is None or now is None:
+            raise RepositoryError("no software is published: nothing to promote or halt")
+        if action == "promote":
+            if to is None:
+                raise RolloutError("promote to whom? give --all, or --kiosks, --airports or --ring")
+            if now.everyone:
+                raise RolloutError(f"software {manifest.version} is already offered to all kiosks")
+            wider = now.widened(to)
+        else:
+            wider = Rollout()  # offered to nobody more; kiosks on it keep it
+        resign_software_rollout(repo, wider, software_signer=signer, online=data.online_signers())
+    data.audit_log(clock=clock).record(
+        who or getpass.getuser(),
+        "promote" if action == "promote" else "halt",
+        f"software {manifest.version}",
+        f"was offered to {now.describe()}; now to {wider.describe()}",
+        via="cli",
+    )
+    return manifest.version, wider
+
+
+def cmd_software_rollout(args: argparse.Namespace) -> int:
+    data = DataDir(Path(args.data))
+    try:
+        if args.action == "status":
+            repo = data.repository()
+            manifest = live_software_manifest(repo) if repo.is_initialized() else None
+            rollout = live_software_rollout(repo) if manifest is not None else None
+            if manifest is None or rollout is None:
+                print("no software published")
+            else:
+                print(f"software {manifest.version} is offered to {rollout.describe()}")
+            return 0
+        if not args.software_key:
+            return _err("--software-key is needed to promote or halt (it re-signs software)")
+        to = Rollout.to_all() if args.all else rollout_from_args(args, prefix="")
+        version, now = change_software_rollout(data, args.action, Path(args.software_key), to=to)
+    except (RolloutError, KeyFileError, RepositoryError, SoftwareManifestError, OSError) as exc:
+        return _err(str(exc))
+    if args.action == "halt":
+        print(f"software {version} halted: no further kiosk is offered it (those on it keep it)")
+    else:
+        print(f"software {version} is now offered to {now.describe()}")
+    return 0
+
+
 def cmd_software_publish(args: argparse.Namespace) -> int:
     data = DataDir(Path(args.data))
     try:
+        rollout = rollout_from_args(args)
         given = collect_wheels(args.wheels)
-        manifest = publish_wheels(data, given, Path(args.software_key), notes=args.notes)
-    except (SoftwareManifestError, KeyFileError, RepositoryError, OSError) as exc:
+        manifest = publish_wheels(
+            data, given, Path(args.software_key), notes=args.notes, rollout=rollout
+        )
+    except (SoftwareManifestError, KeyFileError, RepositoryError, RolloutError, OSError) as exc:
         return _err(str(exc))
     print(
         f"published software {manifest.version}: {len(manifest.wheels)} wheels "
-        f"({len(given)} new, {manifest.total_bytes()} bytes in all)"
+        f"({len(given)} new, {manifest.total_bytes()} bytes in all), offered to "
+        f"{(rollout or Rollout.to_all()).describe()}"
     )
     return 0

@@ -24,6 +24,7 @@ from securesystemslib.signer import Signer
 from tuf.api.metadata import DelegatedRole, Delegations, Metadata, Root, TargetFile, Targets
 
 from admin_sync.repo_store import check_relative_path
+from admin_sync.rollout import Rollout, release_custom, rollout_of
 from admin_sync.software_manifest import (
     ROOT_PIN_FIELD,
     SOFTWARE_MANIFEST_TARGET,
@@ -149,11 +150,14 @@ def publish_software(
     *,
     software_signer: Signer,
     online: Mapping[str, Signer],
+    rollout: Rollout | None = None,
 ) -> int:
     """Sign `manifest` and its wheels as the new software role version (returned).
 
     `wheel_files` holds the wheels that are not in the repository yet; the others named by the
-    manifest must already be stored (content-addressed) from an earlier release."""
+    manifest must already be stored (content-addressed) from an earlier release. `rollout`:
+    the kiosks it is offered to first (None: everyone), signed in the manifest target's
+    custom field with the version (admin_sync.rollout)."""
     _check_software_signer(repo, software_signer)
     targets: dict[str, TargetFile] = {}
     blobs = {SOFTWARE_MANIFEST_TARGET: manifest.to_bytes()}
@@ -172,6 +176,19 @@ def publish_software(
         target = TargetFile.from_data(path, data, [HASH_ALGORITHM])
         repo.store.put_target(hashed_target_name(path, target.hashes[HASH_ALGORITHM]), data)
         targets[path] = target
+    audience = rollout if rollout is not None else Rollout.to_all()
+    targets[SOFTWARE_MANIFEST_TARGET].unrecognized_fields["custom"] = release_custom(
+        manifest.version, audience
+    )
+    return _commit_software(repo, targets, software_signer, online)
+
+
+def _commit_software(
+    repo: TufRepository,
+    targets: dict[str, TargetFile],
+    software_signer: Signer,
+    online: Mapping[str, Signer],
+) -> int:
     old = load_software(repo)
     version = (old.signed.version + 1) if old else 1
     software_files, software_meta = _sign_software(repo, version, targets, software_signer)
@@ -200,3 +217,33 @@ def live_software_manifest(repo: TufRepository) -> SoftwareManifest | None:
         hashed_target_name(SOFTWARE_MANIFEST_TARGET, info.hashes[HASH_ALGORITHM])
     )
     return SoftwareManifest.from_bytes(blob) if blob else None
+
+
+def live_software_rollout(repo: TufRepository) -> Rollout | None:
+    """Who the live software release is offered to (None: no software published). A release
+    published before staged rollout existed has no rollout field: everyone."""
+    software = load_software(repo)
+    info = software.signed.targets.get(SOFTWARE_MANIFEST_TARGET) if software else None
+    return None if info is None else rollout_of(info.custom)
+
+
+def resign_software_rollout(
+    repo: TufRepository,
+    rollout: Rollout,
+    *,
+    software_signer: Signer,
+    online: Mapping[str, Signer],
+) -> int:
+    """Re-sign the software role with the live release offered to `rollout` (its wheels and
+    manifest unchanged). Needs the offline software key. Returns the new role version."""
+    _check_software_signer(repo, software_signer)
+    software = load_software(repo)
+    info = software.signed.targets.get(SOFTWARE_MANIFEST_TARGET) if software else None
+    if software is None or info is None:
+        raise RepositoryError("no software is published: there is no rollout to change")
+    custom = dict(info.custom or {})
+    custom.update(release_custom(custom.get("version", ""), rollout))
+    targets = dict(software.signed.targets)
+    changed = TargetFile(info.length, info.hashes, info.path, {"custom": custom})
+    targets[SOFTWARE_MANIFEST_TARGET] = changed
+    return _commit_software(repo, targets, software_signer, online)

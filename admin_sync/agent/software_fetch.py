@@ -10,6 +10,9 @@ also checks, after every refresh, against the root metadata it trusts (signed of
 - the top-level targets role lists no `software/…` target itself (it would be found first).
 
 Anything else is refused (`SoftwareRefused`) and nothing is downloaded.
+
+A staged release (`admin software-publish --first-to-…`) carries its audience in the manifest
+target's custom field, signed by the software role like the rest (`offered_rollout`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from tuf.api.metadata import Metadata, Root, Targets
 from tuf.ngclient import Updater
 
+from admin_sync.rollout import Rollout, RolloutError, rollout_of
 from admin_sync.software_manifest import (
     ROOT_PIN_FIELD,
     SOFTWARE_MANIFEST_TARGET,
@@ -97,6 +101,18 @@ def fetch_manifest(
         return SoftwareManifest.from_bytes(Path(path).read_bytes())
     except SoftwareManifestError as exc:
         raise SoftwareRefused(f"the signed software manifest is malformed: {exc}") from exc
+
+
+def offered_rollout(updater: Updater) -> Rollout:
+    """Who the signed software release is offered to (after `fetch_manifest`; python-tuf
+    checked the software role's signature). A malformed rollout is refused: nobody."""
+    info = updater.get_targetinfo(SOFTWARE_MANIFEST_TARGET)
+    if info is None:
+        return Rollout()
+    try:
+        return rollout_of(info.custom)
+    except RolloutError as exc:
+        raise SoftwareRefused(f"the signed software rollout is malformed: {exc}") from exc
 
 
 def download_wheels(

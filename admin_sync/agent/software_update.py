@@ -3,7 +3,9 @@
 One cycle step (`SoftwareUpdater.software_step`, after the content check):
 
 1. refresh TUF and read the `software` role's manifest (`software_fetch`: only the pinned,
-   offline-signed role is trusted);
+   offline-signed role is trusted); a staged release is taken only when its signed rollout
+   includes this kiosk (`admin_sync.rollout.choose_newest`, `Agent.identity()`), otherwise
+   the kiosk keeps its version;
 2. a version not higher than every version this kiosk ever tried is ignored: never installed
    twice, never downgraded (a failed version stays failed);
 3. download the wheels the running version lacks, install them into `versions/V`
@@ -36,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from tuf.ngclient import Updater
 
-from admin_sync.agent.software_fetch import download_wheels, fetch_manifest
+from admin_sync.agent.software_fetch import download_wheels, fetch_manifest, offered_rollout
 from admin_sync.agent.software_install import (
     SoftwareInstallError,
     install_version,
@@ -44,6 +46,7 @@ from admin_sync.agent.software_install import (
 )
 from admin_sync.agent.software_store import SoftwareStore, Trial, restarted
 from admin_sync.protocol import TUF_METADATA_PATH, TUF_TARGETS_PATH, FirstFrame, read_first_frame
+from admin_sync.rollout import Candidate, choose_newest
 from admin_sync.software_manifest import SoftwareManifestError, version_key
 
 if TYPE_CHECKING:
@@ -283,6 +286,15 @@ class SoftwareUpdater:
         )
         if manifest is None:
             return "no software published"
+        rollout = offered_rollout(updater)
+        candidate = Candidate(_key(manifest.version), rollout, manifest)
+        if choose_newest([candidate], agent.identity()) is None:
+            log.info(
+                "software %s is staged to %s, not to this kiosk: keeping the running version",
+                manifest.version,
+                rollout.describe(),
+            )
+            return f"software {manifest.version} not offered to this kiosk"
         current = store.current()
         state = store.state()
         tried = [v for v in state.get("tried", []) if isinstance(v, str)]
