@@ -14,8 +14,8 @@ One test walks the whole story (each step costs process starts, so they share th
 4. 0.9.2 is never installed again;
 5. 0.9.3, whose agent cannot be imported, is refused before anything is switched.
 
-The times from publishing (promoting) to the kiosk running the new version, and from the failed health
-check to the kiosk running the previous version again, are printed (`-s`) for the report.
+The times from promoting to the kiosk running the new version, and from the failed health check
+to the kiosk running the previous version again, are printed (`-s`) for the report.
 """
 
 from __future__ import annotations
