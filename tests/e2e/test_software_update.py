@@ -5,16 +5,17 @@ virtualenvs installed by pip from wheels fetched through TUF.
 One test walks the whole story (each step costs process starts, so they share them):
 
 1. the kiosk runs software 0.9.0 (bootstrapped as the installer would);
-2. 0.9.1 is published: the agent installs it beside 0.9.0, switches, restarts both units,
-   and the new version proves healthy (the kiosk's first frame and a heartbeat, as 0.9.1);
+2. 0.9.1 is published staged to airport TMJ: this TAS kiosk keeps 0.9.0 (its signed
+   rollout does not include it); promoted to all, the agent installs it beside 0.9.0, switches,
+   restarts both units, and the new version proves healthy (first frame and heartbeat as 0.9.1);
 3. 0.9.2, whose kiosk crashes right after its first frame, is published: it is installed —
    the agent killed -9 once mid-install and once mid-trial on the way — and switched to,
    never reports healthy, and 0.9.1 comes back by itself; the heartbeat says why;
 4. 0.9.2 is never installed again;
 5. 0.9.3, whose agent cannot be imported, is refused before anything is switched.
 
-The times from publishing to the kiosk running the new version, and from the failed health
-check to the kiosk running the previous version again, are printed (`-s`) for the report.
+The times from promoting to the kiosk running the new version, and from the failed health check
+to the kiosk running the previous version again, are printed (`-s`) for the report.
 """
 
 from __future__ import annotations
@@ -203,16 +204,21 @@ def test_software_update_installs_switches_and_rolls_back(tmp_path: Path) -> Non
             "a heartbeat from agent 0.9.0",
         )
 
-        # --- 2. a good version --------------------------------------------------------------
-        published = time.time()
+        # --- 2. a good version, staged to airport TMJ first: this TAS kiosk keeps 0.9.0 -------
+        key_args = ["--data", data, "--software-key", software_key]
+        staged_to = ["--first-to-airports", "TMJ"]
         admin(
-            "software-publish",
-            make_wheel(wheels / "0.9.1", "0.9.1", files),
-            "--data",
-            data,
-            "--software-key",
-            software_key,
+            "software-publish", make_wheel(wheels / "0.9.1", "0.9.1", files), *key_args, *staged_to
         )
+        cycles = disk.state()["totals"]["cycles"]
+        wait_until(lambda: disk.state()["totals"]["cycles"] >= cycles + 2, 60, "two cycles")
+        assert (
+            "0.9.1 is staged to airport TMJ, not to this kiosk"
+            in (kiosk_root / "sync.log").read_text()
+        )
+        assert store.current() == "0.9.0" and not store.version_dir("0.9.1").exists()
+        published = time.time()  # promoted to all: from here the kiosk takes it
+        admin("software-rollout", "promote", *key_args, "--all")
         admin_done = time.time()
         running_at = wait_until(
             lambda: kiosk_runs("0.9.1", published), 120, "the kiosk to run 0.9.1"
@@ -306,8 +312,8 @@ def test_software_update_installs_switches_and_rolls_back(tmp_path: Path) -> Non
         assert store.current() == "0.9.1" and not store.version_dir("0.9.3").exists()
         assert len([e for e in units.events() if e["event"] == "restart"]) == restarts
         print(
-            f"\nsoftware update: published -> kiosk running it: {update_seconds:.1f} s "
-            f"(publish command itself {admin_done - published:.1f} s); "
+            f"\nsoftware update: promoted to all -> kiosk running it: {update_seconds:.1f} s "
+            f"(promote command itself {admin_done - published:.1f} s); "
             f"rollback: decision -> kiosk running the previous version: "
             f"{float(back_at) - rolled_at:.1f} s "  # type: ignore[arg-type]
             f"(the decision comes at most 0.2 s after the {HEALTH_SECONDS:.0f} s health window)"
