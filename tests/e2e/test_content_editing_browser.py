@@ -17,13 +17,8 @@ from content.installed import InstalledStore
 from kiosk.content_loader import ContentSource
 from tests.admin_sync.console_env import valid_source
 from tests.admin_sync.sync.processes import KioskDisk, admin
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
+from tests.e2e.kiosk_app import start_kiosk_app
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
@@ -46,10 +41,6 @@ def test_edit_translate_approve_publish_install_and_show(
     qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from playwright.sync_api import expect
-
-    from kiosk.app import KioskApp
-    from kiosk.settings import KioskSettings
-    from kiosk.tour import ShiftableClock, TourDriver
 
     screens = tmp_path / "screens"
     screens.mkdir()
@@ -86,20 +77,7 @@ def test_edit_translate_approve_publish_install_and_show(
     try:
         disk = KioskDisk(tmp_path / "kiosk", data, server.url, "FRU-T1-01")
         assert disk.sync_once().returncode == 0
-        settings = KioskSettings(
-            airport="FRU",
-            kiosk_id=disk.kiosk_id,
-            content_dir=disk.content_dir,
-            usage_file=tmp_path / "usage.db",
-            idle_seconds=60,
-            countdown_seconds=20,
-            maintenance_pin_hash="",
-            fallback_cache_dir=tmp_path / "fallback",
-        )
-        app = KioskApp(settings, windowed=True, size=(1080, 1920), monotonic=ShiftableClock())
-        app.window.show()
-        driver = TourDriver(app)
-        driver.wait_frame()
+        app, driver = start_kiosk_app(disk, "FRU", tmp_path)
         assert driver.controller.cache.content_version == 1
         assert KY_SENTENCE not in kiosk_article(driver)
 
