@@ -18,13 +18,7 @@ import requests
 
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, free_port, init_data
 from tests.e2e.smtp_server import SmtpProcess
 

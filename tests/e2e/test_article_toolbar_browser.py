@@ -12,13 +12,7 @@ import pytest
 
 from admin_sync.datadir import DataDir
 from tests.admin_sync.console_env import valid_source
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]

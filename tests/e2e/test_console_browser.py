@@ -19,13 +19,7 @@ from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk
 from kiosk.usage_store import UsageStore
 from tests.admin_sync.console_env import valid_source, zip_folder
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]

@@ -13,13 +13,7 @@ import pytest
 from admin_sync.datadir import DataDir
 from admin_sync.tuf_repo import HASH_ALGORITHM, hashed_target_name
 from content.notices import NOTICES_TARGET, NoticeSet
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]

@@ -24,13 +24,7 @@ from admin_sync.rollout import STAGED_MANIFEST
 from tests.admin_sync.console_env import zip_folder
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 from tests.admin_sync.sync.processes import KioskDisk, admin
-from tests.e2e.console_browser import (
-    add_editors,
-    chromium,
-    keep_screens,
-    needs_chromium,
-    sign_in,
-)
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
