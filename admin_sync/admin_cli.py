@@ -318,8 +318,7 @@ def cmd_refresh_timestamp(args: argparse.Namespace) -> int:
 def cmd_rotate_key(args: argparse.Namespace) -> int:
     data = DataDir(Path(args.data))
     try:
-        root_signer = load_key(Path(args.root_key))
-        online = data.online_signers()
+        root_signer, online = data.root_and_online_signers(Path(args.root_key))
     except KeyFileError as exc:
         return _err(str(exc))
     new_signer = generate_key()

@@ -67,6 +67,13 @@ class DataDir:
     def online_signers(self) -> dict[str, CryptoSigner]:
         return {role: load_key(self.key_path(role)) for role in ONLINE_ROLES}
 
+    def root_and_online_signers(
+        self, root_key: Path
+    ) -> tuple[CryptoSigner, dict[str, CryptoSigner]]:
+        """The offline root key (the file the administrator names) and the online keys, for a
+        change of the root metadata. Raises KeyFileError."""
+        return load_key(root_key), self.online_signers()
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive lock for changes to the repository (CLI and server may both write)."""

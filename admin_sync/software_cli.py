@@ -92,8 +92,7 @@ def cmd_software_init(args: argparse.Namespace) -> int:
     if data.path.resolve() in key_path.resolve().parents:
         return _err(f"{key_path}: the software key must not live in the server's data folder")
     try:
-        root_signer = load_key(Path(args.root_key))
-        online = data.online_signers()
+        root_signer, online = data.root_and_online_signers(Path(args.root_key))
         created = not key_path.exists()
         software = generate_key() if created else load_key(key_path)
     except KeyFileError as exc:

@@ -207,41 +207,17 @@ class TufRepository:
     ) -> int:
         """Make `target_files` (path -> bytes) the complete set of targets, plus the live targets
         named in `keep` (e.g. the notices, which a release does not carry); returns its version."""
-        root = self.root().signed
-        old_targets = self.targets().signed
-        targets = Targets(version=old_targets.version + 1, expires=self._expiry("targets"))
-        targets.delegations = old_targets.delegations  # swupdate: the software role stays
-        for path in keep:
-            if path in old_targets.targets and path not in target_files:
-                targets.targets[path] = old_targets.targets[path]
-        for path, data in sorted(target_files.items()):
-            check_relative_path(path)
-            info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
-            self.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
-            targets.targets[path] = info
-        files = self._chain(root, online, new_targets=targets, new_snapshot=True)
-        self.store.commit_metadata(files)
-        return targets.version
+        old = self.targets().signed
+        kept = {p: old.targets[p] for p in keep if p in old.targets and p not in target_files}
+        return self._commit_targets(online, self._next_targets(old, kept, target_files))
 
     def put_targets(self, target_files: Mapping[str, bytes], online: Mapping[str, Signer]) -> int:
         """Add or replace `target_files`, keeping every other live target (the release): a
         new targets version signed like a release, without one. Returns its version."""
-        root = self.root().signed
-        old_targets = self.targets().signed
-        targets = Targets(
-            version=old_targets.version + 1,
-            expires=self._expiry("targets"),
-            targets=dict(old_targets.targets),
-            delegations=old_targets.delegations,  # swupdate: the software role stays
+        old = self.targets().signed
+        return self._commit_targets(
+            online, self._next_targets(old, dict(old.targets), target_files)
         )
-        for path, data in sorted(target_files.items()):
-            check_relative_path(path)
-            info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
-            self.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
-            targets.targets[path] = info
-        files = self._chain(root, online, new_targets=targets, new_snapshot=True)
-        self.store.commit_metadata(files)
-        return targets.version
 
     def refresh(self, online: Mapping[str, Signer], *, force: bool = False) -> list[str]:
         """Re-sign what is close to expiry; the timestamp when half its lifetime has passed.
@@ -353,28 +329,39 @@ class TufRepository:
         """Sign a new targets version from the live one: `remove` dropped, `add` (path -> bytes)
         put, then `custom` set on the named targets (the staged rollout, rollout_publish.py).
         Every other target is kept as it is. Returns the new targets version."""
-        root = self.root().signed
-        old_targets = self.targets().signed
-        kept = {p: t for p, t in old_targets.targets.items() if p not in set(remove)}
+        old = self.targets().signed
+        kept = {p: t for p, t in old.targets.items() if p not in set(remove)}
+        targets = self._next_targets(old, kept, add or {})
+        for path, fields in (custom or {}).items():
+            if path not in targets.targets:
+                raise RepositoryError(f"cannot set the custom field of {path}: no such target")
+            was = targets.targets[path]
+            targets.targets[path] = TargetFile(
+                was.length, dict(was.hashes), path, {"custom": dict(fields)}
+            )
+        return self._commit_targets(online, targets)
+
+    def _next_targets(
+        self, old: Targets, kept: dict[str, TargetFile], add: Mapping[str, bytes]
+    ) -> Targets:
+        """The next targets version after `old`: the live targets `kept`, and `add` (path ->
+        bytes) stored under their hashed names; the delegations (the software role) stay."""
         targets = Targets(
-            version=old_targets.version + 1,
+            version=old.version + 1,
             expires=self._expiry("targets"),
             targets=kept,
-            delegations=old_targets.delegations,  # e.g. software/*: kept as they are
+            delegations=old.delegations,
         )
-        for path, data in sorted((add or {}).items()):
+        for path, data in sorted(add.items()):
             check_relative_path(path)
             info = TargetFile.from_data(path, data, [HASH_ALGORITHM])
             self.store.put_target(hashed_target_name(path, info.hashes[HASH_ALGORITHM]), data)
             targets.targets[path] = info
-        for path, fields in (custom or {}).items():
-            if path not in targets.targets:
-                raise RepositoryError(f"cannot set the custom field of {path}: no such target")
-            old = targets.targets[path]
-            targets.targets[path] = TargetFile(
-                old.length, dict(old.hashes), path, {"custom": dict(fields)}
-            )
-        files = self._chain(root, online, new_targets=targets, new_snapshot=True)
+        return targets
+
+    def _commit_targets(self, online: Mapping[str, Signer], targets: Targets) -> int:
+        """Sign `targets` with a new snapshot and timestamp, commit them; returns its version."""
+        files = self._chain(self.root().signed, online, new_targets=targets, new_snapshot=True)
         self.store.commit_metadata(files)
         return targets.version
 

@@ -25,11 +25,12 @@ from admin_sync.server.auth import Credentials, DbDep, KioskDep, require_kiosk
 from admin_sync.server.commands_api import CommandOut, CommandResultIn, audit_outcomes
 from admin_sync.server.commands_db import exchange
 from admin_sync.server.db import Database
+from admin_sync.server.guarded_json import GuardedJSONRoute
 
 MAX_INT64 = 2**63 - 1
 
 log = logging.getLogger("safe_airports.server.kiosk")
-router = APIRouter(tags=["kiosk"])
+router = APIRouter(tags=["kiosk"], route_class=GuardedJSONRoute)  # the body parsed once
 
 
 class HeartbeatIn(BaseModel):

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -44,7 +44,6 @@ from admin_sync.stats_wire import (
 from content.settings_base import setting
 
 log = logging.getLogger("safe_airports.server.stats")
-_UNPARSED = object()  # the body was not parsed by body_guard: parse it here
 
 MAX_METRIC_CHARS = 32
 MAX_VALUE_CHARS = 64
@@ -251,15 +250,12 @@ def make_stats_router(
         try:
             # the body's size was capped by body_guard (request_limits: the stats rule), which
             # parsed it too (strict_json.PARSED_STATE)
-            body = await request.body()
-            guarded = request.scope.get("state", {}).get(strict_json.PARSED_STATE)
-            parsed = guarded[1] if guarded is not None and guarded[0] == body else _UNPARSED
-            return await _store(batch_id, body, kiosk, parsed)
+            return await _store(batch_id, await request.body(), kiosk, request.scope)
         except BatchError as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     async def _store(
-        batch_id: str, body: bytes, kiosk: Any, parsed: Any = _UNPARSED
+        batch_id: str, body: bytes, kiosk: Any, scope: Mapping[str, Any]
     ) -> JSONResponse:
         try:
             parsed_id = uuid.UUID(batch_id)
@@ -268,7 +264,7 @@ def make_stats_router(
         if str(parsed_id) != batch_id or parsed_id.version != 4:
             raise BatchError(400, "batch id: must be a lower-case random (version 4) UUID")
         try:
-            data = strict_json.loads(body) if parsed is _UNPARSED else parsed
+            data = strict_json.guarded_loads(scope, body)
         except strict_json.JSONRejected as exc:
             raise BatchError(400, str(exc)) from None
         current = now()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 MAX_DEPTH = 32
@@ -95,3 +96,12 @@ def loads(body: bytes) -> Any:
     if _depth(value) > MAX_DEPTH:
         raise JSONRejected(f"body is nested more than {MAX_DEPTH} levels deep")
     return value
+
+
+def guarded_loads(scope: Mapping[str, Any], body: bytes) -> Any:
+    """The value of `body` as body_guard parsed it for this request (`scope`), or, when it did
+    not (or for other bytes), `loads(body)`; raises JSONRejected with the reason."""
+    found = scope.get("state", {}).get(PARSED_STATE)
+    if found is not None and found[0] == body:
+        return found[1]
+    return loads(body)

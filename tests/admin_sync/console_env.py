@@ -13,6 +13,7 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 
 import safe_airports_cli
+from admin_sync.content_history import ContentHistory
 from admin_sync.server.app import create_app
 from admin_sync.server.console import providers
 from admin_sync.server.console.settings import ConsoleSettings
@@ -91,6 +92,25 @@ class ConsoleEnv:
     @staticmethod
     def csrf(html: str) -> str:
         return _CSRF.search(html).group(1)
+
+    def commit_sample(self, source: Path, *, author: str = "setup") -> None:
+        """Commit a copy of the sample content (`valid_source(source)`) at the test clock."""
+        self.app.state.data.content_history(clock=self.clock).commit_folder(
+            valid_source(source), author=author, message="Sample"
+        )
+
+
+def history(env: ConsoleEnv) -> ContentHistory:
+    """The console's content sources (the git repository in the data folder)."""
+    return env.app.state.data.content_history()
+
+
+def sample_env(root: Path, **console_settings: object) -> ConsoleEnv:
+    """A console whose content is the sample (committed by "setup"), the editor signed in."""
+    env = ConsoleEnv(root, **console_settings)
+    env.commit_sample(root / "content")
+    env.sign_in()
+    return env
 
     def heartbeat(self, **fields: object):
         body = {"kiosk_id": self.kiosk.id, "app_version": "0.1.0", "uptime_seconds": 60}

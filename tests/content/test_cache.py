@@ -12,6 +12,7 @@ import pytest
 from content.build import build_cache
 from content.cache import CacheError, ContentCache, NotFound, make_snippet, match_spans
 from content.migrations import SCHEMA_VERSION
+from content.model import TOPIC_IDS
 from tests.content.factory import article, make_content
 
 # --- opening ------------------------------------------------------------------------------
@@ -372,18 +373,7 @@ SOURCE_TREE = {
 - {id: UZ, kind: home, name: {en: Uzbekistan, uz: Oʻzbekiston}}
 """,
     "topics.yaml": "".join(
-        f"- {{id: {t}, icon: topics/icon.svg, title: {{en: {t.title()}}}}}\n"
-        for t in (
-            "before-you-go",
-            "entry-registration",
-            "working-legally",
-            "rights-at-work",
-            "warning-signs",
-            "get-help",
-            "money",
-            "health",
-            "coming-home",
-        )
+        f"- {{id: {t}, icon: topics/icon.svg, title: {{en: {t.title()}}}}}\n" for t in TOPIC_IDS
     ),
     "contacts.yaml": """\
 - id: ru-emergency

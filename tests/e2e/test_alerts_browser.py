@@ -9,8 +9,6 @@ $CONSOLE_SCREENS_DIR when set).
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,20 +18,11 @@ import requests
 
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk
-from admin_sync.users import UsersDB, users_db_path
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, free_port, init_data
 from tests.e2e.smtp_server import SmtpProcess
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 
 
 def wait_for_mail(smtp: SmtpProcess, count: int, timeout: float = 60.0) -> list[EmailMessage]:
@@ -47,15 +36,13 @@ def wait_for_mail(smtp: SmtpProcess, count: int, timeout: float = 60.0) -> list[
 
 
 def test_background_checker_mails_and_the_alerts_page(tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     data = init_data(tmp_path)
     db = Database(data / "server.db")
     db.migrate()
     kiosk, token = add_kiosk(db, airport="TAS", name="TAS-T2-01")
-    users = UsersDB(users_db_path(data))
-    users.migrate()
-    users.add_user("nodira", "a long console passphrase", "editor")
+    add_editors(data, "nodira")
     smtp = SmtpProcess(tmp_path / "mail", free_port(), user="alerts", password="smtp pass 2")
     smtp.start()
     (tmp_path / "smtp-password").write_text("smtp pass 2\n")
@@ -85,56 +72,45 @@ def test_background_checker_mails_and_the_alerts_page(tmp_path: Path) -> None:
     shots.mkdir()
     try:
         server.start()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{server.url}/console/sign-in")
-                page.get_by_label("User name").fill("nodira")
-                page.get_by_label("Password").fill("a long console passphrase")
-                page.get_by_role("button", name="Sign in").click()
-                expect(page).to_have_url(f"{server.url}/console/fleet")
-                page.get_by_role("navigation").get_by_role("link", name="Alerts").click()
-                expect(page.locator("#no-alerts")).to_be_visible()
-                page.get_by_label("Your e-mail address").fill("nodira@example.org")
-                page.get_by_label("An e-mail at each change").check()
-                page.get_by_role("button", name="Save my choice").click()
-                expect(page.get_by_role("status")).to_contain_text("Saved: An e-mail at each")
-                page.screenshot(path=str(shots / "alerts-subscribed.png"), full_page=True)
+        with chromium() as browser:
+            page = sign_in(browser, server.url)
+            page.get_by_role("navigation").get_by_role("link", name="Alerts").click()
+            expect(page.locator("#no-alerts")).to_be_visible()
+            page.get_by_label("Your e-mail address").fill("nodira@example.org")
+            page.get_by_label("An e-mail at each change").check()
+            page.get_by_role("button", name="Save my choice").click()
+            expect(page.get_by_role("status")).to_contain_text("Saved: An e-mail at each")
+            page.screenshot(path=str(shots / "alerts-subscribed.png"), full_page=True)
 
-                beat(last_error="content cache unreadable", free_disk_bytes=100 * 1024**2)
-                (first,) = wait_for_mail(smtp, 1)
-                assert first["To"] == "nodira@example.org"
-                assert first["Subject"] == "[Safe Airports] Tashkent (TAS): 2 alert changes"
-                text = first.get_content()
-                assert "reports an error: TAS-T2-01" in text
-                assert "TAS-T2-01: content cache unreadable" in text
-                assert "low on disk: TAS-T2-01" in text
+            beat(last_error="content cache unreadable", free_disk_bytes=100 * 1024**2)
+            (first,) = wait_for_mail(smtp, 1)
+            assert first["To"] == "nodira@example.org"
+            assert first["Subject"] == "[Safe Airports] Tashkent (TAS): 2 alert changes"
+            text = first.get_content()
+            assert "reports an error: TAS-T2-01" in text
+            assert "TAS-T2-01: content cache unreadable" in text
+            assert "low on disk: TAS-T2-01" in text
 
-                page.goto(f"{server.url}/console/alerts")
-                expect(page.locator("#open-count")).to_have_text("2")
-                table = page.get_by_role("region", name="Open alerts: Tashkent (TAS)")
-                expect(table).to_contain_text("content cache unreadable")
-                expect(table).to_contain_text("100 MB free")
-                expect(page.locator("#alert-mail")).to_contain_text("sent")
-                page.screenshot(path=str(shots / "alerts-open.png"), full_page=True)
+            page.goto(f"{server.url}/console/alerts")
+            expect(page.locator("#open-count")).to_have_text("2")
+            table = page.get_by_role("region", name="Open alerts: Tashkent (TAS)")
+            expect(table).to_contain_text("content cache unreadable")
+            expect(table).to_contain_text("100 MB free")
+            expect(page.locator("#alert-mail")).to_contain_text("sent")
+            page.screenshot(path=str(shots / "alerts-open.png"), full_page=True)
 
-                beat(free_disk_bytes=20 * 1024**3)
-                second = wait_for_mail(smtp, 2)[1]
-                assert "error cleared: TAS-T2-01" in second.get_content()
-                assert "disk space back above the limit: TAS-T2-01" in second.get_content()
-                page.goto(f"{server.url}/console/alerts")
-                expect(page.locator("#no-alerts")).to_be_visible()
-                expect(page.locator("#alert-events")).to_contain_text("error cleared")
-                page.screenshot(path=str(shots / "alerts-cleared.png"), full_page=True)
-            finally:
-                browser.close()
+            beat(free_disk_bytes=20 * 1024**3)
+            second = wait_for_mail(smtp, 2)[1]
+            assert "error cleared: TAS-T2-01" in second.get_content()
+            assert "disk space back above the limit: TAS-T2-01" in second.get_content()
+            page.goto(f"{server.url}/console/alerts")
+            expect(page.locator("#no-alerts")).to_be_visible()
+            expect(page.locator("#alert-events")).to_contain_text("error cleared")
+            page.screenshot(path=str(shots / "alerts-cleared.png"), full_page=True)
         assert len(smtp.messages()) == 2  # the checks that followed sent nothing more
         log = server.log_path.read_text()
         assert "Traceback" not in log and '"status": 500' not in log
     finally:
         server.stop()
         smtp.stop()
-    keep = os.environ.get("CONSOLE_SCREENS_DIR")  # to look at the screenshots afterwards
-    if keep:
-        shutil.copytree(shots, keep, dirs_exist_ok=True)
+    keep_screens(shots)

@@ -6,34 +6,22 @@ $CONSOLE_SCREENS_DIR when set)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from admin_sync.datadir import DataDir
-from admin_sync.users import UsersDB, users_db_path
 from tests.admin_sync.console_env import valid_source
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "a long console passphrase"
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 EDITOR = "/console/articles/edit?scope=RU&topic=get-help&lang=en"
 ADDED = "\n\nKeep your passport with you.\n\nCall the consulate.\n"
 
 
 def test_the_toolbar_writes_the_safe_subset_and_needs_no_inline_script(tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     screens = tmp_path / "screens"
     screens.mkdir()
@@ -41,28 +29,12 @@ def test_the_toolbar_writes_the_safe_subset_and_needs_no_inline_script(tmp_path:
     DataDir(data).content_history().commit_folder(
         valid_source(tmp_path / "source"), author="setup", message="Sample"
     )
-    users = UsersDB(users_db_path(data))
-    users.migrate()
-    users.add_user("nodira", PASSWORD, "editor")
+    add_editors(data, "nodira")
     server = ServerProcess(data)
     server.start()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-
-            def sign_in(script: bool):
-                context = browser.new_context(
-                    viewport={"width": 1280, "height": 900}, java_script_enabled=script
-                )
-                page = context.new_page()
-                page.goto(server.url + "/console/sign-in")
-                page.fill("#username", "nodira")
-                page.fill("#password", PASSWORD)
-                page.keyboard.press("Enter")
-                page.wait_for_url(lambda url: "sign-in" not in url)
-                return page
-
-            page = sign_in(script=True)
+        with chromium() as browser:
+            page = sign_in(browser, server.url)
             blocked: list[str] = []
             page.on("console", lambda m: blocked.append(m.text) if m.type == "error" else None)
             response = page.goto(server.url + EDITOR)
@@ -130,7 +102,7 @@ def test_the_toolbar_writes_the_safe_subset_and_needs_no_inline_script(tmp_path:
             expect(page.get_by_role("heading", level=1)).to_contain_text("Fleet")
 
             # without script: the toolbar stays hidden and the textarea saves as before
-            plain = sign_in(script=False)
+            plain = sign_in(browser, server.url, script=False)
             plain.goto(server.url + EDITOR)
             hidden_bar = plain.locator(".md-toolbar")
             expect(hidden_bar).to_have_count(1)  # rendered, but left hidden: no script ran
@@ -142,8 +114,6 @@ def test_the_toolbar_writes_the_safe_subset_and_needs_no_inline_script(tmp_path:
             expect(plain.get_by_role("status")).to_contain_text("Saved as version")
             assert "One more *line*." in plain.locator("#f-body").input_value()
             plain.screenshot(path=str(screens / "no-script.png"), full_page=True)
-            browser.close()
     finally:
         server.stop()
-        if os.environ.get("CONSOLE_SCREENS_DIR"):
-            shutil.copytree(screens, os.environ["CONSOLE_SCREENS_DIR"], dirs_exist_ok=True)
+        keep_screens(screens)

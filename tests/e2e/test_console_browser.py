@@ -8,8 +8,6 @@ $CONSOLE_SCREENS_DIR when set).
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,26 +17,12 @@ import requests
 from admin_sync.agent.stats_outbox import StatsOutbox
 from admin_sync.server.db import Database
 from admin_sync.server.registry import add_kiosk
-from admin_sync.users import UsersDB, users_db_path
 from kiosk.usage_store import UsageStore
 from tests.admin_sync.console_env import valid_source, zip_folder
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 
 
 def kiosk_uploads(tmp_path: Path, server_url: str, kiosk_id: str, token: str) -> int:
@@ -66,15 +50,13 @@ def kiosk_uploads(tmp_path: Path, server_url: str, kiosk_id: str, token: str) ->
 
 
 def test_sign_in_publish_fleet_and_chart(tmp_path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     data = init_data(tmp_path)
     db = Database(data / "server.db")
     db.migrate()
     kiosk, token = add_kiosk(db, airport="TAS", name="TAS-T2-01")
-    users = UsersDB(users_db_path(data))
-    users.migrate()
-    users.add_user("nodira", "a long console passphrase", "editor")
+    add_editors(data, "nodira")
     server = ServerProcess(data)
     server.start()
     try:
@@ -95,70 +77,52 @@ def test_sign_in_publish_fleet_and_chart(tmp_path) -> None:
         archive.write_bytes(zip_folder(valid_source(tmp_path / "src")))
         shots = tmp_path / "screens"
         shots.mkdir()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{server.url}/console/stats")
-                expect(page).to_have_url(f"{server.url}/console/sign-in")
-                expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-                # keyboard only: the user name field has focus
-                page.keyboard.type("nodira")
-                page.keyboard.press("Tab")
-                page.keyboard.type("a long console passphrase")
-                page.keyboard.press("Enter")
-                expect(page).to_have_url(f"{server.url}/console/fleet")
-                row = page.get_by_role("row", name="TAS-T2-01")
-                expect(row).to_contain_text("online")
-                expect(row).to_contain_text("20.0 GB")
-                page.screenshot(path=str(shots / "fleet.png"), full_page=True)
+        with chromium() as browser:
+            # keyboard only, from a page that needs signing in
+            page = sign_in(browser, server.url, start="/console/stats")
+            row = page.get_by_role("row", name="TAS-T2-01")
+            expect(row).to_contain_text("online")
+            expect(row).to_contain_text("20.0 GB")
+            page.screenshot(path=str(shots / "fleet.png"), full_page=True)
 
-                page.get_by_role("navigation").get_by_role("link", name="Releases").click()
-                page.get_by_label("Content archive").set_input_files(str(archive))
-                page.get_by_role("button", name="Check and publish").click()
-                expect(page.get_by_role("status")).to_contain_text("Published content version 1")
-                expect(page.get_by_role("row", name="1 latest")).to_be_visible()
-                page.screenshot(path=str(shots / "releases.png"), full_page=True)
+            page.get_by_role("navigation").get_by_role("link", name="Releases").click()
+            page.get_by_label("Content archive").set_input_files(str(archive))
+            page.get_by_role("button", name="Check and publish").click()
+            expect(page.get_by_role("status")).to_contain_text("Published content version 1")
+            expect(page.get_by_role("row", name="1 latest")).to_be_visible()
+            page.screenshot(path=str(shots / "releases.png"), full_page=True)
 
-                page.get_by_role("navigation").get_by_role("link", name="Statistics").click()
-                chart = page.get_by_role("img", name="Sessions per day, by airport")
-                expect(chart).to_be_visible()
-                assert chart.locator("polyline").count() == 1
-                assert chart.locator("circle").count() >= 7
-                expect(page.get_by_role("img", name="Languages chosen")).to_contain_text("uz")
-                page.screenshot(path=str(shots / "stats.png"), full_page=True)
+            page.get_by_role("navigation").get_by_role("link", name="Statistics").click()
+            chart = page.get_by_role("img", name="Sessions per day, by airport")
+            expect(chart).to_be_visible()
+            assert chart.locator("polyline").count() == 1
+            assert chart.locator("circle").count() >= 7
+            expect(page.get_by_role("img", name="Languages chosen")).to_contain_text("uz")
+            page.screenshot(path=str(shots / "stats.png"), full_page=True)
 
-                page.get_by_role("navigation").get_by_role("link", name="Programme report").click()
-                expect(page.locator("p.big")).to_contain_text(f"{sessions} kiosk sessions")
+            page.get_by_role("navigation").get_by_role("link", name="Programme report").click()
+            expect(page.locator("p.big")).to_contain_text(f"{sessions} kiosk sessions")
 
-                # every page of the navigation opens (a heading, no error) and is photographed
-                nav = page.get_by_role("navigation").get_by_role("link")
-                names = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
-                assert len(names) >= 15, names
-                for name in names:
-                    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
-                    with page.expect_navigation():
-                        link.first.click()
-                    expect(page.get_by_role("heading", level=1)).to_be_visible()
-                    assert "Internal Server Error" not in page.content(), name
-                    slug = name.lower().replace(" ", "-")
-                    page.screenshot(path=str(shots / f"nav-{slug}.png"), full_page=True)
+            # every page of the navigation opens (a heading, no error) and is photographed
+            nav = page.get_by_role("navigation").get_by_role("link")
+            names = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
+            assert len(names) >= 15, names
+            for name in names:
+                link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+                with page.expect_navigation():
+                    link.first.click()
+                expect(page.get_by_role("heading", level=1)).to_be_visible()
+                assert "Internal Server Error" not in page.content(), name
+                slug = name.lower().replace(" ", "-")
+                page.screenshot(path=str(shots / f"nav-{slug}.png"), full_page=True)
 
-                phone = browser.new_page(viewport={"width": 390, "height": 844})
-                phone.context.add_cookies(page.context.cookies())
-                phone.goto(f"{server.url}/console/stats")
-                expect(
-                    phone.get_by_role("img", name="Sessions per day, by airport")
-                ).to_be_visible()
-                overflow = phone.evaluate(
-                    "document.documentElement.scrollWidth - window.innerWidth"
-                )
-                assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"
-                phone.screenshot(path=str(shots / "stats-phone.png"), full_page=True)
-            finally:
-                browser.close()
-        keep = os.environ.get("CONSOLE_SCREENS_DIR")  # to look at the screenshots afterwards
-        if keep:
-            shutil.copytree(shots, keep, dirs_exist_ok=True)
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.context.add_cookies(page.context.cookies())
+            phone.goto(f"{server.url}/console/stats")
+            expect(phone.get_by_role("img", name="Sessions per day, by airport")).to_be_visible()
+            overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"
+            phone.screenshot(path=str(shots / "stats-phone.png"), full_page=True)
+        keep_screens(shots)
     finally:
         server.stop()

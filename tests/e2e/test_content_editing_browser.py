@@ -8,31 +8,20 @@ to $CONSOLE_SCREENS_DIR when set)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import safe_airports_cli
-from admin_sync.users import UsersDB, users_db_path
 from content.installed import InstalledStore
 from kiosk.content_loader import ContentSource
 from tests.admin_sync.console_env import valid_source
 from tests.admin_sync.sync.processes import KioskDisk, admin
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
+from tests.e2e.kiosk_app import start_kiosk_app
 from tests.e2e.server_process import ServerProcess, init_data
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "a long console passphrase"
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 HOTLINE = "uz-mfa-consular"
 RIGHT, WRONG = "+998712332828", "+998712332829"  # the sample's number, and a typo of it
 KY_SENTENCE = "Каттоо кеңсеси ишемби күнү да иштейт."
@@ -51,11 +40,7 @@ def kiosk_article(driver) -> str:
 def test_edit_translate_approve_publish_install_and_show(
     qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    from kiosk.app import KioskApp
-    from kiosk.settings import KioskSettings
-    from kiosk.tour import ShiftableClock, TourDriver
+    from playwright.sync_api import expect
 
     screens = tmp_path / "screens"
     screens.mkdir()
@@ -85,51 +70,25 @@ def test_edit_translate_approve_publish_install_and_show(
     monkeypatch.setenv("SAFE_AIRPORTS_CONSOLE_FOUR_EYES", "false")
     admin(*publish[1:])
     monkeypatch.delenv("SAFE_AIRPORTS_CONSOLE_FOUR_EYES")
-    users = UsersDB(users_db_path(data))
-    users.migrate()
-    users.add_user("nodira", PASSWORD, "editor")
-    users.add_user("aibek", PASSWORD, "editor")
+    add_editors(data, "nodira", "aibek")
     server = ServerProcess(data)
     server.start()
     app = None
     try:
         disk = KioskDisk(tmp_path / "kiosk", data, server.url, "FRU-T1-01")
         assert disk.sync_once().returncode == 0
-        settings = KioskSettings(
-            airport="FRU",
-            kiosk_id=disk.kiosk_id,
-            content_dir=disk.content_dir,
-            usage_file=tmp_path / "usage.db",
-            idle_seconds=60,
-            countdown_seconds=20,
-            maintenance_pin_hash="",
-            fallback_cache_dir=tmp_path / "fallback",
-        )
-        app = KioskApp(settings, windowed=True, size=(1080, 1920), monotonic=ShiftableClock())
-        app.window.show()
-        driver = TourDriver(app)
-        driver.wait_frame()
+        app, driver = start_kiosk_app(disk, "FRU", tmp_path)
         assert driver.controller.cache.content_version == 1
         assert KY_SENTENCE not in kiosk_article(driver)
 
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-
-            def sign_in(name: str):
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.goto(server.url + "/console/sign-in")
-                page.fill("#username", name)
-                page.fill("#password", PASSWORD)
-                page.keyboard.press("Enter")
-                page.wait_for_url(lambda url: "sign-in" not in url)
-                return page
+        with chromium() as browser:
 
             def save(page, shot: str) -> None:
                 page.get_by_role("button", name="Check and save").click()
                 expect(page.get_by_role("status")).to_contain_text("Saved as version")
                 page.screenshot(path=str(screens / f"{shot}.png"), full_page=True)
 
-            nodira = sign_in("nodira")
+            nodira = sign_in(browser, server.url, "nodira")
             # 1. the hotline number, as read off the ministry's page (with spaces)
             nodira.goto(server.url + f"/console/items/contacts/edit?id={HOTLINE}")
             expect(nodira.locator("#f-phone-0")).to_have_value(WRONG)
@@ -172,7 +131,7 @@ def test_edit_translate_approve_publish_install_and_show(
             nodira.get_by_role("button", name="Check and publish version").click()
             expect(nodira.get_by_role("alert")).to_contain_text("four eyes")
             # 5. a second editor sees the diff and approves
-            aibek = sign_in("aibek")
+            aibek = sign_in(browser, server.url, "aibek")
             aibek.goto(server.url + "/console/review")
             expect(aibek.locator("pre.diff")).to_contain_text(KY_SENTENCE)
             aibek.screenshot(path=str(screens / "5-review.png"), full_page=True)
@@ -203,7 +162,6 @@ def test_edit_translate_approve_publish_install_and_show(
             nodira.goto(server.url + "/console/audit")
             expect(nodira.locator("tbody")).to_contain_text("approve")
             nodira.screenshot(path=str(screens / "7-audit.png"), full_page=True)
-            browser.close()
 
         # 7. the real agent installs it; the kiosk switches only at the session reset
         result = disk.sync_once()
@@ -222,5 +180,4 @@ def test_edit_translate_approve_publish_install_and_show(
         if app is not None:
             app.close()
         server.stop()
-        if os.environ.get("CONSOLE_SCREENS_DIR"):
-            shutil.copytree(screens, os.environ["CONSOLE_SCREENS_DIR"], dirs_exist_ok=True)
+        keep_screens(screens)

@@ -16,9 +16,7 @@ One test, to start the processes once:
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,11 +31,11 @@ from content.kiosk_commands import mailbox_dir
 from tests.admin_sync.console_env import FAST_HASHER
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 from tests.admin_sync.sync.processes import KioskDisk, admin
+from tests.e2e.console_browser import CHROMIUM, chromium, keep_screens, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
 EDITOR = ("cmd-editor", "command editor password")
 VIEWER = ("cmd-viewer", "command viewer password")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -228,35 +226,22 @@ def forget_the_exit(qapp) -> None:
 
 def look_in_chromium(url: str, kiosk_id: str, shot: int, shots: Path) -> None:
     """The kiosk page (with its screenshot), the fleet and the notices in a real browser."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots.mkdir()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{url}/console/sign-in")
-            page.get_by_label("User name").fill(EDITOR[0])
-            page.get_by_label("Password").fill(EDITOR[1])
-            page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{url}/console/fleet")
-            expect(page.get_by_role("row", name="TAS-CMD-01")).to_contain_text("latest")
-            page.screenshot(path=str(shots / "fleet-notices.png"), full_page=True)
-            page.get_by_role("link", name="TAS-CMD-01").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Kiosk TAS-CMD-01")
-            image = page.locator("#screenshot")
-            expect(image).to_be_visible()
-            assert image.evaluate("img => img.naturalWidth") == 540
-            expect(page.locator("#commands")).to_contain_text("expired")
-            page.screenshot(path=str(shots / "kiosk-commands.png"), full_page=True)
-            page.goto(f"{url}/console/notices")
-            expect(page.locator("#notice-kiosks")).to_contain_text("1 of 1")
-            expect(page.locator("#notices")).to_contain_text("Border card: new date")
-            page.screenshot(path=str(shots / "notices-kiosks.png"), full_page=True)
-        finally:
-            browser.close()
-    keep = os.environ.get("CONSOLE_SCREENS_DIR")
-    if keep:
-        shutil.copytree(shots, keep, dirs_exist_ok=True)
+    with chromium() as browser:
+        page = sign_in(browser, url, *EDITOR)
+        expect(page.get_by_role("row", name="TAS-CMD-01")).to_contain_text("latest")
+        page.screenshot(path=str(shots / "fleet-notices.png"), full_page=True)
+        page.get_by_role("link", name="TAS-CMD-01").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Kiosk TAS-CMD-01")
+        image = page.locator("#screenshot")
+        expect(image).to_be_visible()
+        assert image.evaluate("img => img.naturalWidth") == 540
+        expect(page.locator("#commands")).to_contain_text("expired")
+        page.screenshot(path=str(shots / "kiosk-commands.png"), full_page=True)
+        page.goto(f"{url}/console/notices")
+        expect(page.locator("#notice-kiosks")).to_contain_text("1 of 1")
+        expect(page.locator("#notices")).to_contain_text("Border card: new date")
+        page.screenshot(path=str(shots / "notices-kiosks.png"), full_page=True)
+    keep_screens(shots)

@@ -5,8 +5,6 @@ $CONSOLE_SCREENS_DIR when set)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,76 +12,53 @@ import pytest
 
 from admin_sync.datadir import DataDir
 from admin_sync.tuf_repo import HASH_ALGORITHM, hashed_target_name
-from admin_sync.users import UsersDB, users_db_path
 from content.notices import NOTICES_TARGET, NoticeSet
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
-from tests.e2e.test_console_browser import ARGS, CHROMIUM
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 TEXT_RU = "С 1 декабря Россия требует новую миграционную карту."
 TEXT_EN = "From 1 December, Russia asks for a new migration card."
 
 
 def test_an_editor_writes_a_notice_in_the_browser(tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     data = init_data(tmp_path)
-    users = UsersDB(users_db_path(data))
-    users.migrate()
-    users.add_user("nodira", "a long console passphrase", "editor")
+    add_editors(data, "nodira")
     server = ServerProcess(data)
     server.start()
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     shots = tmp_path / "screens"
     shots.mkdir()
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{server.url}/console/notices")
-                # type only once the sign-in page is there (under load, typing into a page still
-                # loading lost the name, and the test stayed on the sign-in page)
-                expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-                expect(page.get_by_label("User name")).to_be_focused()
-                page.keyboard.type("nodira")
-                page.keyboard.press("Tab")
-                page.keyboard.type("a long console passphrase")
-                page.keyboard.press("Enter")
-                page.get_by_role("navigation").get_by_role("link", name="Notices").click()
-                expect(page.get_by_role("heading", name="Write a notice")).to_be_visible()
+        with chromium() as browser:
+            page = sign_in(browser, server.url, start="/console/notices")
+            page.get_by_role("navigation").get_by_role("link", name="Notices").click()
+            expect(page.get_by_role("heading", name="Write a notice")).to_be_visible()
 
-                page.get_by_label("Destination").select_option("RU")
-                page.get_by_label("Times are in").select_option("+00:00")
-                page.get_by_label("Start").fill(tomorrow.strftime("%Y-%m-%dT09:00"))
-                page.get_by_label("Expiry").fill(tomorrow.strftime("%Y-%m-%dT08:00"))
-                page.get_by_label("Text: Русский (ru)").fill(TEXT_RU)
-                page.get_by_role("button", name="Save and send to kiosks").click()
-                alert = page.get_by_role("alert")
-                expect(alert).to_contain_text("Expiry: must be after the start.")
-                expect(alert).to_contain_text("Text (English): empty.")
-                expect(page.get_by_label("Text: Русский (ru)")).to_have_value(TEXT_RU)
-                page.screenshot(path=str(shots / "notice-errors.png"), full_page=True)
+            page.get_by_label("Destination").select_option("RU")
+            page.get_by_label("Times are in").select_option("+00:00")
+            page.get_by_label("Start").fill(tomorrow.strftime("%Y-%m-%dT09:00"))
+            page.get_by_label("Expiry").fill(tomorrow.strftime("%Y-%m-%dT08:00"))
+            page.get_by_label("Text: Русский (ru)").fill(TEXT_RU)
+            page.get_by_role("button", name="Save and send to kiosks").click()
+            alert = page.get_by_role("alert")
+            expect(alert).to_contain_text("Expiry: must be after the start.")
+            expect(alert).to_contain_text("Text (English): empty.")
+            expect(page.get_by_label("Text: Русский (ru)")).to_have_value(TEXT_RU)
+            page.screenshot(path=str(shots / "notice-errors.png"), full_page=True)
 
-                page.get_by_label("Expiry").fill(tomorrow.strftime("%Y-%m-%dT18:00"))
-                page.get_by_label("Text: English (en)").fill(TEXT_EN)
-                page.get_by_role("button", name="Save and send to kiosks").click()
-                expect(page.get_by_role("status")).to_contain_text("Notice 1 saved and signed")
-                row = page.locator("#notices tbody tr").first
-                expect(row).to_contain_text(TEXT_RU)
-                expect(row).to_contain_text("every airport · Russia")
-                expect(row).to_contain_text("scheduled")
-                expect(row.get_by_role("button", name="Withdraw notice 1")).to_be_visible()
-                page.screenshot(path=str(shots / "notices.png"), full_page=True)
-            finally:
-                browser.close()
+            page.get_by_label("Expiry").fill(tomorrow.strftime("%Y-%m-%dT18:00"))
+            page.get_by_label("Text: English (en)").fill(TEXT_EN)
+            page.get_by_role("button", name="Save and send to kiosks").click()
+            expect(page.get_by_role("status")).to_contain_text("Notice 1 saved and signed")
+            row = page.locator("#notices tbody tr").first
+            expect(row).to_contain_text(TEXT_RU)
+            expect(row).to_contain_text("every airport · Russia")
+            expect(row).to_contain_text("scheduled")
+            expect(row.get_by_role("button", name="Withdraw notice 1")).to_be_visible()
+            page.screenshot(path=str(shots / "notices.png"), full_page=True)
         store = DataDir(data)
         info = store.repository().targets().signed.targets[NOTICES_TARGET]
         blob = store.store().read_target(
@@ -92,8 +67,6 @@ def test_an_editor_writes_a_notice_in_the_browser(tmp_path: Path) -> None:
         assert blob is not None
         (signed,) = NoticeSet.from_bytes(blob).notices
         assert signed.destination == "RU" and signed.texts["ru"] == TEXT_RU
-        keep = os.environ.get("CONSOLE_SCREENS_DIR")
-        if keep:
-            shutil.copytree(shots, keep, dirs_exist_ok=True)
+        keep_screens(shots)
     finally:
         server.stop()

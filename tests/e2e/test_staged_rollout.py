@@ -11,7 +11,6 @@ $CONSOLE_SCREENS_DIR when set).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -22,23 +21,14 @@ from tuf.api.serialization.json import JSONSerializer
 from admin_sync.datadir import DataDir
 from admin_sync.protocol import ReleaseManifest
 from admin_sync.rollout import STAGED_MANIFEST
-from admin_sync.users import UsersDB, users_db_path
 from tests.admin_sync.console_env import zip_folder
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 from tests.admin_sync.sync.processes import KioskDisk, admin
+from tests.e2e.console_browser import add_editors, chromium, keep_screens, needs_chromium, sign_in
 from tests.e2e.server_process import ServerProcess, init_data
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+pytestmark = [pytest.mark.e2e, needs_chromium]
 EDITED_ARTICLE = Path("articles/RU/entry-registration/en.md")
-PASSWORD = "a long console passphrase"
 
 
 def installed(kiosk: KioskDisk) -> ReleaseManifest:
@@ -90,13 +80,11 @@ def widen_without_the_targets_key(data: DataDir, airport: str) -> None:
 
 
 def test_stage_promote_halt_and_tampered_rollout(tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     data_path = init_data(tmp_path)
     data = DataDir(data_path)
-    users = UsersDB(users_db_path(data_path))
-    users.migrate()
-    users.add_user("nodira", PASSWORD, "editor")
+    add_editors(data_path, "nodira")
     server = ServerProcess(data_path)
     server.start()
     shots = tmp_path / "screens"
@@ -122,62 +110,51 @@ def test_stage_promote_halt_and_tampered_rollout(tmp_path: Path) -> None:
 
         archive = tmp_path / "sample.zip"
         archive.write_bytes(zip_folder(SAMPLE_DIR))
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{server.url}/console/fleet")
-                expect(page.get_by_label("User name")).to_be_focused()
-                page.keyboard.type("nodira")
-                page.keyboard.press("Tab")
-                page.keyboard.type(PASSWORD)
-                page.keyboard.press("Enter")
-                expect(page).to_have_url(f"{server.url}/console/fleet")
-                # the fleet page: which kiosk runs which release
-                expect(page.get_by_role("row", name="TMJ-01")).to_contain_text("staged release")
-                expect(page.get_by_role("row", name="TAS-T2-01")).to_contain_text("up to date")
-                expect(page.locator("p.summary")).to_contain_text("staged: version 2")
-                page.screenshot(path=str(shots / "rollout-fleet-staged.png"), full_page=True)
+        with chromium() as browser:
+            page = sign_in(browser, server.url, start="/console/fleet")
+            # the fleet page: which kiosk runs which release
+            expect(page.get_by_role("row", name="TMJ-01")).to_contain_text("staged release")
+            expect(page.get_by_role("row", name="TAS-T2-01")).to_contain_text("up to date")
+            expect(page.locator("p.summary")).to_contain_text("staged: version 2")
+            page.screenshot(path=str(shots / "rollout-fleet-staged.png"), full_page=True)
 
-                # 2. promote to all from the releases page: the Tashkent kiosk installs it
-                page.get_by_role("navigation").get_by_role("link", name="Releases").click()
-                staged = page.locator("#staged")
-                expect(staged).to_contain_text(f"offered only to kiosk {tmj.kiosk_id}")
-                expect(staged).to_contain_text("Every other kiosk keeps version 1")
-                page.screenshot(path=str(shots / "rollout-releases-staged.png"), full_page=True)
-                page.get_by_role("button", name="Promote version 2 to all kiosks").click()
-                expect(page.get_by_role("status")).to_contain_text(
-                    "Content version 2 is now offered to all kiosks"
-                )
-                expect(page.locator("#staged")).to_have_count(0)
-                cycle = sync(tas)
-                assert (cycle["outcome"], cycle["installed_version"]) == ("installed", 2)
-                assert sync(tmj)["outcome"] == "up-to-date"
+            # 2. promote to all from the releases page: the Tashkent kiosk installs it
+            page.get_by_role("navigation").get_by_role("link", name="Releases").click()
+            staged = page.locator("#staged")
+            expect(staged).to_contain_text(f"offered only to kiosk {tmj.kiosk_id}")
+            expect(staged).to_contain_text("Every other kiosk keeps version 1")
+            page.screenshot(path=str(shots / "rollout-releases-staged.png"), full_page=True)
+            page.get_by_role("button", name="Promote version 2 to all kiosks").click()
+            expect(page.get_by_role("status")).to_contain_text(
+                "Content version 2 is now offered to all kiosks"
+            )
+            expect(page.locator("#staged")).to_have_count(0)
+            cycle = sync(tas)
+            assert (cycle["outcome"], cycle["installed_version"]) == ("installed", 2)
+            assert sync(tmj)["outcome"] == "up-to-date"
 
-                # 3. upload a release first to Termez's airport, then halt it
-                upload = page.locator("form[action='/console/releases/publish']")
-                upload.get_by_label("Content archive").set_input_files(str(archive))
-                upload.get_by_label("The kiosks of one airport:").check()
-                upload.get_by_label("Airport", exact=True).select_option("TMJ")
-                page.screenshot(path=str(shots / "rollout-publish-form.png"), full_page=True)
-                upload.get_by_role("button", name="Check and publish").click()
-                expect(page.get_by_role("status")).to_contain_text(
-                    "Published content version 3 (Safe Airports sample release), staged first "
-                    "to airport TMJ"
-                )
-                assert sync(tmj)["installed_version"] == 3
-                assert sync(tas)["installed_version"] == 2
-                page.screenshot(path=str(shots / "rollout-releases-v3.png"), full_page=True)
-                page.get_by_role("button", name="Halt version 3").click()
-                expect(page.get_by_role("status")).to_contain_text(
-                    "Content version 3 halted. The previous content is republished as version 4"
-                )
-                page.screenshot(path=str(shots / "rollout-halted.png"), full_page=True)
-                page.get_by_role("navigation").get_by_role("link", name="Audit log").click()
-                for text in ("promote", "stage", "halt"):
-                    expect(page.get_by_role("cell", name=text, exact=True).first).to_be_visible()
-            finally:
-                browser.close()
+            # 3. upload a release first to Termez's airport, then halt it
+            upload = page.locator("form[action='/console/releases/publish']")
+            upload.get_by_label("Content archive").set_input_files(str(archive))
+            upload.get_by_label("The kiosks of one airport:").check()
+            upload.get_by_label("Airport", exact=True).select_option("TMJ")
+            page.screenshot(path=str(shots / "rollout-publish-form.png"), full_page=True)
+            upload.get_by_role("button", name="Check and publish").click()
+            expect(page.get_by_role("status")).to_contain_text(
+                "Published content version 3 (Safe Airports sample release), staged first "
+                "to airport TMJ"
+            )
+            assert sync(tmj)["installed_version"] == 3
+            assert sync(tas)["installed_version"] == 2
+            page.screenshot(path=str(shots / "rollout-releases-v3.png"), full_page=True)
+            page.get_by_role("button", name="Halt version 3").click()
+            expect(page.get_by_role("status")).to_contain_text(
+                "Content version 3 halted. The previous content is republished as version 4"
+            )
+            page.screenshot(path=str(shots / "rollout-halted.png"), full_page=True)
+            page.get_by_role("navigation").get_by_role("link", name="Audit log").click()
+            for text in ("promote", "stage", "halt"):
+                expect(page.get_by_role("cell", name=text, exact=True).first).to_be_visible()
         # the Termez kiosk goes back to version 2's content, under version 4 (never lower)
         cycle = sync(tmj)
         assert (cycle["outcome"], cycle["installed_version"]) == ("installed", 4)
@@ -198,6 +175,4 @@ def test_stage_promote_halt_and_tampered_rollout(tmp_path: Path) -> None:
         assert tas.state()["installed_version"] == 4
     finally:
         server.stop()
-        keep = os.environ.get("CONSOLE_SCREENS_DIR")
-        if keep:
-            shutil.copytree(shots, keep, dirs_exist_ok=True)
+        keep_screens(shots)

@@ -12,6 +12,7 @@ import pytest
 
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 from tests.admin_sync.sync.processes import KioskDisk, admin
+from tests.e2e.kiosk_app import start_kiosk_app
 from tests.e2e.server_process import ServerProcess, init_data
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +30,6 @@ def open_article(driver) -> str:
 
 
 def test_kiosk_shows_the_update_after_the_session_reset(qapp, tmp_path: Path) -> None:
-    from kiosk.app import KioskApp
-    from kiosk.settings import KioskSettings
-    from kiosk.tour import ShiftableClock, TourDriver
-
     data = init_data(tmp_path)
     admin("publish", str(SAMPLE_DIR), "--data", str(data))
     server = ServerProcess(data)
@@ -41,20 +38,7 @@ def test_kiosk_shows_the_update_after_the_session_reset(qapp, tmp_path: Path) ->
     try:
         disk = KioskDisk(tmp_path / "kiosk", data, server.url, "TAS-SCREEN-01")
         assert disk.sync_once().returncode == 0
-        settings = KioskSettings(
-            airport="TAS",
-            kiosk_id=disk.kiosk_id,
-            content_dir=disk.content_dir,
-            usage_file=tmp_path / "usage.db",
-            idle_seconds=60,
-            countdown_seconds=20,
-            maintenance_pin_hash="",
-            fallback_cache_dir=tmp_path / "fallback",
-        )
-        app = KioskApp(settings, windowed=True, size=(1080, 1920), monotonic=ShiftableClock())
-        app.window.show()
-        driver = TourDriver(app)
-        driver.wait_frame()
+        app, driver = start_kiosk_app(disk, "TAS", tmp_path)
         c = driver.controller
         assert c.loaded.origin == "installed" and c.cache.content_version == 1
         assert SENTENCE not in open_article(driver)

@@ -69,6 +69,26 @@ def releases_page(
     )
 
 
+def _cannot_sign(
+    you: SignedIn,
+    db: Database,
+    settings: ConsoleSettings,
+    history: ContentHistory,
+    action: str,
+    exc: RepositoryError | KeyFileError,
+) -> HTMLResponse:
+    """The keys or the repository failed: logged, and a 503 that says so (nothing published)."""
+    log.error("console %s by %s impossible: %s", action, you.user.name, exc)
+    return releases_page(
+        you,
+        db,
+        settings,
+        history,
+        status=503,
+        message=f"The server cannot sign releases now: {exc}",
+    )
+
+
 def _first_to(rollout: Rollout) -> str:
     return "" if rollout.everyone else f", staged first to {rollout.describe()}"
 
@@ -140,15 +160,7 @@ def publish(
             you, db, settings, history, status=422, message=str(exc), problems=list(exc.lines)
         )
     except (RepositoryError, KeyFileError) as exc:
-        log.error("console publish by %s impossible: %s", who, exc)
-        return releases_page(
-            you,
-            db,
-            settings,
-            history,
-            status=503,
-            message=f"The server cannot sign releases now: {exc}",
-        )
+        return _cannot_sign(you, db, settings, history, "publish", exc)
     audit.record(
         who,
         "upload",
@@ -199,15 +211,7 @@ def rollback(
             you, db, settings, history, status=422, message=str(exc), problems=list(exc.lines)
         )
     except (RepositoryError, KeyFileError) as exc:
-        log.error("console rollback by %s impossible: %s", you.user.name, exc)
-        return releases_page(
-            you,
-            db,
-            settings,
-            history,
-            status=503,
-            message=f"The server cannot sign releases now: {exc}",
-        )
+        return _cannot_sign(you, db, settings, history, "rollback", exc)
     return releases_page(
         you,
         db,

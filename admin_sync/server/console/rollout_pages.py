@@ -8,6 +8,8 @@ all; halt withdraws it and sends the kiosks on it back to the previous content
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -36,83 +38,89 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 Editor = Annotated[SignedIn, Depends(RoleRequired("editor", "promote or halt releases"))]
 
 
+@dataclass
+class _StagedAction:
+    """What promoting and halting both take from the request, and how both answer."""
+
+    form: FormDep
+    you: Editor
+    db: ServerDbDep
+    data: DataDep
+    clock: ClockDep
+    settings: SettingsDep
+    server_settings: ServerSettingsDep
+    history: HistoryDep
+
+    def expect_version(self) -> int | None:
+        """The staged version the page showed (None when the form does not say)."""
+        seen = self.form.text("version", 12)
+        return int(seen) if seen.isdigit() else None
+
+    def answer(self, action: str, act: Callable[[], str]) -> Response:
+        """Run `act` (returns the sentence saying what was done) and show the releases page:
+        a refusal as 400, a signing failure as 503, success with that sentence."""
+        you, db, settings, history = self.you, self.db, self.settings, self.history
+        try:
+            ok = act()
+        except (RolloutError, RolloutActionError) as exc:
+            return releases_page(you, db, settings, history, status=400, message=str(exc))
+        except (RepositoryError, KeyFileError) as exc:
+            log.error("console %s by %s impossible: %s", action, you.user.name, exc)
+            return releases_page(
+                you, db, settings, history, status=503, message=f"The server cannot sign now: {exc}"
+            )
+        return releases_page(you, db, settings, history, ok=ok)
+
+
+StagedActionDep = Annotated[_StagedAction, Depends()]
+
+
 @router.post("/releases/promote")
-def promote_staged(
-    form: FormDep,
-    you: Editor,
-    db: ServerDbDep,
-    data: DataDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    server_settings: ServerSettingsDep,
-    history: HistoryDep,
-) -> Response:
-    try:
+def promote_staged(request: StagedActionDep) -> Response:
+    def act() -> str:
+        form, who = request.form, request.you.user.name
         to = (
             Rollout.to_all()
             if form.text("to", 10) == "all"
-            else rollout_from_form(form, db, allow_all=False)
+            else rollout_from_form(form, request.db, allow_all=False)
         )
         version, now = promote(
-            data,
+            request.data,
             to,
-            who=you.user.name,
+            who=who,
             via="console",
-            clock=clock,
-            expiries=server_settings.expiries(),
-            expect_version=int(seen) if (seen := form.text("version", 12)).isdigit() else None,
+            clock=request.clock,
+            expiries=request.server_settings.expiries(),
+            expect_version=request.expect_version(),
         )
-    except (RolloutError, RolloutActionError) as exc:
-        return releases_page(you, db, settings, history, status=400, message=str(exc))
-    except (RepositoryError, KeyFileError) as exc:
-        log.error("console promote by %s impossible: %s", you.user.name, exc)
-        return releases_page(
-            you, db, settings, history, status=503, message=f"The server cannot sign now: {exc}"
+        log.info("console: %s promoted content version %s to %s", who, version, now)
+        return (
+            f"Content version {version} is now offered to {now.describe()}. "
+            "Kiosks pick it up at their next check."
         )
-    log.info("console: %s promoted content version %s to %s", you.user.name, version, now)
-    return releases_page(
-        you,
-        db,
-        settings,
-        history,
-        ok=f"Content version {version} is now offered to {now.describe()}. "
-        "Kiosks pick it up at their next check.",
-    )
+
+    return request.answer("promote", act)
 
 
 @router.post("/releases/halt")
-def halt_staged(
-    form: FormDep,
-    you: Editor,
-    db: ServerDbDep,
-    data: DataDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    server_settings: ServerSettingsDep,
-    history: HistoryDep,
-) -> Response:
-    seen = form.text("version", 12)
-    try:
+def halt_staged(request: StagedActionDep) -> Response:
+    def act() -> str:
+        who = request.you.user.name
         version, republished = halt(
-            data,
-            who=you.user.name,
+            request.data,
+            who=who,
             via="console",
-            clock=clock,
-            expiries=server_settings.expiries(),
-            expect_version=int(seen) if seen.isdigit() else None,
+            clock=request.clock,
+            expiries=request.server_settings.expiries(),
+            expect_version=request.expect_version(),
         )
-    except RolloutActionError as exc:
-        return releases_page(you, db, settings, history, status=400, message=str(exc))
-    except (RepositoryError, KeyFileError) as exc:
-        log.error("console halt by %s impossible: %s", you.user.name, exc)
-        return releases_page(
-            you, db, settings, history, status=503, message=f"The server cannot sign now: {exc}"
+        log.info("console: %s halted content version %s", who, version)
+        back = (
+            f" The previous content is republished as version {republished}: kiosks that had "
+            f"version {version} go back to it at their next check."
+            if republished is not None
+            else " There was no earlier release to go back to."
         )
-    log.info("console: %s halted content version %s", you.user.name, version)
-    back = (
-        f" The previous content is republished as version {republished}: kiosks that had "
-        f"version {version} go back to it at their next check."
-        if republished is not None
-        else " There was no earlier release to go back to."
-    )
-    return releases_page(you, db, settings, history, ok=f"Content version {version} halted." + back)
+        return f"Content version {version} halted." + back
+
+    return request.answer("halt", act)

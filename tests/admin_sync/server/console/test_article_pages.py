@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.admin_sync.console_env import VIEWER, ConsoleEnv, valid_source
+from tests.admin_sync.console_env import VIEWER, ConsoleEnv, history, sample_env, valid_source
 from tests.admin_sync.server.console.test_item_pages import form_of
 from tests.content.audio_probe import needs_tools
 
@@ -15,17 +15,7 @@ KY = "articles/RU/get-help/ky.md"
 
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
-
-
-def history(env):
-    return env.app.state.data.content_history()
+    return sample_env(tmp_path)
 
 
 def open_article(client, lang="ky", source="en", scope="RU", topic="get-help"):

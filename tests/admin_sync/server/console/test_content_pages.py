@@ -9,7 +9,7 @@ import pytest
 
 from admin_sync.server.db import release_history
 from content.validate import validate_source
-from tests.admin_sync.console_env import VIEWER, ConsoleEnv, valid_source, zip_folder
+from tests.admin_sync.console_env import VIEWER, ConsoleEnv, history, valid_source, zip_folder
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +31,6 @@ def upload(env: ConsoleEnv, data: bytes, name: str = "content.zip"):
         data={"csrf": csrf},
         files={"archive": (name, data, "application/zip")},
     )
-
-
-def history(env: ConsoleEnv):
-    return env.app.state.data.content_history()
 
 
 def test_an_upload_is_a_commit_by_the_editor_and_the_release_records_it(env, source) -> None:

@@ -9,22 +9,12 @@ import pytest
 
 from admin_sync.content_edit import check_phone, grouped, item_blocks
 from content.validate import validate_source
-from tests.admin_sync.console_env import VIEWER, ConsoleEnv, valid_source
+from tests.admin_sync.console_env import VIEWER, ConsoleEnv, history, sample_env
 
 
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
-
-
-def history(env):
-    return env.app.state.data.content_history()
+    return sample_env(tmp_path)
 
 
 def form_of(page: str) -> dict[str, str]:

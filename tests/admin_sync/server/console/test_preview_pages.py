@@ -13,23 +13,14 @@ from PIL import Image
 
 from admin_sync.server.console import providers
 from admin_sync.server.preview_worker import PreviewWorker
-from tests.admin_sync.console_env import VIEWER, ConsoleEnv, valid_source
+from tests.admin_sync.console_env import VIEWER, ConsoleEnv, sample_env
 
 PARAMS = {"scope": "RU", "topic": "get-help", "lang": "ky"}
 
 
-def _env(tmp_path, **settings) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path, **settings)
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        valid_source(tmp_path / "content"), author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
-
-
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    return _env(tmp_path, preview_worker="off")
+    return sample_env(tmp_path, preview_worker="off")
 
 
 def test_without_the_worker_the_preview_is_labelled_and_follows_the_choices(env) -> None:
@@ -81,7 +72,7 @@ def _png(response) -> Image.Image:
 
 
 def test_pictures_from_the_kiosk_renderer(tmp_path) -> None:
-    env = _env(tmp_path)  # preview_worker "auto": PySide6 is installed here
+    env = sample_env(tmp_path)  # preview_worker "auto": PySide6 is installed here
     page = env.client.get("/console/preview/article", params=PARAMS)
     assert page.status_code == 200
     assert "As the kiosk shows it" in page.text and "approximation" not in page.text

@@ -7,7 +7,7 @@ import pytest
 from admin_sync.server.console import providers
 from admin_sync.server.console.settings import ConsoleSettings
 from admin_sync.server.db import release_history
-from tests.admin_sync.console_env import ConsoleEnv, valid_source
+from tests.admin_sync.console_env import ConsoleEnv, history
 
 OLGA = ("olga", "editor password 2")
 
@@ -15,17 +15,10 @@ OLGA = ("olga", "editor password 2")
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
     env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="edna", message="Sample"
-    )
+    env.commit_sample(tmp_path / "content", author="edna")
     env.users.add_user(*OLGA, "editor")
     env.sign_in()
     return env
-
-
-def history(env):
-    return env.app.state.data.content_history()
 
 
 def publish(env, client, *, production: bool):

@@ -61,3 +61,15 @@ def test_stage_then_promote_or_halt_only_what_the_page_showed(env, archive) -> N
     halted = post(env, "/console/releases/halt", {"version": "1"})
     assert halted.status_code == 200 and "There was no earlier release to go back to" in halted.text
     assert "Staged release" not in halted.text and ">halted</span>" in halted.text
+
+
+def test_promote_and_halt_with_unreadable_signing_keys_are_503_not_500(env, archive) -> None:
+    fields = {"first_to": "kiosks", f"kiosk:{env.kiosk.id}": "on"}
+    assert post(env, "/console/releases/publish", fields, archive).status_code == 200
+    for key in env.app.state.data.keys_dir.glob("*.pem"):
+        key.write_text("not a key\n")
+    for action, fields in (("promote", {"to": "all"}), ("halt", {})):
+        response = post(env, f"/console/releases/{action}", {"version": "1", **fields})
+        assert response.status_code == 503, (action, response.text[:300])
+        assert "The server cannot sign now" in response.text
+    assert "Staged release: version 1" in env.client.get("/console/releases").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from admin_sync.translation_status import translation_rows
-from tests.admin_sync.console_env import ConsoleEnv, valid_source
+from tests.admin_sync.console_env import ConsoleEnv, sample_env
 from tests.admin_sync.server.console.test_article_pages import fields_of, open_article
 
 EN = "articles/RU/get-help/en.md"
@@ -13,13 +13,7 @@ EN = "articles/RU/get-help/en.md"
 
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
+    return sample_env(tmp_path)
 
 
 def status(env, lang: str) -> str:

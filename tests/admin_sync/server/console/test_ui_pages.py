@@ -8,24 +8,14 @@ import pytest
 
 from admin_sync.server.console.ui_pages import rewrite_ui
 from content.validate import ui_text_limit
-from tests.admin_sync.console_env import ConsoleEnv, valid_source
+from tests.admin_sync.console_env import ConsoleEnv, history, sample_env
 
 KY = "ui/ky.yaml"
 
 
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
-
-
-def history(env):
-    return env.app.state.data.content_history()
+    return sample_env(tmp_path)
 
 
 def form(page: str) -> dict[str, str]:

@@ -7,22 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from admin_sync.content_edit import read_item, split_article
-from tests.admin_sync.console_env import ConsoleEnv, valid_source
+from tests.admin_sync.console_env import ConsoleEnv, history, sample_env
 
 
 @pytest.fixture
 def env(tmp_path) -> ConsoleEnv:
-    env = ConsoleEnv(tmp_path)
-    source = valid_source(tmp_path / "content")
-    env.app.state.data.content_history(clock=env.clock).commit_folder(
-        source, author="setup", message="Sample"
-    )
-    env.sign_in()
-    return env
-
-
-def history(env):
-    return env.app.state.data.content_history()
+    return sample_env(tmp_path)
 
 
 def sample_contact(env) -> str:
