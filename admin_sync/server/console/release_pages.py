@@ -285,6 +285,8 @@ def publish_current(
         return releases_page(
             you, db, settings, history, status=422, message=str(exc), problems=lines
         )
+    except (RepositoryError, KeyFileError) as exc:
+        return _cannot_sign(you, db, settings, history, "publish", exc)
     return releases_page(
         you,
         db,

@@ -111,6 +111,20 @@ def test_publish_current_content_records_its_commit(env, source) -> None:
     assert [r.source_commit for r in release_history(env.app.state.db)] == [head, head]
 
 
+def test_publish_current_with_unreadable_signing_keys_is_503_not_500(env, source) -> None:
+    assert upload(env, zip_folder(source)).status_code == 200
+    head = history(env).head()
+    for key in env.app.state.data.keys_dir.glob("*.pem"):
+        key.write_text("not a key\n")
+    csrf = env.csrf(env.client.get("/console/releases").text)
+    response = env.client.post(
+        "/console/releases/publish-current", data={"csrf": csrf, "commit": head}
+    )
+    assert response.status_code == 503, response.text[:300]
+    assert "The server cannot sign releases now" in response.text
+    assert len(release_history(env.app.state.db)) == 1
+
+
 def test_the_export_passes_the_checker_and_uploads_again(env, source, tmp_path) -> None:
     assert upload(env, zip_folder(source)).status_code == 200
     response = env.client.get("/console/content/export.zip")
