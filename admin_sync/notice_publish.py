@@ -14,14 +14,23 @@ import logging
 from admin_sync.datadir import DataDir
 from admin_sync.server.db import Database
 from admin_sync.server.notices_db import live_notices
-from admin_sync.tuf_repo import HASH_ALGORITHM, Clock, Expiries, hashed_target_name, utc_now
+from admin_sync.keys import KeyFileError
+from admin_sync.tuf_repo import (
+    HASH_ALGORITHM,
+    Clock,
+    Expiries,
+    RepositoryError,
+    hashed_target_name,
+    utc_now,
+)
 from content.notices import NOTICES_TARGET, NoticeError, NoticeSet, format_time
 
 log = logging.getLogger("safe_airports.notices")
 
 
 class NoticePublishError(Exception):
-    """The notices could not be signed (no repository yet); nothing changed for kiosks."""
+    """The notices could not be signed (no repository yet, unreadable keys); nothing changed for
+    kiosks."""
 
 
 def live_notice_serial(data: DataDir) -> int:
@@ -57,7 +66,11 @@ def publish_notices(
             published_at=format_time(now),
             notices=tuple(live_notices(db or data.database(), now)),
         )
-        version = repo.put_targets({NOTICES_TARGET: notices.to_bytes()}, data.online_signers())
+        try:
+            version = repo.put_targets({NOTICES_TARGET: notices.to_bytes()}, data.online_signers())
+        except (RepositoryError, KeyFileError) as exc:
+            log.error("notices not signed: %s", exc)
+            raise NoticePublishError(f"the server cannot sign now: {exc}") from exc
     log.info(
         "signed %d notice(s) as notices serial %d (targets version %d)",
         len(notices.notices),

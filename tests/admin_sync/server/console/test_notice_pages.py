@@ -68,6 +68,16 @@ def test_save_signs_the_notice_and_withdraw_resigns(env) -> None:
     assert post(env, "/console/notices/expire", notice=str(notice.id)).status_code == 404
 
 
+def test_unreadable_signing_keys_save_the_notice_unsent_not_500(env) -> None:
+    for key in DataDir(env.data).keys_dir.glob("*.pem"):
+        key.write_text("not a key\n")
+    response = post(env, "/console/notices/save", **GOOD)
+    assert response.status_code == 409, response.text[:300]
+    assert "saved, not sent: the server cannot sign now" in response.text
+    assert signed_notices(env) is None
+    assert post(env, "/console/notices/expire", notice="1").status_code == 409
+
+
 @pytest.mark.parametrize(
     ("change", "field_words"),
     [
