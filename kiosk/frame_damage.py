@@ -7,7 +7,7 @@ effect) commits a new buffer with no damage, and Qt then waits for that frame ca
 drawing again. When no other frame of the output is in flight, the callback never comes and
 the kiosk stops drawing, however it is touched (seen under cage with WAYLAND_DEBUG=client:
 `attach; commit` with no `damage_buffer`, then no `wl_callback.done` until something else
-made cage draw; deploy/README.md, "The software renderer under cage").
+made cage draw; kiosk/README.md, "The software renderer under cage 0.1.4").
 
 The fix here: a one-pixel item in the window's top-left corner whose colour alternates between
 two almost transparent blacks (alpha 1/255 and 2/255: no visible change) on every frame, set on

@@ -26,7 +26,11 @@ sink here): a stream in `pactl list sink-inputs` and the tone recorded from the 
 Output sizes: cage 0.1.4 has no option or protocol (wlr-output-management came in 0.1.5) to
 size the headless output (1280×720; 720×1280 rotated). test_cage_follows_its_output_size runs
 cage on wlroots' x11 backend inside Xvfb instead, whose output follows its X window's size, and
-resizes that window to each panel size in turn. Screenshots are kept in
+resizes that window to each panel size in turn; there the taps are real X clicks, which cage
+passes on as a Wayland pointer. With the software backend this is also where the kiosk froze
+after the first click until kiosk/frame_damage.py (cage 0.1.4 withheld the frame callback of a
+commit without damage; kiosk/README.md, "The software renderer under cage 0.1.4"). Screenshots
+are kept in
 $SAFE_AIRPORTS_SCREENSHOTS when that is set. A test skips, saying what to install, only when
 the display server is missing.
 """
