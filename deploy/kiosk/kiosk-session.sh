@@ -7,6 +7,35 @@
 # empty means the first one). KIOSK_APP and SAFE_AIRPORTS_BIN only exist for the tests.
 set -euo pipefail
 
+# `kiosk-session --stop` is the unit's ExecStop (systemd gives it the main PID, cage, as
+# $MAINPID). cage 0.1.4 aborts when it is stopped by a signal (SIGTERM, also the one systemd
+# sends to every process of the unit at once): its cleanup fails an assertion in
+# wl_display_terminate ("Aborted", a core dump in the journal). It ends cleanly, status 0, when
+# its app ends. So the stop ends the app (cage's children other than PulseAudio) and waits for
+# cage to follow; systemd then signals only what is left.
+running() { # a process that has not ended (an ended one stays a zombie until reaped)
+  local state=Z
+  read -r _ _ state _ 2>/dev/null <"/proc/$1/stat" || true
+  [[ $state != Z ]]
+}
+if [[ ${1:-} == --stop ]]; then
+  cage_pid=${MAINPID:-}
+  [[ -n $cage_pid ]] && running "$cage_pid" || exit 0
+  children=()
+  read -ra children 2>/dev/null <"/proc/$cage_pid/task/$cage_pid/children" || true
+  for child in "${children[@]}"; do
+    if [[ $(cat "/proc/$child/comm" 2>/dev/null) != pulseaudio ]]; then
+      kill -TERM "$child" 2>/dev/null || true
+    fi
+  done
+  for _ in {1..100}; do # up to 10 s; systemd's TimeoutStopSec ends anything still running
+    running "$cage_pid" || exit 0
+    sleep 0.1
+  done
+  echo "kiosk-session: cage (PID $cage_pid) still runs 10 s after its app was asked to end" >&2
+  exit 0
+fi
+
 rotation=${ROTATION:-0}
 case $rotation in
   0 | 90 | 180 | 270) ;;
