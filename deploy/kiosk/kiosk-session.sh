@@ -8,11 +8,13 @@
 set -euo pipefail
 
 # `kiosk-session --stop` is the unit's ExecStop (systemd gives it the main PID, cage, as
-# $MAINPID). cage 0.1.4 aborts when it is stopped by a signal (SIGTERM, also the one systemd
-# sends to every process of the unit at once): its cleanup fails an assertion in
-# wl_display_terminate ("Aborted", a core dump in the journal). It ends cleanly, status 0, when
-# its app ends. So the stop ends the app (cage's children other than PulseAudio) and waits for
-# cage to follow; systemd then signals only what is left.
+# $MAINPID). cage before 0.2.0 (0.1.4 in Debian 12, 0.1.5 in Ubuntu 24.04) aborts on SIGTERM or
+# SIGINT: its signal handler is given the address of the wl_display pointer instead of the
+# pointer (fixed upstream in "cage: fix SIGINT/SIGTERM handler data", 2024), so
+# wl_display_terminate writes to a garbage descriptor and fails its assertion ("Aborted", a
+# core dump in the journal; it also writes into cage's own memory). cage ends cleanly, status 0,
+# when its app ends. So the stop ends the app (cage's children other than PulseAudio) and waits
+# for cage to follow; systemd then signals only what is left, and cage is never signalled.
 running() { # a process that has not ended (an ended one stays a zombie until reaped)
   local state=Z
   read -r _ _ state _ 2>/dev/null <"/proc/$1/stat" || true
