@@ -42,6 +42,7 @@ from kiosk.display_metrics import (
     display_metrics,
 )
 from kiosk.first_frame import write_first_frame
+from kiosk.frame_damage import damage_every_frame
 from kiosk.images import AssetImageProvider, QrImageProvider
 from kiosk.remote_commands import RemoteCommands
 from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
@@ -178,6 +179,9 @@ class KioskApp:
         self.watchdog: Any = None  # kiosk.sd_notify.Watchdog, once started
         self.watchdog_timer: QTimer | None = None
         self.window.frameSwapped.connect(self._after_first_frame)
+        # Software backend under Wayland: every frame damages a pixel, or cage 0.1.4 may stop
+        # sending frame callbacks and the kiosk stops drawing (kiosk/frame_damage.py).
+        self.damage_pixel = damage_every_frame(self.window)
         self.remote = RemoteCommands(
             Mailbox(mailbox_dir(settings.usage_file)),
             self.controller,

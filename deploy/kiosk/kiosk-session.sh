@@ -7,6 +7,37 @@
 # empty means the first one). KIOSK_APP and SAFE_AIRPORTS_BIN only exist for the tests.
 set -euo pipefail
 
+# `kiosk-session --stop` is the unit's ExecStop (systemd gives it the main PID, cage, as
+# $MAINPID). cage before 0.2.0 (0.1.4 in Debian 12, 0.1.5 in Ubuntu 24.04) aborts on SIGTERM or
+# SIGINT: its signal handler is given the address of the wl_display pointer instead of the
+# pointer (fixed upstream in "cage: fix SIGINT/SIGTERM handler data", 2024), so
+# wl_display_terminate writes to a garbage descriptor and fails its assertion ("Aborted", a
+# core dump in the journal; it also writes into cage's own memory). cage ends cleanly, status 0,
+# when its app ends. So the stop ends the app (cage's children other than PulseAudio) and waits
+# for cage to follow; systemd then signals only what is left, and cage is never signalled.
+running() { # a process that has not ended (an ended one stays a zombie until reaped)
+  local state=Z
+  read -r _ _ state _ 2>/dev/null <"/proc/$1/stat" || true
+  [[ $state != Z ]]
+}
+if [[ ${1:-} == --stop ]]; then
+  cage_pid=${MAINPID:-}
+  [[ -n $cage_pid ]] && running "$cage_pid" || exit 0
+  children=()
+  read -ra children 2>/dev/null <"/proc/$cage_pid/task/$cage_pid/children" || true
+  for child in "${children[@]}"; do
+    if [[ $(cat "/proc/$child/comm" 2>/dev/null) != pulseaudio ]]; then
+      kill -TERM "$child" 2>/dev/null || true
+    fi
+  done
+  for _ in {1..100}; do # up to 10 s; systemd's TimeoutStopSec ends anything still running
+    running "$cage_pid" || exit 0
+    sleep 0.1
+  done
+  echo "kiosk-session: cage (PID $cage_pid) still runs 10 s after its app was asked to end" >&2
+  exit 0
+fi
+
 rotation=${ROTATION:-0}
 case $rotation in
   0 | 90 | 180 | 270) ;;

@@ -13,6 +13,7 @@ The hook answers one JSON line per request line:
     grab PATH        saves what the window drew (Qt's own grab) as PNG at PATH
     targets          every visible touch target's size in window pixels (MouseArea, TapHandler)
     audio            the media player's own state ("playing"...) and position in milliseconds
+    end              ends the visit as the idle overlay's button does (back to the attract screen)
     quit             leaves the event loop
 
 `--first-frame FILE` writes time.monotonic() of the first frame there (the benchmark's cold
@@ -129,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "audio":
             player = kiosk_app.controller.audio
             return {"state": player.playback_state(), "position": player.position_ms()}
+        if command == "end":
+            kiosk_app.controller.end_session()
+            return visible_screen()
         if command == "quit":
             # exit(), not quit(): Qt 6's quit() first closes the windows, which kiosk mode refuses.
             QTimer.singleShot(0, lambda: kiosk_app.qt_app.exit(0))

@@ -390,6 +390,31 @@ def grim_screenshot(run_dir: Path, out: Path) -> Image.Image:
         return image.convert("RGB")
 
 
+def stop_like_systemd(session: subprocess.Popen, timeout: float = 30) -> int:
+    """Stop a session started by start_cage as `systemctl stop` stops the unit: its ExecStop
+    (`kiosk-session --stop`, as the kiosk user, with cage's PID as $MAINPID), then SIGTERM to
+    every process still left. The session's exit status (runuser passes on cage's)."""
+    listing = subprocess.run(
+        ["ps", "-o", "pid=,comm=", "-g", str(session.pid)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    (cage,) = [
+        int(line.split()[0]) for line in listing.splitlines() if line.split()[1:] == ["cage"]
+    ]
+    subprocess.run(
+        ["runuser", "-u", CAGE_USER, "--", "env", f"MAINPID={cage}", "bash"]
+        + [str(REPO / "deploy" / "kiosk" / "kiosk-session.sh"), "--stop"],
+        check=True,
+        timeout=timeout,
+    )
+    with suppress(ProcessLookupError):
+        os.killpg(session.pid, signal.SIGTERM)
+    return session.wait(timeout=timeout)
+
+
 def stop_cage(session: subprocess.Popen) -> None:
     """Kill what is left of a session started by start_cage (runuser, cage, the kiosk)."""
     if session.poll() is None:
