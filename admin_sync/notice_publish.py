@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 
 from admin_sync.datadir import DataDir
+from admin_sync.keys import KeyFileError
 from admin_sync.server.db import Database
 from admin_sync.server.notices_db import live_notices
-from admin_sync.keys import KeyFileError
 from admin_sync.tuf_repo import (
     HASH_ALGORITHM,
     Clock,
