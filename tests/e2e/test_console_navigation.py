@@ -93,6 +93,7 @@ def test_every_page_from_the_grouped_navigation(tmp_path: Path) -> None:
                 for name in ("Content", "Publishing"):
                     page.keyboard.press("Tab")
                     expect(groups.get_by_role("link", name=name)).to_be_focused()
+                page.screenshot(path=str(shots / "nav-1280-keyboard-focus.png"))
                 page.keyboard.press("Enter")
                 expect(page.get_by_role("heading", level=1)).to_have_text("Review", timeout=LOAD)
                 expect(groups.get_by_role("link", name="Publishing")).to_have_attribute(
