@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -234,11 +235,27 @@ def run_tour(
     languages: list[str] | None = None,
     orientations: tuple[str, ...] = ("portrait", "landscape"),
 ) -> int:
+    """Save the tour's PNGs and `tour.json` in `out`, and nothing else.
+
+    The kiosk keeps its state files (usage counters, first-frame record, command mailbox)
+    beside its usage file: the tour gives it a temporary folder, removed at the end.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="safe-airports-tour-") as state:
+        return _tour(settings, out, Path(state), languages, orientations)
+
+
+def _tour(
+    settings: Any,
+    out: Path,
+    state: Path,
+    languages: list[str] | None,
+    orientations: tuple[str, ...],
+) -> int:
     pin = TOUR_PIN
     tour_settings = replace(
         settings,
-        usage_file=out / "tour-usage.db",
+        usage_file=state / "usage.db",
         maintenance_pin_hash=hash_pin(pin, salt=secrets.token_bytes(16), iterations=1000),
     )
     clock = ShiftableClock()

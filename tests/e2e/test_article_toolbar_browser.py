@@ -98,7 +98,7 @@ def test_the_toolbar_writes_the_safe_subset_and_needs_no_inline_script(tmp_path:
             assert "script-src 'self'" in response.headers["content-security-policy"]
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             expect(page.locator("script")).to_have_count(0)
-            page.get_by_role("link", name="Fleet").click()
+            page.get_by_role("link", name="Kiosks", exact=True).click()  # opens on the fleet
             expect(page.get_by_role("heading", level=1)).to_contain_text("Fleet")
 
             # without script: the toolbar stays hidden and the textarea saves as before

@@ -85,14 +85,16 @@ def test_sign_in_publish_fleet_and_chart(tmp_path) -> None:
             expect(row).to_contain_text("20.0 GB")
             page.screenshot(path=str(shots / "fleet.png"), full_page=True)
 
-            page.get_by_role("navigation").get_by_role("link", name="Releases").click()
+            nav = page.get_by_role("navigation")
+            nav.get_by_role("link", name="Publishing").click()  # the group, then its page
+            nav.get_by_role("link", name="Releases").click()
             page.get_by_label("Content archive").set_input_files(str(archive))
             page.get_by_role("button", name="Check and publish").click()
             expect(page.get_by_role("status")).to_contain_text("Published content version 1")
             expect(page.get_by_role("row", name="1 latest")).to_be_visible()
             page.screenshot(path=str(shots / "releases.png"), full_page=True)
 
-            page.get_by_role("navigation").get_by_role("link", name="Statistics").click()
+            nav.get_by_role("link", name="Reports").click()  # opens on Statistics
             chart = page.get_by_role("img", name="Sessions per day, by airport")
             expect(chart).to_be_visible()
             assert chart.locator("polyline").count() == 1
@@ -100,21 +102,9 @@ def test_sign_in_publish_fleet_and_chart(tmp_path) -> None:
             expect(page.get_by_role("img", name="Languages chosen")).to_contain_text("uz")
             page.screenshot(path=str(shots / "stats.png"), full_page=True)
 
-            page.get_by_role("navigation").get_by_role("link", name="Programme report").click()
+            nav.get_by_role("link", name="Programme report").click()
             expect(page.locator("p.big")).to_contain_text(f"{sessions} kiosk sessions")
-
-            # every page of the navigation opens (a heading, no error) and is photographed
-            nav = page.get_by_role("navigation").get_by_role("link")
-            names = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
-            assert len(names) >= 15, names
-            for name in names:
-                link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
-                with page.expect_navigation():
-                    link.first.click()
-                expect(page.get_by_role("heading", level=1)).to_be_visible()
-                assert "Internal Server Error" not in page.content(), name
-                slug = name.lower().replace(" ", "-")
-                page.screenshot(path=str(shots / f"nav-{slug}.png"), full_page=True)
+            # every page of the navigation: test_console_navigation.py
 
             phone = browser.new_page(viewport={"width": 390, "height": 844})
             phone.context.add_cookies(page.context.cookies())

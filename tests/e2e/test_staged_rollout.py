@@ -119,6 +119,7 @@ def test_stage_promote_halt_and_tampered_rollout(tmp_path: Path) -> None:
             page.screenshot(path=str(shots / "rollout-fleet-staged.png"), full_page=True)
 
             # 2. promote to all from the releases page: the Tashkent kiosk installs it
+            page.get_by_role("navigation").get_by_role("link", name="Publishing").click()
             page.get_by_role("navigation").get_by_role("link", name="Releases").click()
             staged = page.locator("#staged")
             expect(staged).to_contain_text(f"offered only to kiosk {tmj.kiosk_id}")
@@ -152,6 +153,7 @@ def test_stage_promote_halt_and_tampered_rollout(tmp_path: Path) -> None:
                 "Content version 3 halted. The previous content is republished as version 4"
             )
             page.screenshot(path=str(shots / "rollout-halted.png"), full_page=True)
+            page.get_by_role("navigation").get_by_role("link", name="Administration").click()
             page.get_by_role("navigation").get_by_role("link", name="Audit log").click()
             for text in ("promote", "stage", "halt"):
                 expect(page.get_by_role("cell", name=text, exact=True).first).to_be_visible()

@@ -4,6 +4,7 @@ with no Qt warning (pytest-qt fails the test on any), and QR codes that decode o
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import zxingcpp
@@ -26,11 +27,20 @@ SCREENS = {
 }
 
 
-def test_full_tour_of_an_airport(qapp, settings, tmp_path: Path) -> None:
+def test_full_tour_of_an_airport(qapp, settings, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "tour"
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     assert run_tour(settings, out) == 0
     tour = json.loads((out / "tour.json").read_text())
     entries = tour["screens"]
+    # the folder holds the pictures and their index only; the kiosk's state files (usage
+    # counters, first-frame record, command mailbox) went to a temporary folder, now removed
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {"tour.json"} | {e["file"] for e in entries}
+    )
+    assert list(temp.iterdir()) == []
     languages = {"uz", "uz-Cyrl", "ru", "en"}  # Tashkent's languages
     for orientation in ORIENTATIONS:
         for lang in languages:

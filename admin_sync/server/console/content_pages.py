@@ -70,7 +70,7 @@ def content_index(you: SignedInDep, history: HistoryDep) -> Response:
     files = sorted(latest.items())
     return you.render(
         "content.html",
-        title="Content",
+        title="Files and history",
         files=files,
         recent=history.log(limit=20),
         head=history.head(),

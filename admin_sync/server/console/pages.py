@@ -9,6 +9,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from admin_sync.server.console.navigation import navigation
 from admin_sync.users import Session
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -60,6 +61,7 @@ _env = jinja2.Environment(
 )
 _env.filters["bytes"] = format_bytes
 _env.globals["AIRPORTS"] = AIRPORTS
+_env.globals["navigation"] = navigation  # base.html: the groups and pages a role may open
 
 
 def render(
