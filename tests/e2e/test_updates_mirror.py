@@ -1,7 +1,8 @@
-"""End to end on 127.0.0.1: an unchanged release costs no `release.json` download, and a kiosk
-updates from a mirror of the repository (`[sync] tuf_url`, a plain static file server on
-another port) while its heartbeats stay with the server; the mirror never sees the kiosk's
-token, and a file tampered with on the mirror is refused."""
+"""End to end on 127.0.0.1: an unchanged release costs no `release.json` download, and the
+server answers a revalidation with a 304 and no body; a kiosk updates from a mirror of the
+repository (`[sync] tuf_url`, a plain static file server on another port) while its
+heartbeats stay with the server; the mirror never sees the kiosk's token, and a file tampered
+with on the mirror is refused."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 
 from admin_sync.datadir import DataDir
 from content.installed import InstalledStore
@@ -75,6 +77,22 @@ def test_unchanged_release_is_not_fetched_and_a_mirror_serves_without_the_token(
         unchanged_bytes = kiosk.state()["last_cycle"]["bytes_fetched"]
         timestamp = (data / "repo" / "metadata" / "timestamp.json").stat().st_size
         assert unchanged_bytes <= timestamp + 200, unchanged_bytes  # + the 404's short body
+
+        # the server answers a revalidation (a CDN's, a mirror's) with a 304 and no body
+        auth = {"Authorization": f"Bearer {token}"}
+        url = server.url + "/tuf/metadata/timestamp.json"
+        full = requests.get(url, headers=auth, timeout=10)
+        assert full.status_code == 200 and len(full.content) == timestamp
+        etag = full.headers["ETag"]
+        same = requests.get(url, headers={**auth, "If-None-Match": f'W/"x", {etag}'}, timeout=10)
+        assert same.status_code == 304 and same.content == b"", same.headers
+        assert same.headers["ETag"] == etag and "no-store" in same.headers["Cache-Control"]
+        other = requests.get(url, headers={**auth, "If-None-Match": '"x"'}, timeout=10)
+        assert other.status_code == 200 and other.content == full.content
+        admin("refresh-timestamp", "--force", "--data", str(data))
+        resigned = requests.get(url, headers={**auth, "If-None-Match": etag}, timeout=10)
+        assert resigned.status_code == 200 and resigned.headers["ETag"] != etag
+        assert resigned.content != full.content
 
         # 2. the kiosk switches to a mirror: a static file server on another port
         copy_repository(data, mirror.folder)
