@@ -17,6 +17,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -55,7 +56,7 @@ class MirrorProcess:
                 time.sleep(0.05)  # polling a condition (the port answering), with a deadline
         raise RuntimeError(f"mirror did not answer within {timeout} s")
 
-    def requests_seen(self) -> list[dict[str, object]]:
+    def requests_seen(self) -> list[dict[str, Any]]:
         if not self.log_path.exists():
             return []
         return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]

@@ -117,7 +117,7 @@ def test_unchanged_release_is_not_fetched_and_a_mirror_serves_without_the_token(
         assert any(e["path"] == "/tuf/metadata/timestamp.json" for e in asked)
         assert any(str(e["path"]).startswith("/tuf/targets/") for e in asked)
         for entry in asked:  # the mirror never saw the token, in any header
-            headers = {str(k).lower(): str(v) for k, v in dict(entry["headers"]).items()}
+            headers = {str(k).lower(): str(v) for k, v in entry["headers"].items()}
             assert "authorization" not in headers, entry
             assert token not in json.dumps(entry), entry
 
@@ -125,6 +125,7 @@ def test_unchanged_release_is_not_fetched_and_a_mirror_serves_without_the_token(
         publish_edit(data, tmp_path / "edited", "The office closes at 18:00.")
         copy_repository(data, mirror.folder)
         v3 = DataDir(data).load_release(3)
+        assert v3 is not None
         part = v3.parts["articles/RU/en.json"]
         [mirrored] = (mirror.folder / "tuf" / "targets").rglob(f"{part.sha256}.*")
         original = mirrored.read_bytes()
