@@ -236,7 +236,9 @@ def test_backup_keeps_the_content_history_and_the_audit_log(tmp_path):
     assert not (restored_dir / "preview-cache").exists()
 
 
-def test_screenshots_stay_out_of_backups_and_their_commands_name_none(server_data, tmp_path):
+def test_screenshots_stay_out_of_backups_and_their_commands_name_none(
+    server_data: Path, tmp_path: Path
+) -> None:
     """A kiosk's screenshot (commands_api: the file in DIR/screenshots/, the command naming it)
     is transient: the backup holds neither the picture nor its name, the command's history is
     kept, and the live server still has both."""
@@ -271,7 +273,8 @@ def test_screenshots_stay_out_of_backups_and_their_commands_name_none(server_dat
     with tarfile.open(archive) as tar:
         assert not [n for n in tar.getnames() if "screenshots" in n]
     assert "screenshots" not in manifest["directories"]
-    assert get_command(db, command.id).screenshot == f"{command.id}.png"  # live: untouched
+    live = get_command(db, command.id)
+    assert live is not None and live.screenshot == f"{command.id}.png"  # live: untouched
 
     restored_dir = tmp_path / "restored"
     restore_backup(archive, restored_dir, force=False, now=NOW)
