@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-TUF_METADATA_PATH = "/tuf/metadata/"
-TUF_TARGETS_PATH = "/tuf/targets/"
+TUF_PATH = "/tuf"  # the server's signed repository; a mirror copies what is under it
+TUF_METADATA_PATH = TUF_PATH + "/metadata/"
+TUF_TARGETS_PATH = TUF_PATH + "/targets/"
 HEARTBEAT_PATH = "/api/v1/heartbeat"
 # answers 204 to a valid kiosk token (401 unknown, 403 revoked): nginx's auth_request for /tuf/
 KIOSK_AUTH_PATH = "/api/v1/kiosk-auth"

@@ -27,8 +27,9 @@ from admin_sync.agent.commands import CommandHandler
 from admin_sync.agent.fetcher import SessionFetcher
 from admin_sync.agent.heartbeat import free_disk_bytes, send_heartbeat
 from admin_sync.agent.install import Installer
+from admin_sync.agent.server_auth import ServerOnlyBearer
 from admin_sync.agent.settings import AgentConfig
-from admin_sync.agent.update import UpdateReport, check_for_update
+from admin_sync.agent.update import UpdateReport, check_for_update, repository_url
 from admin_sync.protocol import Heartbeat, ProtocolError, Provisioning
 from admin_sync.rollout import KioskIdentity
 from content.durable import write_atomic
@@ -79,6 +80,8 @@ class Agent:
         except ProtocolError as exc:
             raise AgentError(str(exc)) from exc
         self.server_url = (settings.server_url or self.provisioning.server_url).rstrip("/")
+        # the signed repository: a mirror (tuf_url) or the server's own /tuf/
+        self.tuf_url = repository_url(self.server_url, settings.tuf_url)
         self.token = self.provisioning.token
         if settings.token_file is not None:
             try:
@@ -100,7 +103,8 @@ class Agent:
         self.installer = installer
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = f"safe-airports-agent/{app_version()}"
-        self.session.headers["Authorization"] = f"Bearer {self.token}"  # the server may require it
+        # the token goes to the server only, never to a mirror of the repository (server_auth)
+        self.session.auth = ServerOnlyBearer(self.token, self.server_url)
         self.rng = rng or random.Random()
         self.monotonic = monotonic
         self.started = monotonic()
@@ -173,6 +177,7 @@ class Agent:
         fetcher = self.make_fetcher()
         report = check_for_update(
             server_url=self.server_url,
+            tuf_url=self.tuf_url,
             trusted_root=self.provisioning.root_bytes(),
             state_dir=self.state_dir,
             fetcher=fetcher,

@@ -5,6 +5,11 @@ The targets metadata may hold two releases: `release.json` (everyone's) and
 offered to (admin_sync.rollout). The agent fetches the manifest of each release offered to it
 and picks the newest (`choose_newest`); its parts are the targets under the same prefix.
 A staged release whose signed rollout is malformed is offered to nobody.
+
+A manifest is downloaded only when it changed: the copy kept in the download folder is used
+while it matches the hash and length in the (freshly refreshed) signed targets metadata, so an
+unchanged release costs no request, and a promotion or a new release, which changes the signed
+hash, is fetched at once.
 """
 
 from __future__ import annotations
@@ -60,9 +65,11 @@ def choose_release(
             log.info("release %s is staged to %s, not this kiosk", path, rollout.describe())
             continue
         local = download_dir / path.replace("/", "-")
-        manifest = ReleaseManifest.from_bytes(
-            Path(updater.download_target(info, str(local))).read_bytes()
-        )
+        # the copy kept from an earlier check, when it still matches the signed hash and
+        # length: an unchanged release costs no request at all
+        kept = updater.find_cached_target(info, str(local))
+        fetched = kept if kept is not None else updater.download_target(info, str(local))
+        manifest = ReleaseManifest.from_bytes(Path(fetched).read_bytes())
         if custom.get(VERSION_KEY, manifest.content_version) != manifest.content_version:
             raise ProtocolError(
                 f"{path}: signed as version {custom.get(VERSION_KEY)} but the manifest says "

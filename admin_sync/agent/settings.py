@@ -34,6 +34,14 @@ class SyncSettings:
     server_url: str | None = setting(
         None, help="Server URL; overrides the one in the provisioning file (e.g. a new address)."
     )
+    tuf_url: str | None = setting(
+        None,
+        help="Address of a mirror of the signed repository (a CDN or object store holding a "
+        "byte-for-byte copy of the server's /tuf/ folder: metadata/ and targets/ under it), "
+        "e.g. https://mirror.example.org/safe-airports/tuf. None: the server's own /tuf/. "
+        "Everything is still checked against the pinned root; the kiosk token is sent only "
+        "to the server's address, never to the mirror.",
+    )
     token_file: Path | None = setting(
         None, help="File holding the kiosk token; overrides the token in the provisioning file."
     )

@@ -96,7 +96,9 @@ def fetch_manifest(
     info = updater.get_targetinfo(SOFTWARE_MANIFEST_TARGET)
     if info is None:
         return None
-    path = updater.download_target(info, str(download_dir / "software-release.json"))
+    local = str(download_dir / "software-release.json")
+    # unchanged (same signed hash and length as the copy kept): no request
+    path = updater.find_cached_target(info, local) or updater.download_target(info, local)
     try:
         return SoftwareManifest.from_bytes(Path(path).read_bytes())
     except SoftwareManifestError as exc:

@@ -45,7 +45,7 @@ from admin_sync.agent.software_install import (
     wheels_needed,
 )
 from admin_sync.agent.software_store import SoftwareStore, Trial, restarted
-from admin_sync.protocol import TUF_METADATA_PATH, TUF_TARGETS_PATH, FirstFrame, read_first_frame
+from admin_sync.protocol import FirstFrame, read_first_frame
 from admin_sync.rollout import Candidate, choose_newest
 from admin_sync.software_manifest import SoftwareManifestError, version_key
 
@@ -261,17 +261,14 @@ class SoftwareUpdater:
             )
 
     def updater(self, agent: Agent) -> Updater:
-        base = agent.server_url.rstrip("/")
-        from admin_sync.agent.update import UPDATER_CONFIG
+        from admin_sync.agent.update import repository_updater
 
-        return Updater(
-            metadata_dir=str(self.config.state_dir / "tuf"),
-            metadata_base_url=base + TUF_METADATA_PATH,
-            target_base_url=base + TUF_TARGETS_PATH,
-            target_dir=str(self.config.state_dir / "downloads"),
+        return repository_updater(  # the same repository (mirror or server) as the content
+            tuf_url=agent.tuf_url,
+            metadata_dir=self.config.state_dir / "tuf",
+            download_dir=self.config.state_dir / "downloads",
             fetcher=agent.make_fetcher(),
-            config=UPDATER_CONFIG,
-            bootstrap=agent.provisioning.root_bytes(),
+            trusted_root=agent.provisioning.root_bytes(),
         )
 
     def check(self, agent: Agent) -> str:

@@ -22,8 +22,7 @@ from admin_sync.agent.notices_sync import sync_notices
 from admin_sync.agent.part_cache import PartCache
 from admin_sync.agent.release_choice import choose_release
 from admin_sync.protocol import (
-    TUF_METADATA_PATH,
-    TUF_TARGETS_PATH,
+    TUF_PATH,
     ProtocolError,
     ReleaseManifest,
     part_target,
@@ -108,9 +107,38 @@ def _is_refusal(exc: BaseException) -> bool:
     )
 
 
+def repository_url(server_url: str, tuf_url: str | None = None) -> str:
+    """Where the signed repository is (no trailing slash): `tuf_url`, a mirror, when set;
+    otherwise the server's own `/tuf`."""
+    if tuf_url:
+        return tuf_url.rstrip("/")
+    return server_url.rstrip("/") + TUF_PATH
+
+
+def repository_updater(
+    *,
+    tuf_url: str,
+    metadata_dir: Path,
+    download_dir: Path,
+    fetcher: FetcherInterface,
+    trusted_root: bytes,
+) -> Updater:
+    """A python-tuf updater for the repository at `tuf_url` (its metadata/ and targets/)."""
+    return Updater(
+        metadata_dir=str(metadata_dir),
+        metadata_base_url=tuf_url + "/metadata/",
+        target_base_url=tuf_url + "/targets/",
+        target_dir=str(download_dir),
+        fetcher=fetcher,
+        config=UPDATER_CONFIG,
+        bootstrap=trusted_root,
+    )
+
+
 def check_for_update(
     *,
     server_url: str,
+    tuf_url: str | None = None,
     trusted_root: bytes,
     state_dir: Path,
     fetcher: FetcherInterface,
@@ -122,6 +150,7 @@ def check_for_update(
 ) -> UpdateReport:
     """Run one update check; never raises for network or trust problems (see the report).
 
+    `tuf_url`: a mirror of the signed repository (None: the server's own `/tuf/`).
     `airports`: where this kiosk stands; only those airports' audio is fetched (empty: all).
 
     `counter` is the object whose `bytes_received` counts the bytes fetched (normally the
@@ -138,7 +167,7 @@ def check_for_update(
     try:
         installed = installer.installed_version()  # a damaged record stops the update here
         report = _check(
-            server_url=server_url,
+            tuf_url=repository_url(server_url, tuf_url),
             trusted_root=trusted_root,
             state_dir=state_dir,
             fetcher=fetcher,
@@ -172,7 +201,7 @@ def check_for_update(
 
 def _check(
     *,
-    server_url: str,
+    tuf_url: str,
     trusted_root: bytes,
     state_dir: Path,
     fetcher: FetcherInterface,
@@ -183,22 +212,19 @@ def _check(
     kiosk: KioskIdentity | None = None,
     airports: tuple[str, ...] = (),
 ) -> UpdateReport:
-    base = server_url.rstrip("/")
     metadata_dir = state_dir / "tuf"
     metadata_dir.mkdir(parents=True, exist_ok=True)
     download_dir = state_dir / "downloads"
     download_dir.mkdir(parents=True, exist_ok=True)
     parts = PartCache(state_dir / "parts")
 
-    log.info("checking %s for new content (installed: %s)", base, installed or "none")
-    updater = Updater(
-        metadata_dir=str(metadata_dir),
-        metadata_base_url=base + TUF_METADATA_PATH,
-        target_base_url=base + TUF_TARGETS_PATH,
-        target_dir=str(download_dir),
+    log.info("checking %s for new content (installed: %s)", tuf_url, installed or "none")
+    updater = repository_updater(
+        tuf_url=tuf_url,
+        metadata_dir=metadata_dir,
+        download_dir=download_dir,
         fetcher=fetcher,
-        config=UPDATER_CONFIG,
-        bootstrap=trusted_root,
+        trusted_root=trusted_root,
     )
     updater.refresh()
     if notices_path is not None:  # before the release: notices do not wait for a new version

@@ -8,6 +8,12 @@ history (`content.git`) as files, and `MANIFEST.json` with the sha256 of every f
 repository lock (`repo.lock`) and the content history's lock are held while the backup is
 taken, so no publication, key rotation or content commit lands halfway through it. The
 console's preview pictures (`preview-cache/`) are left out: they are made again on demand.
+So are the kiosks' remote screenshots (`screenshots/`, commands_api.py): a picture of a
+kiosk's screen at one moment, useful for minutes, kept on the server only for the few latest
+per kiosk; a backup is what must survive a lost server, and would otherwise carry up to 4 MiB
+per picture for as long as the backup is kept. In the backup's copy of `server.db` the
+commands keep their history (who asked, when, "screenshot received") but name no picture, so
+a restored console shows no broken image.
 The archive holds private keys: it is written owner-only.
 
 Restoring checks every checksum and runs `PRAGMA integrity_check` on every database before it
@@ -48,6 +54,8 @@ LOCK_NAME = "repo.lock"
 _SKIP_SUFFIXES = ("-wal", "-shm", "-journal", ".tmp", ".partial")
 HISTORY_LOCK = "content.git/write.lock"  # admin_sync.content_history's lock for commits
 _SKIP_NAMES = (LOCK_NAME, "write.lock", "preview-cache")  # locks; pictures made again on demand
+SCREENSHOTS_DIR = "screenshots"  # commands_api.SCREENSHOTS_DIR: transient, never backed up
+SERVER_DB = "server.db"  # its copy names no screenshot (forget_screenshots)
 
 
 class BackupError(Exception):
@@ -73,8 +81,27 @@ def _skipped(name: str) -> bool:
     return name in _SKIP_NAMES or name.endswith(_SKIP_SUFFIXES)
 
 
+def forget_screenshots(database: Path) -> int:
+    """In a backup's copy of server.db: the commands name no screenshot file (the pictures are
+    not in the backup). Returns how many did."""
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kiosk_commands'"
+        ).fetchone()
+        if found is None:  # a database from before remote commands
+            return 0
+        cur = conn.execute(
+            "UPDATE kiosk_commands SET screenshot = NULL WHERE screenshot IS NOT NULL"
+        )
+        return cur.rowcount
+    finally:
+        conn.close()
+
+
 def plan_backup(data_dir: Path) -> BackupPlan:
-    """Classify every entry of the data folder: database, plain file, symlink, directory."""
+    """Classify every entry of the data folder: database, plain file, symlink, directory.
+    Left out: locks, journals, the preview cache and the kiosks' screenshots."""
     if not data_dir.is_dir():
         raise BackupError(f"{data_dir}: data folder not found")
     plan = BackupPlan()
@@ -85,6 +112,8 @@ def plan_backup(data_dir: Path) -> BackupPlan:
             rel = (here / name).relative_to(data_dir).as_posix()
             if (here / name).is_symlink():
                 filenames.append(name)
+            elif rel == SCREENSHOTS_DIR:
+                continue
             elif not _skipped(name):
                 plan.directories.append(rel)
                 kept_dirs.append(name)
@@ -211,6 +240,8 @@ def create_backup(data_dir: Path, out: Path, *, now: datetime) -> dict[str, Any]
                 for number, rel in enumerate(plan.databases):
                     copy = Path(scratch) / f"db{number}"
                     version = online_backup(data_dir / rel, copy)
+                    if rel == SERVER_DB:
+                        forget_screenshots(copy)
                     manifest["databases"][rel] = {
                         "sha256": _sha256_file(copy),
                         "user_version": version,

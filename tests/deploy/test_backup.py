@@ -234,3 +234,51 @@ def test_backup_keeps_the_content_history_and_the_audit_log(tmp_path):
     (release,) = release_history(Database(restored_dir / "server.db"))
     assert release.source_commit and restored.resolve(release.source_commit)
     assert not (restored_dir / "preview-cache").exists()
+
+
+def test_screenshots_stay_out_of_backups_and_their_commands_name_none(
+    server_data: Path, tmp_path: Path
+) -> None:
+    """A kiosk's screenshot (commands_api: the file in DIR/screenshots/, the command naming it)
+    is transient: the backup holds neither the picture nor its name, the command's history is
+    kept, and the live server still has both."""
+    from datetime import timedelta
+
+    from admin_sync.datadir import DataDir
+    from admin_sync.server.commands_api import screenshots_dir
+    from admin_sync.server.commands_db import add_command, get_command, record_screenshot
+    from admin_sync.server.db import Database
+
+    data = copy_tree(server_data, tmp_path / "data")
+    db = Database(data / "server.db")
+    ((kiosk_id,),) = rows(data / "server.db", "SELECT id FROM kiosks")
+    command = add_command(
+        db,
+        kiosk_id=kiosk_id,
+        kind="screenshot",
+        by="aibek",
+        now=NOW,
+        lifetime=timedelta(minutes=15),
+    )
+    picture = os.urandom(3 * 1024 * 1024)  # incompressible: it would show in the archive's size
+    folder = screenshots_dir(DataDir(data))  # where the server's upload route keeps them
+    folder.mkdir()
+    (folder / f"{command.id}.png").write_bytes(picture)
+    with db.transaction() as conn:
+        record_screenshot(conn, command.id, f"{command.id}.png", NOW, kiosk_id)
+
+    manifest = create_backup(data, tmp_path / "backups", now=NOW)
+    archive = Path(manifest["archive"])
+    assert archive.stat().st_size < len(picture) // 4
+    with tarfile.open(archive) as tar:
+        assert not [n for n in tar.getnames() if "screenshots" in n]
+    assert "screenshots" not in manifest["directories"]
+    live = get_command(db, command.id)
+    assert live is not None and live.screenshot == f"{command.id}.png"  # live: untouched
+
+    restored_dir = tmp_path / "restored"
+    restore_backup(archive, restored_dir, force=False, now=NOW)
+    kept = get_command(Database(restored_dir / "server.db"), command.id)
+    assert kept is not None and kept.status == "done" and kept.requested_by == "aibek"
+    assert kept.screenshot is None
+    assert not screenshots_dir(DataDir(restored_dir)).exists()

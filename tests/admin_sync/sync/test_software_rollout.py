@@ -17,6 +17,7 @@ from tuf.api import exceptions
 from admin_sync.agent.software_store import SoftwareStore
 from admin_sync.agent.software_update import SoftwareConfig, SoftwareUpdater
 from admin_sync.datadir import DataDir
+from admin_sync.protocol import TUF_PATH
 from admin_sync.rollout import KioskIdentity, Rollout
 from admin_sync.software_manifest import SOFTWARE_MANIFEST_TARGET
 from admin_sync.software_repo import _commit_software, live_software_rollout, load_software
@@ -67,6 +68,7 @@ def check(updater: SoftwareUpdater, data: DataDir, root: bytes, who: KioskIdenti
     """One software check of an agent that is `who`, against the data folder."""
     agent = SimpleNamespace(
         server_url=BASE,
+        tuf_url=BASE + TUF_PATH,
         make_fetcher=lambda: DirectoryFetcher(data.store()),
         provisioning=SimpleNamespace(root_bytes=lambda: root),
         identity=lambda: who,

@@ -21,7 +21,7 @@ from admin_sync.agent.software_update import SoftwareConfig, SoftwareUpdater
 from admin_sync.agent.update import UPDATER_CONFIG
 from admin_sync.datadir import DataDir
 from admin_sync.keys import generate_key, load_key
-from admin_sync.protocol import TUF_METADATA_PATH, TUF_TARGETS_PATH
+from admin_sync.protocol import TUF_METADATA_PATH, TUF_PATH, TUF_TARGETS_PATH
 from admin_sync.rollout import KioskIdentity
 from admin_sync.software_cli import plan_software_release, publish_wheels
 from admin_sync.software_manifest import (
@@ -170,6 +170,7 @@ def test_the_agent_never_downgrades_nor_retries_a_failed_version(tmp_path: Path,
     store.switch_to("1.1.0")
     agent = SimpleNamespace(
         server_url=BASE,
+        tuf_url=BASE + TUF_PATH,
         make_fetcher=lambda: DirectoryFetcher(data.store()),
         provisioning=SimpleNamespace(root_bytes=lambda: root),
         identity=lambda: KioskIdentity("tas-1", "TAS"),
