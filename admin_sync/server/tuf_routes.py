@@ -72,8 +72,8 @@ def metadata(name: str, request: Request) -> Response:
     path = _store(request).metadata_file(name)
     if path is None:
         raise HTTPException(404, detail=f"metadata {name} not found")
-    # timestamp.json changes in place; versioned files never change
-    cache = "no-store" if name == "timestamp.json" or name == "root.json" else "max-age=31536000"
+    # a versioned file (N.role.json) never changes; an unversioned name changes in place
+    cache = "max-age=31536000, immutable" if name[0].isdigit() else "no-cache"
     return _file(request, path, "application/json", cache, f"metadata {name}")
 
 

@@ -83,7 +83,11 @@ def test_serves_signed_metadata_and_refuses_odd_names(client, kiosk_token):
     root = client.get("/tuf/metadata/1.root.json", headers=auth)
     assert root.status_code == 200
     assert json.loads(root.content)["signed"]["_type"] == "root"
-    assert client.get("/tuf/metadata/timestamp.json", headers=auth).status_code == 200
+    assert "immutable" in root.headers["cache-control"]
+    for name in ("timestamp.json", "root.json"):
+        latest = client.get(f"/tuf/metadata/{name}", headers=auth)  # changes in place
+        assert latest.status_code == 200, name
+        assert latest.headers["cache-control"] == "no-cache", name
     assert client.get("/tuf/metadata/99.root.json", headers=auth).status_code == 404
     for bad in ("..%2F..%2Fkeys%2Ftimestamp.pem", "timestamp.pem", "1.root.json.bak"):
         answer = client.get(f"/tuf/metadata/{bad}", headers=auth)
