@@ -8,7 +8,8 @@ backend: OpenGL, drawn by Mesa's llvmpipe on the CPU here). For each renderer an
 - cold start: from starting the session (cage included) to the kiosk's first frame;
 - tap to frame: `TAP_ROUNDS` × (help, back) taps through the kiosk's test hook (headless wlroots
   has no input devices), from the synthetic click to the next `frameSwapped`;
-- RSS of the kiosk process after the taps, and its peak (VmHWM).
+- RSS of the kiosk process after the taps (with its anonymous and file-backed parts), and its
+  peak (VmHWM).
 
 The renderers are started in turn, `STARTS` times each (software first on even starts,
 llvmpipe first on odd ones), so that the shared machine's load falls on both alike; the
@@ -43,12 +44,15 @@ def _kiosk_process(session_pid: int) -> Any:
     raise RuntimeError("the kiosk process was not found under the cage session")
 
 
-def _peak_rss(pid: int) -> int:
-    """VmHWM: the process's peak resident set, in bytes."""
+def _memory(pid: int) -> dict[str, int]:
+    """From /proc/PID/status, in bytes: VmRSS, its anonymous and file-backed parts (RssAnon:
+    heap, stacks, buffers; RssFile: mapped libraries and files, shareable) and VmHWM (peak)."""
+    fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
+            fields[key] = int(value.split()[0]) * 1024
+    return fields
 
 
 def one_start(base: Path, cache: Path, renderer: str, rounds: int) -> dict:
@@ -69,12 +73,12 @@ def one_start(base: Path, cache: Path, renderer: str, rounds: int) -> dict:
             taps.append(probe.ask("tap nav.help"))
             taps.append(probe.ask("tap nav.back"))
         kiosk = _kiosk_process(session.pid)
-        rss, peak = kiosk.memory_info().rss, _peak_rss(kiosk.pid)
+        memory = _memory(kiosk.pid)
         probe.ask("quit")
         session.wait(timeout=60)
     finally:
         stop_cage(session)
-    return {"cold": cold, "taps": taps, "api": api, "rss": rss, "peak": peak}
+    return {"cold": cold, "taps": taps, "api": api, **memory}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -93,9 +97,15 @@ def summary(samples: list[dict]) -> dict:
         "tap_to_frame_ms_p50": round(percentile(taps, 50), 1),
         "tap_to_frame_ms_p95": round(percentile(taps, 95), 1),
         "tap_samples": len(taps),
-        "rss_mb_after_taps_median": round(statistics.median(s["rss"] for s in samples) / 2**20, 1),
-        "peak_rss_mb_median": round(statistics.median(s["peak"] for s in samples) / 2**20, 1),
+        "rss_mb_after_taps_median": _median_mb(samples, "VmRSS"),
+        "rss_anon_mb_median": _median_mb(samples, "RssAnon"),
+        "rss_file_mb_median": _median_mb(samples, "RssFile"),
+        "peak_rss_mb_median": _median_mb(samples, "VmHWM"),
     }
+
+
+def _median_mb(samples: list[dict], key: str) -> float:
+    return round(statistics.median(s[key] for s in samples) / 2**20, 1)
 
 
 def ratios(results: dict[str, dict]) -> dict[str, float]:
@@ -106,6 +116,8 @@ def ratios(results: dict[str, dict]) -> dict[str, float]:
         "tap_to_frame_ms_p50",
         "tap_to_frame_ms_p95",
         "rss_mb_after_taps_median",
+        "rss_anon_mb_median",
+        "rss_file_mb_median",
         "peak_rss_mb_median",
     )
     return {key: round(gl[key] / soft[key], 2) for key in keys}
