@@ -8,6 +8,8 @@ backend: OpenGL, drawn by Mesa's llvmpipe on the CPU here). For each renderer an
 - cold start: from starting the session (cage included) to the kiosk's first frame;
 - tap to frame: `TAP_ROUNDS` × (help, back) taps through the kiosk's test hook (headless wlroots
   has no input devices), from the synthetic click to the next `frameSwapped`;
+- CPU time of the kiosk process and of cage per tap (user + system, all threads: llvmpipe
+  draws in the kiosk's own threads);
 - RSS of the kiosk process after the taps (with its anonymous and file-backed parts), and its
   peak (VmHWM).
 
@@ -31,17 +33,24 @@ STARTS = 5
 TAP_ROUNDS = 15
 
 
-def _kiosk_process(session_pid: int) -> Any:
-    """The kiosk (the probe standing in for `safe-airports kiosk`) among the session's processes."""
+def _session_process(session_pid: int, name: str) -> Any:
+    """The session's process running program `name` (cage) or Python module `name` (the kiosk:
+    the probe standing in for `safe-airports kiosk`)."""
     import psutil
 
     for child in psutil.Process(session_pid).children(recursive=True):
         try:
-            if "tests.kiosk.kiosk_probe" in " ".join(child.cmdline()):
-                return child
+            command = child.cmdline()
         except psutil.NoSuchProcess:
             continue
-    raise RuntimeError("the kiosk process was not found under the cage session")
+        if Path(command[0]).name == name or command[1:3] == ["-m", name]:
+            return child
+    raise RuntimeError(f"no {name} process in the cage session")
+
+
+def _cpu_seconds(process: Any) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
 
 
 def _memory(pid: int) -> dict[str, int]:
@@ -68,17 +77,22 @@ def one_start(base: Path, cache: Path, renderer: str, rounds: int) -> dict:
         api = f"{state['graphics_api']} {state['gl_renderer'] or ''}".strip()
         probe.wait_until(lambda s: s["screen"] == "attract", "attract")
         probe.ask("tap attract.start")
+        kiosk = _session_process(session.pid, "tests.kiosk.kiosk_probe")
+        cage = _session_process(session.pid, "cage")
+        cpu = _cpu_seconds(kiosk), _cpu_seconds(cage)
         taps: list[float] = []
         for _ in range(rounds):
             taps.append(probe.ask("tap nav.help"))
             taps.append(probe.ask("tap nav.back"))
-        kiosk = _kiosk_process(session.pid)
+        kiosk_cpu = (_cpu_seconds(kiosk) - cpu[0]) * 1000 / len(taps)
+        cage_cpu = (_cpu_seconds(cage) - cpu[1]) * 1000 / len(taps)
         memory = _memory(kiosk.pid)
         probe.ask("quit")
         session.wait(timeout=60)
     finally:
         stop_cage(session)
-    return {"cold": cold, "taps": taps, "api": api, **memory}
+    times = {"cold": cold, "taps": taps, "kiosk_cpu": kiosk_cpu, "cage_cpu": cage_cpu}
+    return {"api": api, **times, **memory}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -97,6 +111,10 @@ def summary(samples: list[dict]) -> dict:
         "tap_to_frame_ms_p50": round(percentile(taps, 50), 1),
         "tap_to_frame_ms_p95": round(percentile(taps, 95), 1),
         "tap_samples": len(taps),
+        # CPU time (user + system, every thread) per tap: what a tap costs on a machine where
+        # nothing else runs, less disturbed by the other work here than the times are.
+        "kiosk_cpu_ms_per_tap_median": round(statistics.median(s["kiosk_cpu"] for s in samples), 1),
+        "cage_cpu_ms_per_tap_median": round(statistics.median(s["cage_cpu"] for s in samples), 1),
         "rss_mb_after_taps_median": _median_mb(samples, "VmRSS"),
         "rss_anon_mb_median": _median_mb(samples, "RssAnon"),
         "rss_file_mb_median": _median_mb(samples, "RssFile"),
@@ -115,6 +133,8 @@ def ratios(results: dict[str, dict]) -> dict[str, float]:
         "cold_start_s_median",
         "tap_to_frame_ms_p50",
         "tap_to_frame_ms_p95",
+        "kiosk_cpu_ms_per_tap_median",
+        "cage_cpu_ms_per_tap_median",
         "rss_mb_after_taps_median",
         "rss_anon_mb_median",
         "rss_file_mb_median",
