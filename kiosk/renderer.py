@@ -99,7 +99,9 @@ def apply_renderer(
     from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 
     choice = choose_renderer(setting, environ, render_nodes(dri), gl_renderer)
-    if choice.software:
+    # Qt reads QT_QUICK_BACKEND itself; asking again once a window exists only gets a warning.
+    chosen = environ.get("QT_QUICK_BACKEND") or QQuickWindow.sceneGraphBackend()
+    if choice.software and chosen != "software":
         QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
     log.info("renderer: %s (%s)", "software" if choice.software else "Qt default", choice.reason)
     return choice
