@@ -53,7 +53,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 echo "Opening the kiosk in a window ($platform; close it to continue)."
 status=0
-# Qt Quick's default renderer here (the Makefile's software renderer is for the tests).
+# The kiosk chooses its renderer here (setting `renderer`, auto: the GPU where there is one);
+# the Makefile's QT_QUICK_BACKEND=software is for the tests.
 # (In a subshell so that bash's own "Aborted" line also goes to the log.)
 (env -u QT_QUICK_BACKEND "$bin/safe-airports" kiosk --config "$config" --windowed --platform "$platform"; exit $?) \
   2>"$logs/kiosk-window.log" || status=$?

@@ -45,6 +45,7 @@ from kiosk.first_frame import write_first_frame
 from kiosk.frame_damage import damage_every_frame
 from kiosk.images import AssetImageProvider, QrImageProvider
 from kiosk.remote_commands import RemoteCommands
+from kiosk.renderer import apply_renderer
 from kiosk.usage_store import UsageError, UsageRecorder, UsageStore
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class KioskApp:
         remote_commands: bool = True,
     ) -> None:
         self.qt_app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+        self.renderer = apply_renderer(settings.renderer, os.environ)  # before the window
         self.settings = settings
         self.windowed = windowed
         self.font_family = load_fonts()

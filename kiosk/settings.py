@@ -98,6 +98,13 @@ class KioskSettings:
         "shrink under 9 mm on a small one. 0: the size the display reports, if believable.",
         check=_diagonal,
     )
+    renderer: str = setting(
+        "auto",
+        help="How Qt Quick draws: opengl (Qt's default backend, for a kiosk with a GPU), "
+        "software (Qt Quick's software backend, faster without a GPU) or auto (opengl where "
+        "there is a GPU render node whose OpenGL is not a CPU rasteriser, else software).",
+        check=matching("auto|opengl|software", "auto, opengl or software"),
+    )
     audio_volume: int = setting(
         80,
         help="Volume of the listen buttons' audio, 0 (silent) to 100 (the sound output's full "

@@ -6,7 +6,8 @@ also grabs and saves screenshots, is reported apart), RSS growth from 100 to 10,
 < 2 %. Each figure comes from a fresh subprocess on the offscreen platform with the software
 renderer, reading real sample content installed in a temporary store. The 10,000 sessions drive
 the controller (session logic, page building, content queries, QR payloads, usage counters)
-without QML; a second run builds every screen in QML for QML_SESSIONS sessions.
+without QML; a second run builds every screen in QML for QML_SESSIONS sessions. The kiosk
+inside cage, per Qt Quick renderer, is measured by bench_kiosk_cage.py.
 """
 
 from __future__ import annotations
@@ -202,72 +203,6 @@ def sessions(tmp: Path, total: int, checkpoint: int, mode: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-CAGE_STARTS = 3
-CAGE_TAP_ROUNDS = 15
-
-
-def cage_renderers(starts: int = CAGE_STARTS, rounds: int = CAGE_TAP_ROUNDS) -> dict:
-    """Inside cage (headless wlroots, as the kiosk user, started by kiosk-session.sh), for the
-    software backend and for Qt Quick's OpenGL backend on Mesa's llvmpipe: cold start from
-    starting the session to the kiosk's first frame (median of `starts`), and tap-to-frame
-    p50/p95 over `rounds` × (help, back) taps sent through the kiosk's test hook (headless
-    wlroots has no input devices). Empty when cage cannot run here (the reason is printed)."""
-    import shutil
-
-    from tests.kiosk.screens import (
-        RENDERERS,
-        Probe,
-        start_cage,
-        stop_cage,
-        unprivileged_venv,
-    )
-
-    if shutil.which("cage") is None or os.geteuid() != 0:
-        print("cage benchmark skipped: needs cage installed and root (to run as the kiosk user)")
-        return {}
-    from kiosk.content_loader import build_fallback
-
-    base = Path(tempfile.mkdtemp(prefix="bench-cage-", dir="/tmp"))
-    try:
-        why_not = unprivileged_venv(base)
-        if why_not:
-            print(f"cage benchmark skipped: {why_not}")
-            return {}
-        cache = build_fallback(base / "build")
-        results: dict[str, dict] = {}
-        for renderer in sorted(RENDERERS):
-            times, taps, api = [], [], ""
-            for attempt in range(starts):
-                began = time.monotonic()
-                session, run_dir, work = start_cage(base, cache, renderer)
-                try:
-                    probe = Probe(run_dir / "probe.sock", lambda s=session: s.poll() is None)
-                    state = probe.wait_until(lambda s: s["frames"] > 0, "first frame")
-                    times.append(float((work / "first-frame").read_text()) - began)
-                    api = f"{state['graphics_api']} {state['gl_renderer'] or ''}".strip()
-                    if attempt == 0:
-                        probe.wait_until(lambda s: s["screen"] == "attract", "attract")
-                        probe.ask("tap attract.start")
-                        for _ in range(rounds):
-                            taps.append(probe.ask("tap nav.help"))
-                            taps.append(probe.ask("tap nav.back"))
-                    probe.ask("quit")
-                    session.wait(timeout=60)
-                finally:
-                    stop_cage(session)
-            results[renderer] = {
-                "graphics": api,
-                "cold_start_s_median": round(statistics.median(times), 3),
-                "cold_start_s_all": [round(t, 3) for t in times],
-                "tap_to_frame_ms_p50": round(percentile(taps, 50), 1),
-                "tap_to_frame_ms_p95": round(percentile(taps, 95), 1),
-                "tap_samples": len(taps),
-            }
-        return results
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -282,7 +217,6 @@ def run(total_sessions: int = SESSIONS_LARGE, qml_sessions: int = QML_SESSIONS) 
         taps, peak_mb = tour(tmp)
         grown = sessions(tmp, total_sessions, SESSIONS_SMALL, "logic")
         screens = sessions(tmp, qml_sessions, SESSIONS_SMALL, "qml")
-    in_cage = cage_renderers()
     rss = {int(k): v for k, v in grown["rss"].items()}
     small, large = rss[SESSIONS_SMALL], rss[total_sessions]
     qrss = {int(k): v for k, v in screens["rss"].items()}
@@ -305,13 +239,8 @@ def run(total_sessions: int = SESSIONS_LARGE, qml_sessions: int = QML_SESSIONS) 
         f"qml_rss_mb_after_{qml_sessions}_sessions": round(qlarge / 2**20, 1),
         "qml_rss_growth_percent": round(100 * (qlarge - qsmall) / qsmall, 2),
         "qml_sessions_per_second": round(qml_sessions / screens["seconds"], 1),
-        # The same kiosk inside cage (headless, 1280×720), per Qt Quick renderer.
-        "cage": in_cage,
     }
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["cage"]:
-        print(json.dumps(cage_renderers(), indent=2))
-        sys.exit(0)
     print(json.dumps(run(*[int(a) for a in sys.argv[1:3]]), indent=2))

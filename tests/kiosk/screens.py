@@ -252,10 +252,11 @@ def check_targets(probe: Probe, state: dict, where: str) -> None:
 # Inside cage, as the systemd unit runs it: the kiosk user (here `nobody`), a private runtime
 # directory, QT_QPA_PLATFORM=wayland, wlroots' headless backend (no GPU, no input devices).
 CAGE_USER = "nobody"
+# Each renderer tested: the kiosk's `renderer` setting and the session's extra environment.
 RENDERERS = {
-    "software": {"QT_QUICK_BACKEND": "software"},
+    "software": ("software", {}),
     # Qt Quick's default (hardware) backend, on Mesa's software OpenGL.
-    "llvmpipe": {"LIBGL_ALWAYS_SOFTWARE": "1"},
+    "llvmpipe": ("opengl", {"LIBGL_ALWAYS_SOFTWARE": "1"}),
 }
 
 
@@ -331,6 +332,8 @@ def start_cage(
     run_dir.mkdir(mode=0o700)
     data.mkdir()
     config = write_config(data, sample_cache, diagonal, installed)
+    setting, renderer_env = RENDERERS[renderer]
+    config.write_text(config.read_text() + f'renderer = "{setting}"\n')
     app = work / "kiosk-app"
     app.write_text(
         "#!/bin/sh\n"
@@ -354,7 +357,7 @@ def start_cage(
         "KIOSK_APP": str(app),
         "ROTATION": str(rotation),  # /etc/safe-airports/display.conf
         "PYTHONPATH": str(REPO),
-        **RENDERERS[renderer],
+        **renderer_env,
     }
     if x_display:
         env["DISPLAY"] = x_display

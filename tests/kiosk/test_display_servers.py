@@ -117,7 +117,7 @@ def test_fullscreen_under_xvfb(tmp_path, sample_cache, width, height, diagonal) 
     with xvfb(width, height) as display:
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
         env["PYTHONPATH"] = str(REPO)
-        env.pop("QT_QUICK_BACKEND", None)  # Qt Quick's default renderer (OpenGL: Mesa here)
+        env.pop("QT_QUICK_BACKEND", None)  # the kiosk chooses (renderer = auto: software here)
         env.pop("WAYLAND_DISPLAY", None)
         kiosk = _start_probe(config, tmp_path / "probe.sock", env, log)
         try:
