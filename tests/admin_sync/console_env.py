@@ -99,19 +99,6 @@ class ConsoleEnv:
             valid_source(source), author=author, message="Sample"
         )
 
-
-def history(env: ConsoleEnv) -> ContentHistory:
-    """The console's content sources (the git repository in the data folder)."""
-    return env.app.state.data.content_history()
-
-
-def sample_env(root: Path, **console_settings: object) -> ConsoleEnv:
-    """A console whose content is the sample (committed by "setup"), the editor signed in."""
-    env = ConsoleEnv(root, **console_settings)
-    env.commit_sample(root / "content")
-    env.sign_in()
-    return env
-
     def heartbeat(self, **fields: object):
         body = {"kiosk_id": self.kiosk.id, "app_version": "0.1.0", "uptime_seconds": 60}
         body.update(fields)
@@ -134,6 +121,19 @@ def sample_env(root: Path, **console_settings: object) -> ConsoleEnv:
             json=body,
             headers={"Authorization": f"Bearer {self.kiosk_token}"},
         )
+
+
+def history(env: ConsoleEnv) -> ContentHistory:
+    """The console's content sources (the git repository in the data folder)."""
+    return env.app.state.data.content_history()
+
+
+def sample_env(root: Path, **console_settings: object) -> ConsoleEnv:
+    """A console whose content is the sample (committed by "setup"), the editor signed in."""
+    env = ConsoleEnv(root, **console_settings)
+    env.commit_sample(root / "content")
+    env.sign_in()
+    return env
 
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "sample"
