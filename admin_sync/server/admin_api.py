@@ -82,7 +82,7 @@ def _problem(message: str, lines: list[str] | None = None, status: int = 422) ->
 def audience_problem(exc: AudienceError) -> HTTPException:
     """422 naming the parameter (or body field) of a bad audience."""
     return HTTPException(
-        422, detail={"message": str(exc), "parameter": exc.parameter, "problems": [exc.reason]}
+        422, detail={"message": str(exc), "parameter": exc.parameter, "problems": []}
     )
 
 

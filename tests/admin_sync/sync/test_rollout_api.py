@@ -138,9 +138,9 @@ def test_stage_promote_halt_over_the_api(client, editor, viewer, archive, data_d
         "staged": {"version": 2, "staged_to": "airport TMJ", "rollout": {"airports": ["TMJ"]}},
     }
     # one staged release at a time
-    assert "is staged" in refusal(publish(client, editor, archive, first_to_ring="0"), 422)[
-        "message"
-    ]
+    assert (
+        "is staged" in refusal(publish(client, editor, archive, first_to_ring="0"), 422)["message"]
+    )
 
     # promote: bad audiences are 422 naming the field, another version is 409
     for body, parameter in (
