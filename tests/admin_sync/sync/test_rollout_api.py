@@ -88,7 +88,7 @@ def refusal(answer, status: int) -> dict:
 def test_nothing_staged_is_409_and_the_roles_are_checked(client, editor, viewer) -> None:
     assert client.get(STATUS).status_code == 401
     assert client.post(HALT, json={}).status_code == 401
-    assert client.get(STATUS, headers=viewer).json() == {"general_version": None, "staged": None}
+    assert client.get(STATUS, headers=viewer).json()["staged"] is None
     assert client.post(PROMOTE, json={"to_all": True}, headers=viewer).status_code == 403
     assert client.post(HALT, json={}, headers=viewer).status_code == 403
     message = refusal(client.post(PROMOTE, json={"to_all": True}, headers=editor), 409)
@@ -118,10 +118,11 @@ def test_a_bad_publish_audience_is_422_naming_the_parameter(
     client, editor, archive, data_dir, kiosks, params, parameter, words
 ) -> None:
     params = {k: kiosks["revoked"] if v == "REVOKED" else v for k, v in params.items()}
+    before = DataDir(data_dir).latest_content_version()
     detail = refusal(publish(client, editor, archive, **params), 422)
     assert detail["parameter"] == parameter
     assert words in detail["message"] and detail["message"].startswith(parameter + ": ")
-    assert DataDir(data_dir).latest_content_version() is None  # nothing published
+    assert DataDir(data_dir).latest_content_version() == before  # nothing published
 
 
 def test_stage_promote_halt_over_the_api(client, editor, viewer, archive, data_dir, kiosks):
@@ -176,17 +177,13 @@ def test_stage_promote_halt_over_the_api(client, editor, viewer, archive, data_d
     assert client.get(STATUS, headers=editor).json() == {"general_version": 3, "staged": None}
     assert refusal(client.post(HALT, json={}, headers=editor), 409)
 
-    # staged to a kiosk, then to all: everyone's release, nothing staged
+
+def test_promote_and_halt_are_503_when_the_keys_cannot_sign(
+    client, editor, archive, data_dir, kiosks
+):
     answer = publish(client, editor, archive, first_to_kiosks=kiosks["tmj"])
-    assert answer.json()["staged_to"] == f"kiosk {kiosks['tmj']}"
-    answer = client.post(PROMOTE, json={"to_all": True}, headers=editor)
-    assert answer.json() == {"version": 4, "offered_to": "all kiosks", "rollout": "all"}
-    assert client.get(STATUS, headers=editor).json() == {"general_version": 4, "staged": None}
-
-
-def test_promote_and_halt_are_503_when_the_keys_cannot_sign(client, editor, archive, data_dir):
-    answer = publish(client, editor, archive, first_to_ring="0")
     assert answer.status_code == 200, answer.text
+    assert answer.json()["staged_to"] == f"kiosk {kiosks['tmj']}"
     staged = answer.json()["content_version"]
     key = DataDir(data_dir).key_path("targets")
     hidden = key.with_name("targets.pem.away")
@@ -198,7 +195,10 @@ def test_promote_and_halt_are_503_when_the_keys_cannot_sign(client, editor, arch
         assert client.get(STATUS, headers=editor).json()["staged"]["version"] == staged
     finally:
         hidden.rename(key)
-    assert client.post(HALT, json={}, headers=editor).status_code == 200
+    # the keys back: promoted to all, it is everyone's release and nothing is staged
+    answer = client.post(PROMOTE, json={"to_all": True}, headers=editor)
+    assert answer.json() == {"version": staged, "offered_to": "all kiosks", "rollout": "all"}
+    assert client.get(STATUS, headers=editor).json() == {"general_version": staged, "staged": None}
 
 
 def test_openapi_documents_the_rollout_endpoints(client) -> None:
@@ -208,3 +208,17 @@ def test_openapi_documents_the_rollout_endpoints(client) -> None:
     assert "staged content release" in paths[STATUS]["get"]["summary"]
     names = {p["name"] for p in paths[PUBLISH]["post"]["parameters"]}
     assert {"first_to_kiosks", "first_to_airport", "first_to_ring"} <= names
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["rollout", "status"], "exactly one of --data DIR"),
+        (["rollout", "halt", "--data", "d", "--server", "http://127.0.0.1:9"], "exactly one of"),
+        (["rollout", "status", "--server", "http://127.0.0.1:9"], "--server needs --user NAME"),
+        (["publish", "--rollback-to", "1", "--data", "d", "--first-to-ring", "0"], "a rollback"),
+    ],
+)
+def test_the_cli_refuses_unclear_rollout_commands(args, words, capsys) -> None:
+    assert safe_airports_cli.main(["admin", *args]) == 1
+    assert words in capsys.readouterr().err
