@@ -3,13 +3,13 @@
 Commands that change the repository work on the data folder directly (`--data DIR`, on the
 server machine) and take the same lock as the running server. `publish` and `rollback` can also
 go over HTTP to a running server as an administrator (`--server URL --user NAME`: the name and
-password made with `admin add-user`, the same as for the web console; role editor).
+password made with `admin add-user`, the same as for the web console; role editor), and so can
+`rollout status|promote|halt` and a publish staged with `--first-to-*`.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import io
 import json
 import os
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from admin_sync import rollout_cli, users
+from admin_sync.admin_http import AdminClient, AdminHTTPError, add_credential_arguments
 from admin_sync.datadir import DataDir
 from admin_sync.keys import ONLINE_ROLES, ROLES, KeyFileError, generate_key, load_key, save_key
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, Provisioning
@@ -61,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("source", nargs="?", help="content source folder (e.g. content/sample)")
     p.add_argument("--data", help="server data folder (publish locally)")
     p.add_argument("--server", help="server URL (publish over HTTP)")
-    _add_credential_arguments(p)
+    add_credential_arguments(p)
     p.add_argument(
         "--production",
         action="store_true",
@@ -69,14 +70,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "version no other editor approved in the console",
     )
     p.add_argument("--rollback-to", type=int, help="republish this older version's content")
-    rollout_cli.add_first_to_arguments(p)  # staged rollout: who gets it first (with --data)
+    rollout_cli.add_first_to_arguments(p)  # staged rollout: who gets it first
     p.set_defaults(handler=cmd_publish)
 
     p = sub.add_parser("rollback", help="republish an older version's content as a new version")
     p.add_argument("version", type=int)
     p.add_argument("--data")
     p.add_argument("--server")
-    _add_credential_arguments(p)
+    add_credential_arguments(p)
     p.set_defaults(handler=lambda a: cmd_publish(_as_rollback(a)))
 
     p = sub.add_parser("refresh-timestamp", help="re-sign the timestamp now (the server does it)")
@@ -123,15 +124,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     rollout_cli.register(sub)  # rollout status|promote|halt (staged rollout)
     users.register(sub)  # add-user: administrators of the console and the API (users.py)
-
-
-def _add_credential_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--user", help="your administrator name (with --server; role editor)")
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read your password from the first line of standard input instead of prompting",
-    )
 
 
 def _as_rollback(args: argparse.Namespace) -> argparse.Namespace:
@@ -189,8 +181,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         rollout = rollout_cli.rollout_from_args(args) if hasattr(args, "first_to_ring") else None
     except ValueError as exc:  # RolloutError
         return _err(str(exc))
-    if rollout is not None and (args.server or args.rollback_to is not None):
-        return _err("--first-to-* stages a publish with --data DIR (or in the console)")
+    if rollout is not None and args.rollback_to is not None:
+        return _err("--first-to-* stages a publish of a source folder, not a rollback")
     if args.server:
         return _publish_http(args)
     data = DataDir(Path(args.data))
@@ -240,61 +232,33 @@ def tar_sources(source: Path) -> bytes:
 
 
 def _publish_http(args: argparse.Namespace) -> int:
-    import requests
-
-    if not args.user:
-        return _err("--server needs --user NAME (your administrator name, made with add-user)")
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"password for {args.user} at {args.server}: ")
-    if not password:
-        return _err("no password given")
-    base = args.server.rstrip("/")
-    if base.startswith("http://") and not base.startswith(("http://127.0.0.1", "http://localhost")):
-        print(
-            f"warning: {base} is not https: your password crosses the network in clear",
-            file=sys.stderr,
-        )
-    auth = (args.user, password)  # HTTP Basic, checked against the server's users.db
-    headers: dict[str, str] = {}
     try:
+        client = AdminClient.from_args(args)
         if args.rollback_to is not None:
-            response = requests.post(
-                base + ADMIN_ROLLBACK_PATH,
-                json={"to_version": args.rollback_to},
-                headers=headers,
-                auth=auth,
-                timeout=(10, 300),
-            )
+            out = client.call("POST", ADMIN_ROLLBACK_PATH, json={"to_version": args.rollback_to})
         else:
             source = Path(args.source)
             if not source.is_dir():
                 return _err(f"{source}: not a folder")
-            response = requests.post(
-                base + ADMIN_PUBLISH_PATH,
-                params={"production": "true" if args.production else "false"},
+            out = client.call(
+                "POST",
+                ADMIN_PUBLISH_PATH,
+                params={
+                    "production": "true" if args.production else "false",
+                    **rollout_cli.first_to_params(args),
+                },
                 data=tar_sources(source),
-                headers={**headers, "Content-Type": "application/gzip"},
-                auth=auth,
-                timeout=(10, 300),
+                headers={"Content-Type": "application/gzip"},
             )
-    except requests.RequestException as exc:
-        return _err(f"cannot reach {base}: {exc}")
-    if response.status_code != 200:
-        try:
-            detail = response.json().get("detail")
-        except ValueError:
-            detail = response.text
-        if isinstance(detail, dict):
-            for line in detail.get("problems", []):
-                print(line, file=sys.stderr)
-            detail = detail.get("message")
-        return _err(f"server refused (HTTP {response.status_code}): {detail}")
-    out = response.json()
+    except AdminHTTPError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return _err(str(exc))
+    staged = out.get("staged_to")
     print(
         f"published content version {out['content_version']} "
         f"({out['parts']} parts, {out['total_bytes']} bytes)"
+        + (f", staged first to {staged}" if staged else "")
     )
     return 0
 

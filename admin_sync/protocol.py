@@ -31,6 +31,10 @@ KIOSK_AUTH_PATH = "/api/v1/kiosk-auth"
 HEALTH_PATH = "/healthz"
 ADMIN_PUBLISH_PATH = "/api/v1/admin/publish"
 ADMIN_ROLLBACK_PATH = "/api/v1/admin/rollback"
+# the staged content release: GET its status; POST promote (widen or to all), POST halt
+ADMIN_ROLLOUT_PATH = "/api/v1/admin/rollout"
+ADMIN_PROMOTE_PATH = ADMIN_ROLLOUT_PATH + "/promote"
+ADMIN_HALT_PATH = ADMIN_ROLLOUT_PATH + "/halt"
 # a kiosk uploads the screenshot a command asked for (PUT, image/png, kiosk token)
 COMMAND_SCREENSHOT_PATH = "/api/v1/commands/{command_id}/screenshot"
 MAX_SCREENSHOT_BYTES = 4 * 1024 * 1024

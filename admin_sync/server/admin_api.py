@@ -3,7 +3,9 @@
 Publishing takes the content source folder as a gzip'd tar archive in the request body
 (`safe-airports admin publish SOURCE --server URL --user NAME` builds and sends it). Requests
 authenticate with HTTP Basic as a console user (the same name and password, `admin add-user`);
-publishing and rolling back need the editor role.
+publishing and rolling back need the editor role. A publish can be staged first to some
+kiosks (`first_to_kiosks`, `first_to_airport` or `first_to_ring`, checked as the console checks
+them: admin_sync.server.rollout_audience); admin_rollout_api.py sees, promotes and halts it.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import logging
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from admin_sync.keys import KeyFileError
 from admin_sync.protocol import ADMIN_PUBLISH_PATH, ADMIN_ROLLBACK_PATH, ReleaseManifest
 from admin_sync.publish import PublishError, publish_source, rollback_to, speech_synthesizer
-from admin_sync.server.auth import AdminDep, EditorDep
+from admin_sync.rollout import Rollout
+from admin_sync.server.auth import AdminDep, DbDep, EditorDep
+from admin_sync.server.rollout_audience import AudienceError, AudienceNames, audience_from_values
 from admin_sync.tuf_repo import RepositoryError
 
 router = APIRouter(
@@ -44,15 +48,25 @@ class PublishOut(BaseModel):
     parts: int
     total_bytes: int
     rollback_of: int | None = None
+    staged_to: str | None = Field(
+        None, description='staged: who is offered it, in words ("airport TMJ"); null: all kiosks'
+    )
+    rollout: str | dict[str, Any] = Field(
+        "all",
+        description='the signed audience: "all" or {"kiosks": [...], "airports": [...], "ring": N}',
+    )
 
     @classmethod
-    def of(cls, manifest: ReleaseManifest) -> PublishOut:
+    def of(cls, manifest: ReleaseManifest, rollout: Rollout | None = None) -> PublishOut:
+        staged = rollout is not None and not rollout.everyone
         return cls(
             content_version=manifest.content_version,
             title=manifest.title,
             parts=len(manifest.parts),
             total_bytes=manifest.total_bytes(),
             rollback_of=manifest.rollback_of,
+            staged_to=rollout.describe() if staged and rollout is not None else None,
+            rollout=rollout.to_custom() if staged and rollout is not None else "all",
         )
 
 
@@ -63,6 +77,16 @@ class RollbackIn(BaseModel):
 
 def _problem(message: str, lines: list[str] | None = None, status: int = 422) -> HTTPException:
     return HTTPException(status, detail={"message": message, "problems": lines or []})
+
+
+def audience_problem(exc: AudienceError) -> HTTPException:
+    """422 naming the parameter (or body field) of a bad audience."""
+    return HTTPException(
+        422, detail={"message": str(exc), "parameter": exc.parameter, "problems": []}
+    )
+
+
+PUBLISH_AUDIENCE = AudienceNames("first_to_kiosks", "first_to_airport", "first_to_ring")
 
 
 def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
@@ -91,15 +115,51 @@ def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
 @router.post(
     ADMIN_PUBLISH_PATH,
     response_model=PublishOut,
-    summary="Validate and publish a content source folder (tar.gz body)",
+    summary="Validate and publish a content source folder (tar.gz body); "
+    "first_to_kiosks, first_to_airport or first_to_ring: stage it first to them",
     responses={
         413: {"description": "archive too large"},
-        422: {"description": "invalid archive or content: the problems, file:line"},
+        422: {
+            "description": "invalid archive or content (the problems, file:line); a bad "
+            "audience (`parameter` names it); a release is already staged"
+        },
         503: {"description": "signing keys or repository unavailable"},
     },
 )
-async def publish(request: Request, editor: EditorDep, production: bool = False) -> PublishOut:
+async def publish(
+    request: Request,
+    editor: EditorDep,
+    db: DbDep,
+    production: bool = False,
+    first_to_kiosks: Annotated[
+        list[str] | None,
+        Query(description="stage it first to these registered active kiosks (repeat or commas)"),
+    ] = None,
+    first_to_airport: Annotated[
+        str | None,
+        Query(description="stage it first to the kiosks of one airport (IATA code)", max_length=40),
+    ] = None,
+    first_to_ring: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="stage it first to kiosks whose rollout ring is 0 to N (N: 0 to 3)",
+        ),
+    ] = None,
+) -> PublishOut:
     admin = editor.name
+    try:  # the kiosk registry is SQLite: off the event loop
+        rollout = await run_in_threadpool(
+            lambda: audience_from_values(
+                db,
+                kiosks=first_to_kiosks or [],
+                airport=first_to_airport,
+                ring=first_to_ring,
+                names=PUBLISH_AUDIENCE,
+            )
+        )
+    except AudienceError as exc:
+        raise audience_problem(exc) from exc
     settings = request.app.state.settings
     body = await request.body()  # its size is capped by body_guard (request_limits)
     if not body:
@@ -125,6 +185,7 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
                 speech=speech_synthesizer(
                     data, settings.speech_synthesis, settings.speech_cache_dir
                 ),
+                rollout=rollout,
             )
 
     try:
@@ -135,8 +196,14 @@ async def publish(request: Request, editor: EditorDep, production: bool = False)
     except (RepositoryError, KeyFileError) as exc:
         log.error("publish by %s impossible: %s", admin, exc)
         raise _problem(f"the server cannot sign releases now: {exc}", status=503) from exc
-    log.info("content version %s published by %s", manifest.content_version, admin)
-    return PublishOut.of(manifest)
+    out = PublishOut.of(manifest, rollout)
+    log.info(
+        "content version %s published by %s to %s",
+        manifest.content_version,
+        admin,
+        out.staged_to or "all kiosks",
+    )
+    return out
 
 
 @router.post(

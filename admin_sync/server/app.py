@@ -23,6 +23,7 @@ from admin_sync.datadir import DataDir
 from admin_sync.protocol import HEALTH_PATH
 from admin_sync.server import (
     admin_api,
+    admin_rollout_api,
     commands_api,
     console,
     kiosk_api,
@@ -41,7 +42,13 @@ from admin_sync.tuf_repo import Clock, utc_now
 log = logging.getLogger("safe_airports.server")
 access_log = logging.getLogger("safe_airports.server.access")
 
-ROUTERS = (tuf_routes.router, kiosk_api.router, admin_api.router, commands_api.router)
+ROUTERS = (
+    tuf_routes.router,
+    kiosk_api.router,
+    admin_api.router,
+    admin_rollout_api.router,
+    commands_api.router,
+)
 
 
 def refresh_metadata(data: DataDir, settings: ServerSettings, clock: Clock) -> list[str]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from admin_sync.protocol import (
+    ADMIN_HALT_PATH,
+    ADMIN_PROMOTE_PATH,
     ADMIN_PUBLISH_PATH,
     ADMIN_ROLLBACK_PATH,
     COMMAND_SCREENSHOT_PATH,
@@ -114,6 +116,9 @@ def body_rules(*, max_upload_bytes: int, max_archive_bytes: int) -> tuple[BodyRu
             f"= {ADMIN_PUBLISH_PATH}",
         ),
         BodyRule("POST", ADMIN_ROLLBACK_PATH, 4 * KIB, "editor", "json", "/api/v1/admin/"),
+        # staged rollout: promote names at most a few hundred kiosk ids
+        BodyRule("POST", ADMIN_PROMOTE_PATH, 4 * KIB, "editor", "json", "/api/v1/admin/"),
+        BodyRule("POST", ADMIN_HALT_PATH, 4 * KIB, "editor", "json", "/api/v1/admin/"),
         BodyRule(
             "PUT",
             COMMAND_SCREENSHOT_PATH,

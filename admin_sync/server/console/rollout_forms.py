@@ -13,49 +13,43 @@ from typing import Any
 
 from admin_sync.audit_log import AuditFilter
 from admin_sync.datadir import DataDir
-from admin_sync.rollout import MAX_RING, Rollout, RolloutError
+from admin_sync.rollout import Rollout, RolloutError
 from admin_sync.rollout_publish import RolloutActionError, rollout_status
 from admin_sync.server import registry
 from admin_sync.server.console.forms import PostedForm
-from admin_sync.server.console.pages import AIRPORTS
 from admin_sync.server.console.providers import console_services
 from admin_sync.server.db import Database
+from admin_sync.server.rollout_audience import (
+    RINGS,
+    airport_audience,
+    kiosks_audience,
+    ring_audience,
+)
 
 log = logging.getLogger("safe_airports.server.console")
 
 KIOSK_FIELD = "kiosk:"
-RINGS = tuple(range(0, 4))  # offered in the form; the settings allow up to MAX_RING
-assert RINGS[-1] <= MAX_RING
 
 
 def rollout_from_form(form: PostedForm, db: Database, *, allow_all: bool = True) -> Rollout:
-    """The audience chosen in the form (`Rollout.to_all()` for "all kiosks at once")."""
+    """The audience chosen in the form (`Rollout.to_all()` for "all kiosks at once"); the
+    checks are rollout_audience's, the same as the administrator API's."""
     choice = form.text("first_to", 20) or ("all" if allow_all else "")
     if choice == "all" and allow_all:
         return Rollout.to_all()
     if choice == "kiosks":
-        known = {k.id for k in registry.list_kiosks(db) if not k.revoked}
-        chosen = sorted(
-            name[len(KIOSK_FIELD) :]
-            for name, value in form.fields.items()
-            if name.startswith(KIOSK_FIELD) and value == "on"
+        return kiosks_audience(
+            db,
+            (
+                name[len(KIOSK_FIELD) :]
+                for name, value in form.fields.items()
+                if name.startswith(KIOSK_FIELD) and value == "on"
+            ),
         )
-        unknown = [k for k in chosen if k not in known]
-        if unknown:
-            raise RolloutError(f"no active kiosk {', '.join(unknown)[:200]} is registered")
-        if not chosen:
-            raise RolloutError("Tick at least one kiosk to send the release to first.")
-        return Rollout.first_to(kiosks=chosen)
     if choice == "airport":
-        airport = form.text("airport", 3).upper()
-        if airport not in AIRPORTS:
-            raise RolloutError("Choose one of the airports in the list.")
-        return Rollout.first_to(airports=[airport])
+        return airport_audience(form.text("airport", 3))
     if choice == "ring":
-        ring = form.text("ring", 2)
-        if not ring.isdigit() or int(ring) not in RINGS:
-            raise RolloutError(f"Choose a ring from {RINGS[0]} to {RINGS[-1]}.")
-        return Rollout.first_to(ring=int(ring))
+        return ring_audience(form.text("ring", 2))
     raise RolloutError("Choose who gets the release first: kiosks, an airport or a ring.")
 
 
