@@ -17,6 +17,7 @@ from admin_sync.server import registry
 from admin_sync.server.app import create_app
 from admin_sync.server.settings import ServerSettings
 from tests.admin_sync.asgi_client import TestClient
+from tests.admin_sync.console_env import init_data
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 from tests.admin_sync.sync.test_server_api import add_admin
 
@@ -29,13 +30,7 @@ GZIP = {"Content-Type": "application/gzip"}
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rollout-api")
-    data = root / "data"
-    code = safe_airports_cli.main(
-        ["admin", "init-keys", "--data", str(data), "--root-key", str(root / "root.pem")]
-    )
-    assert code == 0
-    return data
+    return init_data(tmp_path_factory.mktemp("rollout-api"))
 
 
 @pytest.fixture(scope="module")

@@ -19,19 +19,13 @@ from admin_sync.server.app import create_app
 from admin_sync.server.settings import ServerSettings
 from admin_sync.users import UsersDB, users_db_path
 from tests.admin_sync.asgi_client import TestClient
-from tests.admin_sync.console_env import FAST_HASHER
+from tests.admin_sync.console_env import FAST_HASHER, init_data
 from tests.admin_sync.sync.kiosk_under_test import SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("server")
-    data = root / "data"
-    code = safe_airports_cli.main(
-        ["admin", "init-keys", "--data", str(data), "--root-key", str(root / "root.pem")]
-    )
-    assert code == 0
-    return data
+    return init_data(tmp_path_factory.mktemp("server"))
 
 
 @pytest.fixture(scope="module")
