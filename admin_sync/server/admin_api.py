@@ -75,8 +75,14 @@ class RollbackIn(BaseModel):
     to_version: int = Field(ge=1, description="content version whose content to republish")
 
 
-def _problem(message: str, lines: list[str] | None = None, status: int = 422) -> HTTPException:
+def problem(message: str, lines: list[str] | None = None, status: int = 422) -> HTTPException:
     return HTTPException(status, detail={"message": message, "problems": lines or []})
+
+
+def cannot_sign(action: str, who: str, exc: Exception) -> HTTPException:
+    """503: the keys or the repository failed (logged); nothing was signed."""
+    log.error("API %s by %s impossible: %s", action, who, exc)
+    return problem(f"the server cannot sign releases now: {exc}", status=503)
 
 
 def audience_problem(exc: AudienceError) -> HTTPException:
@@ -95,16 +101,16 @@ def extract_sources(archive: bytes, dest: Path, *, max_bytes: int) -> Path:
         with tarfile.open(fileobj=io.BytesIO(archive), mode="r:*") as tar:
             members = tar.getmembers()
             if len(members) > MAX_ARCHIVE_MEMBERS:
-                raise _problem(f"archive has {len(members)} entries (limit {MAX_ARCHIVE_MEMBERS})")
+                raise problem(f"archive has {len(members)} entries (limit {MAX_ARCHIVE_MEMBERS})")
             total = sum(m.size for m in members)
             if total > max_bytes:
-                raise _problem(f"archive unpacks to {total} bytes (limit {max_bytes})", status=413)
+                raise problem(f"archive unpacks to {total} bytes (limit {max_bytes})", status=413)
             for m in members:
                 if not (m.isfile() or m.isdir()):
-                    raise _problem(f"archive entry {m.name!r}: only files and folders are allowed")
+                    raise problem(f"archive entry {m.name!r}: only files and folders are allowed")
             tar.extractall(dest, filter="data")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise _problem(f"body is not a readable tar.gz archive of a content folder: {exc}") from exc
+        raise problem(f"body is not a readable tar.gz archive of a content folder: {exc}") from exc
     entries = list(dest.iterdir())
     # accept both "release.yaml at the top" and "one folder containing release.yaml"
     if not (dest / "release.yaml").exists() and len(entries) == 1 and entries[0].is_dir():
@@ -163,7 +169,7 @@ async def publish(
     settings = request.app.state.settings
     body = await request.body()  # its size is capped by body_guard (request_limits)
     if not body:
-        raise _problem("empty body: send the content folder as a tar.gz archive")
+        raise problem("empty body: send the content folder as a tar.gz archive")
     data = request.app.state.data
     clock = request.app.state.clock
     console = getattr(request.app.state, "console", None)  # the console's settings: four eyes
@@ -192,10 +198,9 @@ async def publish(
         manifest = await run_in_threadpool(work)
     except PublishError as exc:
         log.warning("publish by %s refused: %s", admin, exc)
-        raise _problem(str(exc), exc.lines) from exc
+        raise problem(str(exc), exc.lines) from exc
     except (RepositoryError, KeyFileError) as exc:
-        log.error("publish by %s impossible: %s", admin, exc)
-        raise _problem(f"the server cannot sign releases now: {exc}", status=503) from exc
+        raise cannot_sign("publish", admin, exc) from exc
     out = PublishOut.of(manifest, rollout)
     log.info(
         "content version %s published by %s to %s",
@@ -224,9 +229,9 @@ def rollback(body: RollbackIn, request: Request, editor: EditorDep) -> PublishOu
             expiries=request.app.state.settings.expiries(),
         )
     except PublishError as exc:
-        raise _problem(str(exc), exc.lines) from exc
+        raise problem(str(exc), exc.lines) from exc
     except (RepositoryError, KeyFileError) as exc:
-        raise _problem(f"the server cannot sign releases now: {exc}", status=503) from exc
+        raise cannot_sign("rollback", admin, exc) from exc
     log.info(
         "content version %s published by %s (content of %s)",
         manifest.content_version,

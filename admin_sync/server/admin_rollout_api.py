@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from admin_sync.keys import KeyFileError
@@ -24,7 +24,7 @@ from admin_sync.protocol import ADMIN_HALT_PATH, ADMIN_PROMOTE_PATH, ADMIN_ROLLO
 from admin_sync.rollout import MAX_KIOSKS, Rollout, RolloutError
 from admin_sync.rollout_publish import RolloutActionError, halt, promote, rollout_status
 from admin_sync.rollout_targets import StagedRelease
-from admin_sync.server.admin_api import audience_problem
+from admin_sync.server.admin_api import audience_problem, cannot_sign, problem
 from admin_sync.server.auth import AdminDep, DbDep, EditorDep
 from admin_sync.server.rollout_audience import AudienceError, AudienceNames, audience_from_values
 from admin_sync.tuf_repo import RepositoryError
@@ -98,17 +98,6 @@ class HaltOut(BaseModel):
     )
 
 
-def _refused(exc: Exception) -> HTTPException:
-    return HTTPException(409, detail={"message": str(exc), "problems": []})
-
-
-def _cannot_sign(action: str, who: str, exc: Exception) -> HTTPException:
-    log.error("API %s by %s impossible: %s", action, who, exc)
-    return HTTPException(
-        503, detail={"message": f"the server cannot sign now: {exc}", "problems": []}
-    )
-
-
 @router.get(
     ADMIN_ROLLOUT_PATH,
     response_model=RolloutStatusOut,
@@ -119,9 +108,9 @@ def staged_status(request: Request, admin: AdminDep) -> RolloutStatusOut:
     try:
         status = rollout_status(request.app.state.data)
     except RolloutActionError as exc:
-        raise _refused(exc) from exc
+        raise problem(str(exc), status=409) from exc
     except (RepositoryError, KeyFileError) as exc:
-        raise _cannot_sign("rollout status", admin.name, exc) from exc
+        raise cannot_sign("rollout status", admin.name, exc) from exc
     staged = StagedOut.of(status.staged) if status.staged is not None else None
     return RolloutStatusOut(general_version=status.general_version, staged=staged)
 
@@ -167,9 +156,9 @@ def promote_staged(body: PromoteIn, request: Request, editor: EditorDep, db: DbD
             expect_version=body.version,
         )
     except (RolloutActionError, RolloutError) as exc:
-        raise _refused(exc) from exc
+        raise problem(str(exc), status=409) from exc
     except (RepositoryError, KeyFileError) as exc:
-        raise _cannot_sign("promote", editor.name, exc) from exc
+        raise cannot_sign("promote", editor.name, exc) from exc
     log.info("API: %s promoted content version %s to %s", editor.name, version, now.describe())
     return PromoteOut(version=version, offered_to=now.describe(), rollout=now.to_custom())
 
@@ -192,8 +181,8 @@ def halt_staged(body: HaltIn, request: Request, editor: EditorDep) -> HaltOut:
             expect_version=body.version,
         )
     except RolloutActionError as exc:
-        raise _refused(exc) from exc
+        raise problem(str(exc), status=409) from exc
     except (RepositoryError, KeyFileError) as exc:
-        raise _cannot_sign("halt", editor.name, exc) from exc
+        raise cannot_sign("halt", editor.name, exc) from exc
     log.info("API: %s halted content version %s", editor.name, version)
     return HaltOut(version=version, republished_as=republished)
